@@ -1,0 +1,81 @@
+import type { HttpResponseInit } from '@azure/functions';
+import type { RequestIds } from './request-ids';
+
+/**
+ * The one error type of the service. Anything that should reach a client as an error is thrown as
+ * a GraphError and rendered in Microsoft Graph's error shape:
+ *   {"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}
+ */
+export class GraphError extends Error {
+  override readonly name = 'GraphError';
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+
+  static badRequest(message: string): GraphError {
+    return new GraphError(400, 'BadRequest', message);
+  }
+  static unauthenticated(message: string): GraphError {
+    return new GraphError(401, 'InvalidAuthenticationToken', message, { 'WWW-Authenticate': 'Bearer' });
+  }
+  static forbidden(message: string): GraphError {
+    return new GraphError(403, 'Forbidden', message);
+  }
+  static itemNotFound(message: string): GraphError {
+    return new GraphError(404, 'itemNotFound', message);
+  }
+  static noRoute(method: string, path: string): GraphError {
+    return new GraphError(404, 'NotFound', `No resource matches '${method} ${path}'.`);
+  }
+  static methodNotAllowed(method: string, path: string, allowed: readonly string[]): GraphError {
+    return new GraphError(405, 'MethodNotAllowed', `'${path}' does not support ${method}; it supports ${allowed.join(', ')}.`, {
+      Allow: allowed.join(', '),
+    });
+  }
+  static payloadTooLarge(limitBytes: number): GraphError {
+    return new GraphError(413, 'RequestEntityTooLarge', `The request body exceeds the limit of ${limitBytes} bytes.`);
+  }
+  static unsupportedMediaType(contentType: string | null): GraphError {
+    const got = contentType ? `'${contentType}'` : 'none';
+    return new GraphError(415, 'UnsupportedMediaType', `The request body must be application/json; the Content-Type was ${got}.`);
+  }
+  static serviceUnavailable(message: string): GraphError {
+    return new GraphError(503, 'serviceNotAvailable', message);
+  }
+  static internal(): GraphError {
+    return new GraphError(500, 'generalException', 'An internal error occurred; the request can be retried.');
+  }
+}
+
+/** Graph writes innerError.date without fractional seconds or zone designator. */
+function graphDate(now: Date): string {
+  return now.toISOString().slice(0, 19);
+}
+
+export function graphErrorBody(error: GraphError, ids: RequestIds, now: Date = new Date()) {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      innerError: {
+        date: graphDate(now),
+        'request-id': ids.requestId,
+        'client-request-id': ids.clientRequestId,
+      },
+    },
+  };
+}
+
+export function graphErrorResponse(error: GraphError, ids: RequestIds, now: Date = new Date()): HttpResponseInit {
+  return {
+    status: error.status,
+    headers: { ...ids.headers, ...error.headers, 'Content-Type': 'application/json' },
+    jsonBody: graphErrorBody(error, ids, now),
+  };
+}

@@ -1,0 +1,86 @@
+import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
+import { config, ConfigError, STORAGE_CONNECTION } from '../config';
+
+/**
+ * One storage account, reached either by connection string or by identity, exactly as the Azure
+ * Functions host resolves a binding's `connection` setting:
+ *   - `{name}` holds a connection string (`UseDevelopmentStorage=true` included), or
+ *   - `{name}__accountName` (or `{name}__tableServiceUri` / `{name}__queueServiceUri`) names the
+ *     account, with `{name}__credential=managedidentity` and `{name}__clientId` selecting a
+ *     user-assigned identity; otherwise DefaultAzureCredential is used.
+ * Every table and queue client in the app and in the local host comes from here.
+ */
+export interface StorageAccount {
+  /** Where the account is, for log lines: never includes a key. */
+  readonly description: string;
+  table(name: string): TableClient;
+  tableService(): TableServiceClient;
+  queue(name: string): QueueClient;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function storageAccount(connectionName: string, env: Env): StorageAccount {
+  const connectionString = env[connectionName]?.trim();
+  if (connectionString) return fromConnectionString(connectionString);
+  return fromIdentity(connectionName, env);
+}
+
+function fromConnectionString(connectionString: string): StorageAccount {
+  const queues = QueueServiceClient.fromConnectionString(connectionString);
+  // Azurite speaks plain http; the table SDK refuses shared-key auth over http unless told.
+  const options = { allowInsecureConnection: queues.url.startsWith('http:') };
+  return {
+    description: describeUrl(queues.url),
+    table: (name) => TableClient.fromConnectionString(connectionString, name, options),
+    tableService: () => TableServiceClient.fromConnectionString(connectionString, options),
+    queue: (name) => queues.getQueueClient(name),
+  };
+}
+
+function fromIdentity(connectionName: string, env: Env): StorageAccount {
+  const account = env[`${connectionName}__accountName`]?.trim();
+  const tableUri =
+    env[`${connectionName}__tableServiceUri`]?.trim() ||
+    (account ? `https://${account}.table.core.windows.net` : undefined);
+  const queueUri =
+    env[`${connectionName}__queueServiceUri`]?.trim() ||
+    (account ? `https://${account}.queue.core.windows.net` : undefined);
+  if (!tableUri || !queueUri) {
+    throw new ConfigError(
+      `Storage connection '${connectionName}' is not configured: set '${connectionName}' to a connection string, ` +
+        `or '${connectionName}__accountName' for an identity-based connection.`,
+    );
+  }
+  const credential = identityCredential(connectionName, env);
+  const queues = new QueueServiceClient(queueUri, credential);
+  return {
+    description: `${tableUri} (identity)`,
+    table: (name) => new TableClient(tableUri, name, credential),
+    tableService: () => new TableServiceClient(tableUri, credential),
+    queue: (name) => queues.getQueueClient(name),
+  };
+}
+
+function identityCredential(connectionName: string, env: Env): TokenCredential {
+  const clientId = env[`${connectionName}__clientId`]?.trim() || undefined;
+  if (env[`${connectionName}__credential`]?.trim().toLowerCase() === 'managedidentity') {
+    return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+  }
+  return new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});
+}
+
+function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/$/, '')}`;
+}
+
+let appAccount: StorageAccount | undefined;
+
+/** The app's own storage account (the `CallsStorage` connection), created on first use. */
+export function appStorage(): StorageAccount {
+  appAccount ??= storageAccount(STORAGE_CONNECTION, config().env);
+  return appAccount;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { isPortFree } from '../../tools/ports';
+import { startService } from '../support/host-process';
+import { isolatedSettings } from '../support/storage';
+
+/** `npm start` is `npm run build && node dist/tools/start.js`; these run the second half. */
+describe('npm start', () => {
+  it('starts Azurite itself, serves the health route, and Ctrl-C stops everything', async () => {
+    const { CALLS_TABLE = '', MEDIA_CLOCK_QUEUE = '', NOTIFICATIONS_QUEUE = '' } = isolatedSettings();
+    const service = await startService(
+      { AzureWebJobsStorage: 'UseDevelopmentStorage=true', CallsStorage: '', CALLS_TABLE, MEDIA_CLOCK_QUEUE, NOTIFICATIONS_QUEUE },
+      ['--in-memory'],
+    );
+    const azurite = /Azurite: queue 127\.0\.0\.1:(\d+), table 127\.0\.0\.1:(\d+) \(in memory\)/.exec(service.output());
+    expect(azurite).not.toBeNull();
+    const res = await fetch(`${service.url}/health`);
+    expect(res.status).toBe(200);
+
+    expect(await service.stop('SIGINT')).toBe(0);
+    for (const port of [Number(azurite?.[1]), Number(azurite?.[2]), service.port]) expect(await isPortFree(port)).toBe(true);
+  });
+
+  it('uses storage that the settings point at, and starts no Azurite', async () => {
+    const settings = isolatedSettings();
+    const service = await startService(settings);
+    try {
+      expect(service.output()).toContain("Storage: 'AzureWebJobsStorage' → http://127.0.0.1:");
+      expect(service.output()).not.toContain('Azurite:');
+      expect((await fetch(`${service.url}/health`)).status).toBe(200);
+    } finally {
+      expect(await service.stop('SIGINT')).toBe(0);
+    }
+  });
+
+  it('refuses to start when the storage it is pointed at does not answer', async () => {
+    const dead = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1';
+    await expect(startService({ ...isolatedSettings(), AzureWebJobsStorage: dead, CallsStorage: dead })).rejects.toThrow(
+      /Storage in 'AzureWebJobsStorage' \(http:\/\/127\.0\.0\.1:9\/devstoreaccount1\) is not reachable/,
+    );
+  });
+});

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadApp } from './app-loader';
+import { describeFunction, startHost } from './host';
+import { consoleLogger } from './logger';
+import { stopOnSignals } from './lifecycle';
+import { applySettings, readLocalSettings } from './local-settings';
+
+/**
+ * The local Functions host, like `func start`:
+ *   node dist/tools/host/cli.js [--app <dir>] [--port <n>] [--max-request-body-bytes <n>]
+ *   node dist/tools/host/cli.js --describe     prints the registrations as JSON and exits
+ * The port comes from --port, else PORT, else local.settings.json Host.LocalHttpPort, else 7071.
+ */
+const USAGE = 'usage: host [--app <dir>] [--port <n>] [--max-request-body-bytes <n>] [--describe]';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      app: { type: 'string', default: '.' },
+      port: { type: 'string' },
+      'max-request-body-bytes': { type: 'string' },
+      describe: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const appRoot = path.resolve(values.app);
+
+  if (values.describe) {
+    const { registry } = loadApp(appRoot, consoleLogger('Warning'));
+    const functions = registry.functions.map((fn) => ({ name: fn.metadata.name, bindings: fn.metadata.bindings }));
+    process.stdout.write(`${JSON.stringify(functions, null, 2)}\n`);
+    return;
+  }
+
+  const settings = readLocalSettings(path.join(appRoot, 'local.settings.json'));
+  if (settings) applySettings(settings.values);
+  const port = Number(values.port ?? process.env['PORT'] ?? settings?.localHttpPort ?? 7071);
+  const maxBody = values['max-request-body-bytes'];
+  const host = await startHost({ appRoot, port, ...(maxBody !== undefined && { maxRequestBodyBytes: Number(maxBody) }) });
+
+  stopOnSignals(host.stop);
+  const lines = host.functions.map((fn) => `  ${describeFunction(fn, host)}`);
+  console.log(`Functions:\n${lines.join('\n')}\n\nHost listening on ${host.url}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`host: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,296 @@
+/**
+ * Route templates as the Azure Functions host reads them (ASP.NET routing syntax):
+ *   literal segments (case-insensitive), `{name}`, `{name?}`, `{name=default}`, `{*rest}`,
+ *   constraints `{id:guid}`, `{n:int:min(1)}`, and segments that mix literals and parameters
+ *   (`{name}.{ext}`). Parameter values arrive percent-decoded.
+ */
+export interface RouteTemplate {
+  readonly template: string;
+  /** Lower sorts first: literals beat constrained parameters, which beat plain ones, then catch-alls. */
+  readonly precedence: readonly number[];
+  match(path: string): Record<string, string> | undefined;
+}
+
+type Constraint = (value: string) => boolean;
+
+interface Parameter {
+  readonly name: string;
+  readonly catchAll: boolean;
+  readonly optional: boolean;
+  readonly defaultValue?: string;
+  readonly constraints: readonly Constraint[];
+}
+
+type Segment =
+  | { readonly kind: 'literal'; readonly text: string }
+  | { readonly kind: 'parameter'; readonly parameter: Parameter }
+  | { readonly kind: 'complex'; readonly pattern: RegExp; readonly parameters: readonly Parameter[] };
+
+export class RouteTemplateError extends Error {
+  override readonly name = 'RouteTemplateError';
+}
+
+export function parseRouteTemplate(template: string): RouteTemplate {
+  const segments = splitTemplate(template).map((text) => parseSegment(text, template));
+  segments.forEach((segment, i) => {
+    if (segment.kind === 'parameter' && segment.parameter.catchAll && i !== segments.length - 1) {
+      throw new RouteTemplateError(`In route '${template}', a catch-all parameter must be the last segment.`);
+    }
+  });
+  return {
+    template,
+    precedence: segments.map(segmentPrecedence),
+    match: (path) => matchSegments(segments, splitPath(path)),
+  };
+}
+
+/** Joins host.json's routePrefix and a function's route the way the Functions host does. */
+export function joinRoute(prefix: string, route: string): string {
+  return [prefix, route].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+}
+
+export function comparePrecedence(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const diff = (a[i] ?? 0) - (b[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return a.length - b.length;
+}
+
+function segmentPrecedence(segment: Segment): number {
+  if (segment.kind === 'literal') return 1;
+  if (segment.kind === 'complex') return 2;
+  if (segment.parameter.catchAll) return 5;
+  return segment.parameter.constraints.length > 0 ? 3 : 4;
+}
+
+// ---- matching -------------------------------------------------------------------------------
+
+function splitPath(path: string): string[] {
+  const trimmed = path.replace(/^\/+|\/+$/g, '');
+  return trimmed === '' ? [] : trimmed.split('/');
+}
+
+function decode(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+function matchSegments(segments: readonly Segment[], parts: readonly string[]): Record<string, string> | undefined {
+  const values: Record<string, string> = {};
+  let i = 0;
+  for (const segment of segments) {
+    if (segment.kind === 'parameter' && segment.parameter.catchAll) {
+      const decoded = parts.slice(i).map(decode);
+      if (decoded.some((d) => d === undefined)) return undefined;
+      i = parts.length;
+      if (!bind(segment.parameter, decoded.join('/'), values)) return undefined;
+      continue;
+    }
+    const raw = parts[i];
+    if (raw === undefined) {
+      if (segment.kind === 'parameter' && bind(segment.parameter, '', values)) continue;
+      return undefined;
+    }
+    const part = decode(raw);
+    if (part === undefined) return undefined;
+    i++;
+    if (segment.kind === 'literal') {
+      if (part.toLowerCase() !== segment.text.toLowerCase()) return undefined;
+    } else if (segment.kind === 'parameter') {
+      if (!bind(segment.parameter, part, values)) return undefined;
+    } else {
+      const m = segment.pattern.exec(part);
+      if (!m) return undefined;
+      for (const [k, parameter] of segment.parameters.entries()) {
+        if (!bind(parameter, m[k + 1] ?? '', values)) return undefined;
+      }
+    }
+  }
+  return i === parts.length ? values : undefined;
+}
+
+/** Records a parameter's value; an empty value is allowed only for optional or defaulted ones. */
+function bind(parameter: Parameter, value: string, values: Record<string, string>): boolean {
+  if (value === '') {
+    if (parameter.defaultValue !== undefined) {
+      values[parameter.name] = parameter.defaultValue;
+      return true;
+    }
+    return parameter.optional || parameter.catchAll;
+  }
+  if (!parameter.constraints.every((ok) => ok(value))) return false;
+  values[parameter.name] = value;
+  return true;
+}
+
+// ---- parsing --------------------------------------------------------------------------------
+
+/** Splits on '/' outside braces, so constraint arguments may contain slashes. */
+function splitTemplate(template: string): string[] {
+  const segments: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of template.replace(/^\/+|\/+$/g, '')) {
+    if (ch === '{') depth++;
+    if (ch === '}') depth--;
+    if (ch === '/' && depth === 0) {
+      segments.push(current);
+      current = '';
+    } else current += ch;
+  }
+  if (current !== '' || segments.length > 0) segments.push(current);
+  if (segments.some((s) => s === '')) throw new RouteTemplateError(`Route '${template}' has an empty segment.`);
+  return segments;
+}
+
+function parseSegment(text: string, template: string): Segment {
+  const pieces: (string | Parameter)[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === '{') {
+      const end = closingBrace(text, i);
+      if (end < 0) throw new RouteTemplateError(`Route '${template}' has an unclosed '{'.`);
+      pieces.push(parseParameter(text.slice(i + 1, end), template));
+      i = end + 1;
+    } else {
+      const next = text.indexOf('{', i);
+      const literal = text.slice(i, next < 0 ? undefined : next);
+      if (literal.includes('}')) throw new RouteTemplateError(`Route '${template}' has an unmatched '}'.`);
+      pieces.push(literal);
+      i = next < 0 ? text.length : next;
+    }
+  }
+  const [only] = pieces;
+  if (pieces.length === 1 && typeof only === 'string') return { kind: 'literal', text: only };
+  if (pieces.length === 1 && only !== undefined && typeof only !== 'string') return { kind: 'parameter', parameter: only };
+  const parameters = pieces.filter((p): p is Parameter => typeof p !== 'string');
+  if (parameters.some((p) => p.catchAll)) {
+    throw new RouteTemplateError(`In route '${template}', a catch-all parameter must be a whole segment.`);
+  }
+  const source = pieces.map((p) => (typeof p === 'string' ? escapeRegExp(p) : '(.+?)')).join('');
+  return { kind: 'complex', pattern: new RegExp(`^${source}$`, 'i'), parameters };
+}
+
+function closingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    if (text[i] === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function parseParameter(spec: string, template: string): Parameter {
+  const m = /^(\*{1,2})?([A-Za-z_][A-Za-z0-9_-]*)(.*)$/s.exec(spec);
+  if (!m) throw new RouteTemplateError(`Route '${template}' has an invalid parameter '{${spec}}'.`);
+  const [, stars, name = '', rest = ''] = m;
+  let remaining = rest;
+  const constraints: Constraint[] = [];
+  while (remaining.startsWith(':')) {
+    const c = /^:([A-Za-z]+)/.exec(remaining);
+    if (!c) throw new RouteTemplateError(`Route '${template}' has an invalid constraint in '{${spec}}'.`);
+    const constraintName = c[1] ?? '';
+    remaining = remaining.slice(c[0].length);
+    let args: string | undefined;
+    if (remaining.startsWith('(')) {
+      const close = closingParen(remaining);
+      if (close < 0) throw new RouteTemplateError(`Route '${template}' has an unclosed '(' in '{${spec}}'.`);
+      args = remaining.slice(1, close);
+      remaining = remaining.slice(close + 1);
+    }
+    constraints.push(buildConstraint(constraintName, args, template));
+  }
+  let optional = false;
+  let defaultValue: string | undefined;
+  if (remaining === '?') optional = true;
+  else if (remaining.startsWith('=')) defaultValue = remaining.slice(1);
+  else if (remaining !== '') throw new RouteTemplateError(`Route '${template}' has an invalid parameter '{${spec}}'.`);
+  return { name, catchAll: Boolean(stars), optional, constraints, ...(defaultValue !== undefined && { defaultValue }) };
+}
+
+function closingParen(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    if (text[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+const INT32 = [-(2n ** 31n), 2n ** 31n - 1n] as const;
+const INT64 = [-(2n ** 63n), 2n ** 63n - 1n] as const;
+
+function integerIn([lo, hi]: readonly [bigint, bigint]): Constraint {
+  return (v) => /^-?\d+$/.test(v) && BigInt(v) >= lo && BigInt(v) <= hi;
+}
+
+const isNumber: Constraint = (v) => /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v) && Number.isFinite(Number(v));
+
+function buildConstraint(name: string, args: string | undefined, template: string): Constraint {
+  const numbers = (args ?? '').split(',').map((a) => Number(a.trim()));
+  const needArgs = (count: number) => {
+    if (args === undefined || numbers.length !== count || numbers.some((n) => !Number.isFinite(n))) {
+      throw new RouteTemplateError(`Route '${template}': constraint '${name}' needs ${count} numeric argument(s).`);
+    }
+  };
+  const [a = 0, b = 0] = numbers;
+  switch (name.toLowerCase()) {
+    case 'int':
+      return integerIn(INT32);
+    case 'long':
+      return integerIn(INT64);
+    case 'float':
+    case 'double':
+    case 'decimal':
+      return isNumber;
+    case 'bool':
+      return (v) => /^(true|false)$/i.test(v);
+    case 'guid':
+      return (v) => /^[{(]?[0-9a-f]{8}(-?)[0-9a-f]{4}\1[0-9a-f]{4}\1[0-9a-f]{4}\1[0-9a-f]{12}[})]?$/i.test(v);
+    case 'alpha':
+      return (v) => /^[a-z]+$/i.test(v);
+    case 'datetime':
+      return (v) => !Number.isNaN(Date.parse(v));
+    case 'required':
+      return (v) => v !== '';
+    case 'minlength':
+      needArgs(1);
+      return (v) => v.length >= a;
+    case 'maxlength':
+      needArgs(1);
+      return (v) => v.length <= a;
+    case 'length':
+      if (numbers.length === 1) {
+        needArgs(1);
+        return (v) => v.length === a;
+      }
+      needArgs(2);
+      return (v) => v.length >= a && v.length <= b;
+    case 'min':
+      needArgs(1);
+      return (v) => integerIn(INT64)(v) && Number(v) >= a;
+    case 'max':
+      needArgs(1);
+      return (v) => integerIn(INT64)(v) && Number(v) <= a;
+    case 'range':
+      needArgs(2);
+      return (v) => integerIn(INT64)(v) && Number(v) >= a && Number(v) <= b;
+    case 'regex': {
+      if (args === undefined) throw new RouteTemplateError(`Route '${template}': constraint 'regex' needs a pattern.`);
+      // Braces in the pattern are doubled in the template ({{2}}); ASP.NET does not anchor regex
+      // constraints, so templates anchor with ^ and $ themselves.
+      const pattern = new RegExp(args.replaceAll('{{', '{').replaceAll('}}', '}'), 'i');
+      return (v) => pattern.test(v);
+    }
+    default:
+      throw new RouteTemplateError(`Route '${template}' uses the unknown constraint '${name}'.`);
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

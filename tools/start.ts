@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, STORAGE_CONNECTION } from '../src/config';
+import { storageAccount } from '../src/store/connection';
+import { provisionStorage } from '../src/store/provision';
+import { choosePorts, DEFAULT_AZURITE_PORTS, startAzurite, type RunningAzurite } from './azurite';
+import { describeFunction, startHost } from './host/host';
+import { stopOnSignals } from './host/lifecycle';
+import { applySettings, readLocalSettings } from './host/local-settings';
+import { projectRoot } from './project-root';
+
+/**
+ * `npm start`: the whole service on one machine. Reads local.settings.json (or the committed
+ * example), starts Azurite from node_modules unless the storage settings point at a reachable
+ * account, creates the table and queues, and runs the local Functions host.
+ *   --in-memory   keep no Azurite data (by default it lives in .azurite/ and survives restarts)
+ */
+const STORAGE_SETTINGS = ['AzureWebJobsStorage', STORAGE_CONNECTION] as const;
+const REACHABLE_TIMEOUT_MS = 5000;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } } });
+  const root = projectRoot();
+  const settings =
+    readLocalSettings(path.join(root, 'local.settings.json')) ?? readLocalSettings(path.join(root, 'local.settings.example.json'));
+  if (settings) {
+    applySettings(settings.values);
+    console.log(`Settings: ${path.relative(root, settings.file)}`);
+  }
+  const env = process.env;
+  // The app's connection defaults to the host's when it is not configured separately.
+  if (!env[STORAGE_CONNECTION] && !env[`${STORAGE_CONNECTION}__accountName`]) env[STORAGE_CONNECTION] = env['AzureWebJobsStorage'];
+
+  let azurite: RunningAzurite | undefined;
+  const local = STORAGE_SETTINGS.filter((name) => isDevelopmentStorage(env[name]) && !env[`${name}__accountName`]);
+  if (local.length > 0) {
+    const { ports, moved } = await choosePorts();
+    if (moved) {
+      const defaults = Object.values(DEFAULT_AZURITE_PORTS).join('/');
+      console.log(`Azurite's default ports (${defaults}) are in use; using ${ports.blob}/${ports.queue}/${ports.table} instead.`);
+    }
+    const location = values['in-memory'] ? undefined : path.join(root, '.azurite');
+    azurite = await startAzurite({ ports, ...(location && { location }) });
+    for (const name of local) env[name] = azurite.connectionString;
+    console.log(`Azurite: queue 127.0.0.1:${ports.queue}, table 127.0.0.1:${ports.table} (${location ? 'data in .azurite/' : 'in memory'})`);
+  }
+
+  try {
+    for (const name of STORAGE_SETTINGS) {
+      if (!local.includes(name)) await assertReachable(name);
+    }
+    await provisionStorage(storageAccount(STORAGE_CONNECTION, env), loadConfig(env));
+    const port = Number(env['PORT'] ?? settings?.localHttpPort ?? 7071);
+    const host = await startHost({ appRoot: root, port });
+    stopOnSignals(async () => {
+      await host.stop();
+      await azurite?.stop();
+    });
+    console.log(`\nFunctions:\n${host.functions.map((fn) => `  ${describeFunction(fn, host)}`).join('\n')}`);
+    console.log(`\nService ready at ${host.url}\nTry:  curl ${host.url}/health\n`);
+  } catch (error) {
+    await azurite?.stop();
+    throw error;
+  }
+}
+
+function isDevelopmentStorage(value: string | undefined): boolean {
+  return !value || /UseDevelopmentStorage=true/i.test(value);
+}
+
+/** Storage given by the user must answer before we start; say which setting points where if not. */
+async function assertReachable(setting: string): Promise<void> {
+  const account = storageAccount(setting, process.env);
+  try {
+    await account.queue('reachability-probe').exists({ abortSignal: AbortSignal.timeout(REACHABLE_TIMEOUT_MS) });
+  } catch (error) {
+    throw new Error(`Storage in '${setting}' (${account.description}) is not reachable: ${(error as Error).message.split('\n')[0]}`);
+  }
+  console.log(`Storage: '${setting}' → ${account.description}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
