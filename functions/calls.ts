@@ -1,0 +1,27 @@
+import { app } from '@azure/functions';
+import { createCall, deleteCall, getCall } from '../src/api/calls';
+import { graphApi } from '../src/api/graph-api';
+import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } from '../src/api/media';
+import { getOperation } from '../src/api/operations';
+import { CALL_CONTROL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
+import { FAMILY_ROUTE, PATH_FAMILIES } from '../src/graph/paths';
+
+// The Graph calls API on each path family: /{v}/communications/calls, /{v}/app/calls and
+// /{v}/applications/{appId}/calls (see src/graph/paths.ts). Function names start with the family.
+for (const family of PATH_FAMILIES) {
+  const calls = FAMILY_ROUTE[family];
+  const call = `${calls}/{callId}`;
+  const control = { family, roles: CALL_CONTROL_ROLES };
+  const media = { family, roles: MEDIA_ACCESS_ROLES };
+  const http = (name: string, method: 'GET' | 'POST' | 'DELETE', route: string, handler: ReturnType<typeof graphApi>) =>
+    app.http(`${family}-${name}`, { methods: [method], route, authLevel: 'anonymous', handler });
+
+  http('createCall', 'POST', calls, graphApi({ family }, createCall));
+  http('getCall', 'GET', call, graphApi(control, getCall));
+  http('deleteCall', 'DELETE', call, graphApi(control, deleteCall));
+  http('playPrompt', 'POST', `${call}/playPrompt`, graphApi(control, playPrompt));
+  http('recordResponse', 'POST', `${call}/recordResponse`, graphApi(media, recordResponse));
+  http('subscribeToTone', 'POST', `${call}/subscribeToTone`, graphApi(media, subscribeToTone));
+  http('cancelMediaProcessing', 'POST', `${call}/cancelMediaProcessing`, graphApi(control, cancelMediaProcessing));
+  http('getOperation', 'GET', `${call}/operations/{operationId}`, graphApi(control, getOperation));
+}

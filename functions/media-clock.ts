@@ -1,0 +1,5 @@
+import { app } from '@azure/functions';
+import { STORAGE_CONNECTION } from '../src/config';
+import { runMediaClock } from '../src/service/media-clock';
+
+app.storageQueue('mediaClock', { queueName: '%MEDIA_CLOCK_QUEUE%', connection: STORAGE_CONNECTION, handler: runMediaClock });

@@ -1,0 +1,81 @@
+import type { HttpResponseInit } from '@azure/functions';
+import { requireRole } from '../auth/tokens';
+import { CREATE_CALL_ROLES, MEDIA_ACCESS_ROLES } from '../auth/roles';
+import { hangUp, createOutgoingCall } from '../calls/lifecycle';
+import type { Call } from '../calls/model';
+import { parseBody, readJsonBody } from '../graph/body';
+import { newId } from '../graph/ids';
+import { absoluteUrl, resourcePath } from '../graph/paths';
+import { callJson } from '../graph/resources';
+import { createCallSchema } from '../graph/schemas';
+import { changeCall, insertCall, isOwner } from '../service/changes';
+import { checkCallbackUri } from './callback-uri';
+import { addressOf, callNotFound, ownerOf, routeCallId, type ApiRequest } from './graph-api';
+import { metadataContext } from './responses';
+
+const APP_HOSTED = '#microsoft.graph.appHostedMediaConfig';
+
+function callBody(req: ApiRequest, call: Call) {
+  const collection = call.family === 'communications' ? 'communications/calls' : 'app/calls';
+  return { '@odata.context': metadataContext(req, `${collection}/$entity`), ...callJson(call) };
+}
+
+/** POST .../calls: 201 + Location + the call, `establishing`. */
+export async function createCall(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(createCallSchema, await readJsonBody(req.request, { required: true }), 'create call');
+  const appHosted = body.mediaConfig['@odata.type'] === APP_HOSTED;
+  requireRole(req.caller, CREATE_CALL_ROLES);
+  // The docs: app-hosted media also needs Calls.AccessMedia.All.
+  if (appHosted) requireRole(req.caller, MEDIA_ACCESS_ROLES);
+  const s = req.services;
+  const callbackUri = checkCallbackUri(body.callbackUri, s.config.mode);
+  const resource: Record<string, unknown> = {
+    source: body.source ?? {
+      '@odata.type': '#microsoft.graph.participantInfo',
+      identity: { '@odata.type': '#microsoft.graph.identitySet', application: { '@odata.type': '#microsoft.graph.identity', id: req.caller.appId } },
+    },
+    targets: body.targets ?? [],
+    requestedModalities: body.requestedModalities ?? ['audio'],
+    mediaConfig: body.mediaConfig,
+    callOptions: body.callOptions ?? null,
+    subject: body.subject ?? null,
+    tenantId: body.tenantId?.toLowerCase() ?? req.caller.tenantId,
+    chatInfo: body.chatInfo ?? null,
+    meetingInfo: body.meetingInfo ?? null,
+    callChainId: body.callChainId?.toLowerCase() ?? newId(),
+    myParticipantId: newId(),
+  };
+  const call = await insertCall(s, (ctx) =>
+    createOutgoingCall(
+      {
+        id: newId(),
+        owner: ownerOf(req),
+        callbackUri,
+        family: req.family,
+        apiVersion: req.version,
+        mediaHosting: appHosted ? 'app' : 'service',
+        baseUrl: req.baseUrl,
+        resource,
+      },
+      ctx,
+    ),
+  );
+  const location = absoluteUrl(req.baseUrl, req.version, resourcePath(addressOf(req, call.id)));
+  return { status: 201, headers: { Location: location }, jsonBody: callBody(req, call) };
+}
+
+/** GET .../calls/{id}: the call, also after it ended (state terminated). */
+export async function getCall(req: ApiRequest): Promise<HttpResponseInit> {
+  const callId = routeCallId(req);
+  const loaded = await req.services.store.load(callId);
+  if (!loaded || !isOwner(loaded.record.call, ownerOf(req))) throw callNotFound(callId);
+  return { status: 200, jsonBody: callBody(req, loaded.record.call) };
+}
+
+/** DELETE .../calls/{id}: hang up. 204, also when the call had already ended. */
+export async function deleteCall(req: ApiRequest): Promise<HttpResponseInit> {
+  const callId = routeCallId(req);
+  const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => hangUp(call, 'bot', ctx));
+  if (!changed) throw callNotFound(callId);
+  return { status: 204 };
+}

@@ -1,0 +1,65 @@
+import type { HttpResponseInit } from '@azure/functions';
+import { cancelMediaProcessing as cancel, enqueueMedia, subscribeToTone as subscribe } from '../calls/media';
+import type { MediaPrompt, Operation, QueuedOperation } from '../calls/model';
+import { changeCall, type Decision } from '../service/changes';
+import { parseBody, readJsonBody } from '../graph/body';
+import { newId } from '../graph/ids';
+import { cancelMediaProcessingSchema, playPromptSchema, recordResponseSchema, subscribeToToneSchema } from '../graph/schemas';
+import { callNotFound, ownerOf, routeCallId, type ApiRequest } from './graph-api';
+import { actionResponse } from './responses';
+
+const DEFAULT_RECORD_TIMER_SECONDS = 5;
+
+function prompts(list: readonly { mediaInfo: { uri: string; resourceId?: string | undefined } }[] | undefined): MediaPrompt[] {
+  return (list ?? []).map(({ mediaInfo }) => ({ uri: mediaInfo.uri, ...(mediaInfo.resourceId !== undefined && { resourceId: mediaInfo.resourceId }) }));
+}
+
+async function apply(req: ApiRequest, decide: Decision<Operation>): Promise<HttpResponseInit> {
+  const callId = routeCallId(req);
+  const changed = await changeCall(req.services, callId, ownerOf(req), decide);
+  if (!changed?.change) throw callNotFound(callId);
+  return actionResponse(req, changed.change.result);
+}
+
+export async function playPrompt(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(playPromptSchema(req.version), await readJsonBody(req.request, { required: true }), 'playPrompt');
+  const entry: QueuedOperation = {
+    id: newId(),
+    type: 'playPrompt',
+    ...(body.clientContext !== undefined && { clientContext: body.clientContext }),
+    parameters: { prompts: prompts(body.prompts), loop: 'loop' in body && body.loop === true },
+  };
+  return apply(req, (call, ctx) => enqueueMedia(call, entry, ctx));
+}
+
+export async function recordResponse(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(recordResponseSchema(req.version), await readJsonBody(req.request, { required: false }), 'recordResponse');
+  const entry: QueuedOperation = {
+    id: newId(),
+    type: 'recordResponse',
+    ...(body.clientContext !== undefined && { clientContext: body.clientContext }),
+    parameters: {
+      prompts: prompts(body.prompts),
+      bargeInAllowed: body.bargeInAllowed ?? false,
+      initialSilenceTimeoutInSeconds: body.initialSilenceTimeoutInSeconds ?? DEFAULT_RECORD_TIMER_SECONDS,
+      maxSilenceTimeoutInSeconds: body.maxSilenceTimeoutInSeconds ?? DEFAULT_RECORD_TIMER_SECONDS,
+      maxRecordDurationInSeconds: body.maxRecordDurationInSeconds ?? DEFAULT_RECORD_TIMER_SECONDS,
+      playBeep: body.playBeep ?? true,
+      stopTones: body.stopTones ?? [],
+      streamWhileRecording: 'streamWhileRecording' in body && body.streamWhileRecording === true,
+    },
+  };
+  return apply(req, (call, ctx) => enqueueMedia(call, entry, ctx));
+}
+
+export async function subscribeToTone(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(subscribeToToneSchema, await readJsonBody(req.request, { required: false }), 'subscribeToTone');
+  const request = { operationId: newId(), ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
+  return apply(req, (call, ctx) => subscribe(call, request, ctx));
+}
+
+export async function cancelMediaProcessing(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(cancelMediaProcessingSchema, await readJsonBody(req.request, { required: false }), 'cancelMediaProcessing');
+  const request = { operationId: newId(), all: body.all ?? true, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
+  return apply(req, (call, ctx) => cancel(call, request, ctx));
+}

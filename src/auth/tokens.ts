@@ -1,0 +1,119 @@
+import { createLocalJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { GraphError } from '../graph/errors';
+import { localKeys, SIGNING_ALGORITHM } from './local-keys';
+import { ALL_CALL_ROLES } from './roles';
+
+/**
+ * Inbound bearer tokens. One validation path (jose's jwtVerify) with two key sources: the local
+ * issuer whose tokens `npm run token` mints (local mode), and Entra ID's published keys (deployed).
+ * Only application tokens are accepted; the caller is the token's (tenant, app).
+ */
+export const LOCAL_ISSUER = 'urn:graph-calls-media-service:local-issuer';
+/** Graph's audience, as a bot's client-credentials token for Graph carries it (URI or app id). */
+export const GRAPH_AUDIENCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
+const CLOCK_TOLERANCE_SECONDS = 60;
+
+export interface Caller {
+  readonly tenantId: string;
+  readonly appId: string;
+  readonly roles: readonly string[];
+}
+
+export interface TokenVerifier {
+  /** The verified claims; throws jose's errors for a token that does not verify. */
+  verify(token: string): Promise<JWTPayload>;
+}
+
+export function localVerifier(keysFile: string): TokenVerifier {
+  return {
+    async verify(token) {
+      const { issuer } = await localKeys(keysFile);
+      const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: [issuer.publicJwk] }), {
+        issuer: LOCAL_ISSUER,
+        audience: GRAPH_AUDIENCES,
+        algorithms: [SIGNING_ALGORITHM],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      });
+      return payload;
+    },
+  };
+}
+
+export interface LocalTokenRequest {
+  readonly appId: string;
+  readonly tenantId: string;
+  readonly roles?: readonly string[];
+  /** Adds an `scp` claim, making it a delegated (user) token, which the API refuses. */
+  readonly delegated?: boolean;
+  readonly expiresInSeconds?: number;
+  /** Epoch seconds; defaults to now. */
+  readonly issuedAt?: number;
+}
+
+/** A token the local issuer signs, shaped like an Entra ID app-only token for Graph. */
+export async function mintLocalToken(keysFile: string, request: LocalTokenRequest): Promise<string> {
+  const { issuer } = await localKeys(keysFile);
+  const iat = request.issuedAt ?? Math.floor(Date.now() / 1000);
+  const claims: JWTPayload = {
+    tid: request.tenantId,
+    appid: request.appId,
+    azp: request.appId,
+    idtyp: request.delegated ? 'user' : 'app',
+    roles: [...(request.roles ?? ALL_CALL_ROLES)],
+    ...(request.delegated && { scp: 'Calls.Initiate.All', name: 'Local User' }),
+  };
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: issuer.kid, typ: 'JWT' })
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(GRAPH_AUDIENCES[0] as string)
+    .setSubject(request.appId)
+    .setIssuedAt(iat)
+    .setNotBefore(iat)
+    .setExpirationTime(iat + (request.expiresInSeconds ?? 3600))
+    .sign(issuer.privateKey);
+}
+
+/** Turns `Authorization: Bearer <jwt>` into the calling app, or a 401 / 403 Graph error. */
+export async function authenticate(authorization: string | null, verifier: TokenVerifier): Promise<Caller> {
+  if (!authorization?.trim()) throw GraphError.unauthenticated('Access token is empty.');
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!m?.[1]) throw GraphError.unauthenticated("The Authorization header must be 'Bearer <access token>'.");
+  let claims: JWTPayload;
+  try {
+    claims = await verifier.verify(m[1]);
+  } catch (error) {
+    throw GraphError.unauthenticated(describeFailure(error));
+  }
+  if (claims['scp'] !== undefined) {
+    throw GraphError.forbidden('Delegated (user) tokens are not supported by the calls API; use an application token.');
+  }
+  const tenantId = claims['tid'];
+  const appId = claims['azp'] ?? claims['appid'];
+  if (typeof tenantId !== 'string' || typeof appId !== 'string' || !tenantId || !appId) {
+    throw GraphError.unauthenticated('The access token has no tenant (tid) or application (azp / appid) claim.');
+  }
+  const roles = Array.isArray(claims['roles']) ? claims['roles'].filter((r): r is string => typeof r === 'string') : [];
+  return { tenantId: tenantId.toLowerCase(), appId: appId.toLowerCase(), roles };
+}
+
+/** 403 unless the caller holds one of the roles. */
+export function requireRole(caller: Caller, anyOf: readonly string[]): void {
+  if (anyOf.some((role) => caller.roles.includes(role))) return;
+  throw GraphError.forbidden(`The application lacks the permission this request needs: one of the application permissions ${anyOf.join(', ')}.`);
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'Access token has expired.';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf' || error.claim === 'iat') return 'Access token is not yet valid.';
+    return `Access token validation failure: the '${error.claim}' claim is invalid.`;
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) {
+    return 'Access token validation failure: the signature does not verify.';
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'Access token validation failure: the signing algorithm is not accepted.';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
+    return 'Access token is malformed: it is not a signed JWT.';
+  }
+  return 'Access token validation failure.';
+}

@@ -1,0 +1,57 @@
+import { CallDraft, type DomainContext } from './draft';
+import type { Call, CallChange, Tone } from './model';
+import { recordEnd } from './timing';
+import { CallRuleViolation } from './rules';
+
+/** DTMF characters as recordResponse's stopTones write them, and the tone enum they stand for. */
+export const DTMF: Readonly<Record<string, Tone>> = {
+  '0': 'tone0', '1': 'tone1', '2': 'tone2', '3': 'tone3', '4': 'tone4',
+  '5': 'tone5', '6': 'tone6', '7': 'tone7', '8': 'tone8', '9': 'tone9',
+  '*': 'star', '#': 'pound', A: 'a', B: 'b', C: 'c', D: 'd',
+};
+
+function assertEstablished(call: Call, what: string): void {
+  if (call.state !== 'established') {
+    throw new CallRuleViolation('notEstablished', `Call ${call.id} is ${call.state}; the caller can ${what} only on an established call.`);
+  }
+}
+
+/**
+ * The caller presses a key. With a tone subscription the bot gets a toneInfo notification (its
+ * sequenceId increases by one per tone); a running recordResponse whose stopTones include the key
+ * ends with stopToneDetected.
+ */
+export function pressTone(call: Call, tone: Tone, ctx: DomainContext): CallChange {
+  assertEstablished(call, 'press keys');
+  const draft = new CallDraft(call, ctx);
+  if (call.toneSubscription) {
+    draft.set({ nextToneSequenceId: call.nextToneSequenceId + 1 });
+    draft.event({ kind: 'tone', sequenceId: call.nextToneSequenceId, tone });
+  }
+  const [head] = call.mediaQueue;
+  if (head?.type === 'recordResponse' && call.head) {
+    const stops = head.parameters.stopTones.map((t) => DTMF[t.toUpperCase()]);
+    if (stops.includes(tone)) {
+      const listenFrom = call.head.listenFrom ?? ctx.now;
+      const end = recordEnd('stopToneDetected', ctx.now, listenFrom);
+      draft.finishHead(end.outcome, { ...ctx.recording(call, head.id), recordedMs: end.recordedMs ?? 0 });
+    }
+  }
+  return draft.finish(undefined);
+}
+
+/**
+ * The caller speaks for a while. A running recordResponse hears it (speech during its prompt or
+ * beep counts from when listening starts), which moves its silence deadline. Returns whether a
+ * recording heard it.
+ */
+export function speak(call: Call, seconds: number, ctx: DomainContext): CallChange<{ heard: boolean }> {
+  assertEstablished(call, 'speak');
+  const draft = new CallDraft(call, ctx);
+  const [head] = call.mediaQueue;
+  if (head?.type !== 'recordResponse' || !call.head) return draft.finish({ heard: false });
+  const from = Math.max(ctx.now, call.head.listenFrom ?? ctx.now, call.head.speakingUntil ?? 0);
+  draft.set({ head: { ...call.head, heardSpeech: true, speakingUntil: from + seconds * 1000 } });
+  draft.scheduleHead();
+  return draft.finish({ heard: true });
+}

@@ -1,0 +1,147 @@
+import type { Call, CallChange, CallEvent, Operation, OperationPatch, OperationSnapshot, QueuedOperation } from './model';
+import { cancelledOutcome, type Outcome } from './results';
+import { headEnd, listenStart, type MediaTiming } from './timing';
+
+/** What a decision needs from outside: the time, the timing settings, fresh ids. */
+export interface DomainContext {
+  readonly now: number;
+  readonly timing: MediaTiming;
+  readonly newId: () => string;
+  /** Where a finished recording can be fetched, and the bearer token that fetches it. */
+  readonly recording: (call: Call, operationId: string) => { readonly location: string; readonly accessToken: string };
+}
+
+/**
+ * One decision in progress: the call after the change, and the operation rows and events it
+ * produces. Every row written gets the new call version as its etag.
+ */
+export class CallDraft {
+  #call: Call;
+  readonly #created: Operation[] = [];
+  readonly #patches = new Map<string, OperationPatch>();
+  readonly #events: CallEvent[] = [];
+
+  constructor(
+    before: Call,
+    readonly ctx: DomainContext,
+  ) {
+    this.#call = { ...before, version: before.version + 1 };
+  }
+
+  get call(): Call {
+    return this.#call;
+  }
+
+  set(fields: Partial<Call>): void {
+    this.#call = { ...this.#call, ...fields };
+  }
+
+  event(event: CallEvent): void {
+    this.#events.push(event);
+  }
+
+  createOperation(fields: Omit<Operation, 'callId' | 'owner' | 'version' | 'createdAt'>): Operation {
+    const op: Operation = { ...fields, callId: this.#call.id, owner: this.#call.owner, version: this.#call.version, createdAt: this.ctx.now };
+    this.#created.push(op);
+    return op;
+  }
+
+  /** The current state of an operation created in this draft. */
+  created(id: string): Operation | undefined {
+    return this.#created.find((op) => op.id === id);
+  }
+
+  /** Changes an operation, whether it was created in this draft or exists already. */
+  updateOperation(id: string, fields: Omit<OperationPatch, 'id' | 'version'>): void {
+    const version = this.#call.version;
+    const i = this.#created.findIndex((op) => op.id === id);
+    if (i >= 0) {
+      this.#created[i] = { ...(this.#created[i] as Operation), ...fields, version };
+      return;
+    }
+    this.#patches.set(id, { ...this.#patches.get(id), ...fields, id, version });
+  }
+
+  /** Ends a queued operation with an outcome and tells the bot. It must already be out of the queue. */
+  endOperation(entry: QueuedOperation, outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }): void {
+    const isRecord = entry.type === 'recordResponse';
+    const fields = {
+      status: outcome.status,
+      resultInfo: outcome.resultInfo,
+      completionReason: outcome.completionReason,
+      endedAt: this.ctx.now,
+      ...(isRecord && {
+        recordingLocation: recording?.location ?? '',
+        recordingAccessToken: recording?.accessToken ?? '',
+        recordedMs: recording?.recordedMs ?? 0,
+      }),
+    };
+    this.updateOperation(entry.id, fields);
+    // A looping playPrompt that is cancelled still reports it; only its completion never comes.
+    const snapshot: OperationSnapshot = {
+      id: entry.id,
+      type: entry.type,
+      clientContext: entry.clientContext,
+      version: this.#call.version,
+      status: fields.status,
+      resultInfo: fields.resultInfo,
+      completionReason: fields.completionReason,
+      ...(isRecord && { recordingLocation: fields.recordingLocation, recordingAccessToken: fields.recordingAccessToken }),
+    };
+    this.event({ kind: 'operation', operation: snapshot });
+  }
+
+  /** Cancels the given queue entries (already removed from the queue), running one first. */
+  cancel(entries: readonly QueuedOperation[]): void {
+    for (const entry of entries) this.endOperation(entry, cancelledOutcome(entry.type));
+  }
+
+  /**
+   * Starts the head of the media queue if the call is established and nothing runs yet, and sets
+   * the call's timer to the head's expected end. Called after every change to the queue.
+   */
+  startHead(): void {
+    const call = this.#call;
+    const [head] = call.mediaQueue;
+    if (!head) {
+      // The queue ran empty: nothing runs, nothing to wake up for.
+      if (call.head) this.set({ head: undefined, timer: undefined });
+      return;
+    }
+    if (call.state !== 'established' || call.head?.operationId === head.id) return;
+    const now = this.ctx.now;
+    const progress = {
+      operationId: head.id,
+      startedAt: now,
+      ...(head.type === 'recordResponse' && { listenFrom: listenStart(now, head.parameters, this.ctx.timing) }),
+    };
+    this.set({ head: progress });
+    this.updateOperation(head.id, { status: 'running' });
+    this.scheduleHead();
+  }
+
+  /** Points the call's timer at the running head's next deadline (none for a looping prompt). */
+  scheduleHead(): void {
+    const call = this.#call;
+    const [head] = call.mediaQueue;
+    const end = head && call.head ? headEnd(head, call.head, this.ctx.timing) : undefined;
+    this.set({ timer: end ? { token: this.ctx.newId(), dueAt: end.at } : undefined });
+  }
+
+  /** Ends the running head with an outcome and starts the next queued operation. */
+  finishHead(outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }): void {
+    const [head, ...rest] = this.#call.mediaQueue;
+    if (!head) return;
+    this.set({ mediaQueue: rest, head: undefined, timer: undefined });
+    this.endOperation(head, outcome, recording);
+    this.startHead();
+  }
+
+  timerIn(ms: number): void {
+    this.set({ timer: { token: this.ctx.newId(), dueAt: this.ctx.now + ms } });
+  }
+
+  finish<R>(result: R): CallChange<R> {
+    return { call: this.#call, created: [...this.#created], patches: [...this.#patches.values()], events: [...this.#events], result };
+  }
+}

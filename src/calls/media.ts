@@ -1,0 +1,98 @@
+import { CallDraft, type DomainContext } from './draft';
+import { hasEnded, type Call, type CallChange, type Operation, type OperationType, type QueuedOperation } from './model';
+import { CallRuleViolation, MEDIA_QUEUE_LIMIT } from './rules';
+
+function assertCanTakeMedia(call: Call, action: OperationType): void {
+  if (hasEnded(call.state)) {
+    throw new CallRuleViolation('callEnded', `Call ${call.id} is ${call.state}; ${action} needs an active call.`);
+  }
+  if (call.mediaHosting !== 'service') {
+    throw new CallRuleViolation('appHostedMedia', `${action} is supported only for calls with serviceHostedMediaConfig; call ${call.id} uses appHostedMediaConfig.`);
+  }
+}
+
+/**
+ * playPrompt / recordResponse: the operation joins the call's media queue. It runs at once when the
+ * call is established and nothing else runs; otherwise it waits (`notStarted`). A recordResponse
+ * with bargeInAllowed goes to the front and interrupts the running operation, which ends as
+ * cancelled; the rest of the queue keeps its order behind it.
+ */
+export function enqueueMedia(call: Call, entry: QueuedOperation, ctx: DomainContext): CallChange<Operation> {
+  assertCanTakeMedia(call, entry.type);
+  if (call.mediaQueue.length >= MEDIA_QUEUE_LIMIT) {
+    throw new CallRuleViolation(
+      'queueFull',
+      `Call ${call.id} already has ${MEDIA_QUEUE_LIMIT} playPrompt/recordResponse operations queued, the limit; cancel them or wait for some to finish.`,
+    );
+  }
+  const draft = new CallDraft(call, ctx);
+  draft.createOperation({
+    id: entry.id,
+    type: entry.type,
+    status: 'notStarted',
+    ...(entry.clientContext !== undefined && { clientContext: entry.clientContext }),
+    parameters: entry.parameters,
+  });
+  const bargeIn = entry.type === 'recordResponse' && entry.parameters.bargeInAllowed;
+  const running = call.head ? call.mediaQueue[0] : undefined;
+  if (bargeIn) {
+    const waiting = running ? call.mediaQueue.slice(1) : call.mediaQueue;
+    draft.set({ mediaQueue: [entry, ...waiting], head: undefined, timer: running ? undefined : call.timer });
+    if (running) draft.cancel([running]);
+  } else {
+    draft.set({ mediaQueue: [...call.mediaQueue, entry] });
+  }
+  draft.startHead();
+  return draft.finish(draft.created(entry.id) as Operation);
+}
+
+export interface CancelRequest {
+  readonly operationId: string;
+  readonly clientContext?: string;
+  /** Legacy (2018) parameter: false cancels only the running operation. */
+  readonly all: boolean;
+}
+
+/**
+ * cancelMediaProcessing: the running operation and every queued one end as cancelled (only the
+ * running one when `all` is false), in queue order, then the cancel itself completes. A tone
+ * subscription is never touched. Costs one call row, whatever the call's history.
+ */
+export function cancelMediaProcessing(call: Call, request: CancelRequest, ctx: DomainContext): CallChange<Operation> {
+  if (hasEnded(call.state)) {
+    throw new CallRuleViolation('callEnded', `Call ${call.id} is ${call.state}; cancelMediaProcessing needs an active call.`);
+  }
+  const draft = new CallDraft(call, ctx);
+  const running = call.head ? call.mediaQueue.slice(0, 1) : [];
+  const cancelled = request.all ? call.mediaQueue : running;
+  draft.set({ mediaQueue: call.mediaQueue.slice(cancelled.length), head: undefined, timer: call.head ? undefined : call.timer });
+  draft.cancel(cancelled);
+  draft.startHead();
+  const op = draft.createOperation({
+    id: request.operationId,
+    type: 'cancelMediaProcessing',
+    status: 'completed',
+    ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
+    endedAt: ctx.now,
+  });
+  draft.event({ kind: 'operation', operation: { id: op.id, type: op.type, status: op.status, clientContext: op.clientContext, version: op.version } });
+  return draft.finish(op);
+}
+
+/**
+ * subscribeToTone: from now on every DTMF tone the caller presses is sent to the bot as a call
+ * notification with toneInfo. Completes at once, beside the media queue.
+ */
+export function subscribeToTone(call: Call, request: { operationId: string; clientContext?: string }, ctx: DomainContext): CallChange<Operation> {
+  assertCanTakeMedia(call, 'subscribeToTone');
+  const draft = new CallDraft(call, ctx);
+  draft.set({ toneSubscription: { operationId: request.operationId, ...(request.clientContext !== undefined && { clientContext: request.clientContext }) } });
+  const op = draft.createOperation({
+    id: request.operationId,
+    type: 'subscribeToTone',
+    status: 'completed',
+    ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
+    endedAt: ctx.now,
+  });
+  return draft.finish(op);
+}

@@ -1,0 +1,154 @@
+/**
+ * The domain: a call, its operations, and the rules that move them. Everything in calls/ is pure:
+ * no I/O, no SDKs, time passed in. Shapes here are the service's own; graph/ turns them into
+ * Graph JSON and store/ into table rows.
+ */
+
+/** The URL family a call was created through; its notifications and Location headers keep it. */
+export type PathFamily = 'communications' | 'app' | 'applications';
+export type ApiVersion = 'v1.0' | 'beta';
+
+export type CallState = 'incoming' | 'establishing' | 'established' | 'terminating' | 'terminated';
+export type CallDirection = 'incoming' | 'outgoing';
+export type MediaHosting = 'service' | 'app';
+
+export type MediaOperationType = 'playPrompt' | 'recordResponse';
+export type OperationType = MediaOperationType | 'subscribeToTone' | 'cancelMediaProcessing';
+export type OperationStatus = 'notStarted' | 'running' | 'completed' | 'failed';
+
+export interface ResultInfo {
+  readonly code: number;
+  readonly subcode: number;
+  readonly message: string;
+}
+
+/** Who created a call: only the same tenant and app can see it. */
+export interface Owner {
+  readonly tenantId: string;
+  readonly appId: string;
+}
+
+export interface MediaPrompt {
+  readonly uri: string;
+  readonly resourceId?: string;
+}
+
+export interface PlayPromptParameters {
+  readonly prompts: readonly MediaPrompt[];
+  /** beta: play until cancelled; no completion notification is sent. */
+  readonly loop: boolean;
+}
+
+export interface RecordParameters {
+  readonly prompts: readonly MediaPrompt[];
+  readonly bargeInAllowed: boolean;
+  readonly initialSilenceTimeoutInSeconds: number;
+  readonly maxSilenceTimeoutInSeconds: number;
+  readonly maxRecordDurationInSeconds: number;
+  readonly playBeep: boolean;
+  /** DTMF characters: 0-9, *, #, A-D. */
+  readonly stopTones: readonly string[];
+  readonly streamWhileRecording: boolean;
+}
+
+/**
+ * A playPrompt or recordResponse waiting in (or running at the head of) a call's media queue. It
+ * carries what notifications and the media clock need, so neither has to read the operation row.
+ */
+export type QueuedOperation =
+  | { readonly id: string; readonly type: 'playPrompt'; readonly clientContext?: string; readonly parameters: PlayPromptParameters }
+  | { readonly id: string; readonly type: 'recordResponse'; readonly clientContext?: string; readonly parameters: RecordParameters };
+
+/** Progress of the running head operation; times are epoch milliseconds. */
+export interface HeadProgress {
+  readonly operationId: string;
+  readonly startedAt: number;
+  /** recordResponse: when prompt and beep are over and listening begins. */
+  readonly listenFrom?: number;
+  /** recordResponse: the caller is speaking until this time. */
+  readonly speakingUntil?: number;
+  /** recordResponse: whether the caller has spoken since listening began. */
+  readonly heardSpeech?: boolean;
+}
+
+/** The one pending wake-up of a call: a media-clock message carries the token; others are stale. */
+export interface ClockTimer {
+  readonly token: string;
+  readonly dueAt: number;
+}
+
+export interface Call {
+  readonly id: string;
+  readonly owner: Owner;
+  readonly state: CallState;
+  readonly direction: CallDirection;
+  readonly callbackUri: string;
+  readonly family: PathFamily;
+  readonly apiVersion: ApiVersion;
+  readonly mediaHosting: MediaHosting;
+  /** The service's base URL as the bot reached it, for URLs the bot is given later (recordings). */
+  readonly baseUrl: string;
+  /** The call's Graph properties as created (targets, source, mediaConfig...), returned by GET. */
+  readonly resource: Readonly<Record<string, unknown>>;
+  /** playPrompt / recordResponse in order; the head runs once the call is established. */
+  readonly mediaQueue: readonly QueuedOperation[];
+  readonly head?: HeadProgress;
+  readonly toneSubscription?: { readonly operationId: string; readonly clientContext?: string };
+  readonly nextToneSequenceId: number;
+  readonly timer?: ClockTimer;
+  readonly resultInfo?: ResultInfo;
+  /** Increments with every committed change; operations take it as their etag. */
+  readonly version: number;
+  readonly createdAt: number;
+}
+
+export interface Operation {
+  readonly id: string;
+  readonly callId: string;
+  readonly owner: Owner;
+  readonly type: OperationType;
+  readonly status: OperationStatus;
+  readonly clientContext?: string;
+  readonly resultInfo?: ResultInfo;
+  readonly completionReason?: string;
+  readonly parameters?: PlayPromptParameters | RecordParameters;
+  readonly recordingLocation?: string;
+  readonly recordingAccessToken?: string;
+  /** recordResponse: the recorded audio's length, for the recording endpoint. */
+  readonly recordedMs?: number;
+  readonly version: number;
+  readonly createdAt: number;
+  readonly endedAt?: number;
+}
+
+/** A change to an existing operation row, applied without reading it (the call row guards it). */
+export type OperationPatch = Pick<Operation, 'id' | 'status' | 'version'> &
+  Partial<Pick<Operation, 'resultInfo' | 'completionReason' | 'recordingLocation' | 'recordingAccessToken' | 'recordedMs' | 'endedAt'>>;
+
+/** What an operation looks like in a notification: enough to render the Graph resource. */
+export type OperationSnapshot = Pick<Operation, 'id' | 'type' | 'status' | 'clientContext' | 'resultInfo' | 'completionReason' | 'version'> &
+  Partial<Pick<Operation, 'recordingLocation' | 'recordingAccessToken'>>;
+
+export type Tone = 'tone0' | 'tone1' | 'tone2' | 'tone3' | 'tone4' | 'tone5' | 'tone6' | 'tone7' | 'tone8' | 'tone9' | 'star' | 'pound' | 'a' | 'b' | 'c' | 'd' | 'flash';
+
+/** Something a bot is told about, in order. Each becomes one commsNotification. */
+export type CallEvent =
+  | { readonly kind: 'operation'; readonly operation: OperationSnapshot }
+  | { readonly kind: 'callState'; readonly changeType: 'created' | 'updated' | 'deleted'; readonly state: CallState; readonly resultInfo?: ResultInfo }
+  | { readonly kind: 'tone'; readonly sequenceId: number; readonly tone: Tone };
+
+/** The outcome of one decision about one call: committed together, in one transaction. */
+export interface CallChange<R = undefined> {
+  readonly call: Call;
+  readonly created: readonly Operation[];
+  readonly patches: readonly OperationPatch[];
+  readonly events: readonly CallEvent[];
+  readonly result: R;
+}
+
+export const MEDIA_TYPES: ReadonlySet<OperationType> = new Set(['playPrompt', 'recordResponse']);
+
+/** Calls in these states take no media operations and no more changes from the bot. */
+export function hasEnded(state: CallState): boolean {
+  return state === 'terminating' || state === 'terminated';
+}

@@ -1,0 +1,20 @@
+/**
+ * A request that the call's current state does not allow (a media action on a hung-up call, a full
+ * queue...). The HTTP layer answers it with a 400 that carries the message.
+ */
+export class CallRuleViolation extends Error {
+  override readonly name = 'CallRuleViolation';
+  constructor(
+    readonly rule: 'callEnded' | 'queueFull' | 'appHostedMedia' | 'notIncoming' | 'notEstablished',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * At most this many playPrompt / recordResponse operations wait (or run) per call. A cancel or a
+ * hang-up ends all of them in one storage transaction, which holds at most 100 entities: the call
+ * row, one row per operation, the cancel's own row and one outbox row.
+ */
+export const MEDIA_QUEUE_LIMIT = 50;

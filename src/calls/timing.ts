@@ -1,0 +1,53 @@
+import type { HeadProgress, QueuedOperation, RecordParameters } from './model';
+import { PLAY_COMPLETED, RECORD_OUTCOMES, type Outcome, type RecordEnd } from './results';
+
+/** How long simulated media takes; settings, so tests can make it short. */
+export interface MediaTiming {
+  /** Each prompt of a playPrompt or recordResponse plays this long. */
+  readonly promptMs: number;
+  /** The beep before a recording. */
+  readonly beepMs: number;
+  /** From create / answer to `established`. */
+  readonly establishMs: number;
+  /** An incoming call not answered within this time ends (the docs give bots 15 s). */
+  readonly answerTimeoutMs: number;
+}
+
+export interface HeadEnd {
+  readonly at: number;
+  readonly outcome: Outcome;
+  /** recordResponse: how much audio was recorded by then. */
+  readonly recordedMs?: number;
+}
+
+/** When a recordResponse starts listening: after its prompt and its beep. */
+export function listenStart(startedAt: number, parameters: RecordParameters, timing: MediaTiming): number {
+  return startedAt + parameters.prompts.length * timing.promptMs + (parameters.playBeep ? timing.beepMs : 0);
+}
+
+/**
+ * When the running head operation will end and how, if nothing else happens first; undefined for
+ * a looping playPrompt, which plays until cancelled.
+ */
+export function headEnd(entry: QueuedOperation, head: HeadProgress, timing: MediaTiming): HeadEnd | undefined {
+  if (entry.type === 'playPrompt') {
+    if (entry.parameters.loop) return undefined;
+    return { at: head.startedAt + entry.parameters.prompts.length * timing.promptMs, outcome: PLAY_COMPLETED };
+  }
+  const p = entry.parameters;
+  const listenFrom = head.listenFrom ?? listenStart(head.startedAt, p, timing);
+  const candidates: [number, RecordEnd][] = [
+    [listenFrom + p.maxRecordDurationInSeconds * 1000, 'maxRecordDurationReached'],
+    head.heardSpeech && head.speakingUntil !== undefined
+      ? [head.speakingUntil + p.maxSilenceTimeoutInSeconds * 1000, 'maxSilenceTimeout']
+      : [listenFrom + p.initialSilenceTimeoutInSeconds * 1000, 'initialSilenceTimeout'],
+  ];
+  // The earliest deadline wins; on a tie, max duration (it is listed first).
+  const [at, reason] = candidates.reduce((a, b) => (b[0] < a[0] ? b : a));
+  return recordEnd(reason, at, listenFrom);
+}
+
+export function recordEnd(reason: RecordEnd, at: number, listenFrom: number): HeadEnd {
+  const outcome = RECORD_OUTCOMES[reason];
+  return { at, outcome, recordedMs: outcome.status === 'completed' ? Math.max(0, at - listenFrom) : 0 };
+}

@@ -1,0 +1,56 @@
+import type { HttpRequest } from '@azure/functions';
+import type { z } from 'zod';
+import { GraphError } from './errors';
+
+/** Request bodies of this API are small JSON objects; anything past this is refused with 413. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+function isJson(contentType: string | null): boolean {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  return mediaType === 'application/json' || (mediaType?.startsWith('application/') === true && mediaType.endsWith('+json'));
+}
+
+/**
+ * The JSON body of a POST. An empty body reads as `{}` for actions whose parameters are all
+ * optional; a body that is there must say it is JSON (415 otherwise) and parse (400 otherwise).
+ */
+export async function readJsonBody(request: HttpRequest, options: { required: boolean }): Promise<unknown> {
+  const bytes = Buffer.from(await request.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) throw GraphError.payloadTooLarge(MAX_BODY_BYTES);
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') {
+    if (options.required) throw GraphError.badRequest('The request body is empty; this request needs a JSON body.');
+    return {};
+  }
+  const contentType = request.headers.get('content-type');
+  if (!isJson(contentType)) throw GraphError.unsupportedMediaType(contentType);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw GraphError.badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Validates a parsed body; the 400 names every field that is wrong. */
+export function parseBody<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => describeIssue(issue, what));
+  throw GraphError.badRequest(`Invalid ${what} request: ${problems.join(' ')}`);
+}
+
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+}
+
+function describeIssue(issue: z.core.$ZodIssue, what: string): string {
+  const field = fieldPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const where = field ? ` in '${field}'` : '';
+    return issue.keys.map((key) => `'${key}' is not a parameter of ${what}${where}.`).join(' ');
+  }
+  if (!field) return issue.code === 'invalid_type' ? 'The request body must be a JSON object.' : `${issue.message}.`;
+  // Schema messages are phrased to follow the field name ("must be a string", "is required").
+  const message = issue.message.startsWith('Invalid input: ') ? `is invalid (${issue.message.slice(15)})` : issue.message;
+  return `'${field}' ${message}.`;
+}

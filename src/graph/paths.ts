@@ -1,0 +1,46 @@
+import type { ApiVersion, PathFamily } from '../calls/model';
+import { notificationIdForm } from './ids';
+
+/**
+ * Graph's URL shapes for calls, per path family:
+ *   communications   /{v}/communications/calls/{id}             (current)
+ *   app              /{v}/app/calls/{id}                        (deprecated beta singleton, same behaviour)
+ *   applications     /{v}/applications/{appId}/calls/{id}       (2018 form: media actions answer 202)
+ */
+export const PATH_FAMILIES: readonly PathFamily[] = ['communications', 'app', 'applications'];
+
+/** Route template prefixes (host.json routePrefix is "", so these are Graph's own paths). */
+export const VERSION_SEGMENT = '{version:regex(^(v1\\.0|beta)$)}';
+export const FAMILY_ROUTE: Readonly<Record<PathFamily, string>> = {
+  communications: `${VERSION_SEGMENT}/communications/calls`,
+  app: `${VERSION_SEGMENT}/app/calls`,
+  applications: `${VERSION_SEGMENT}/applications/{appId}/calls`,
+};
+
+export interface CallAddress {
+  readonly family: PathFamily;
+  /** The owner's app id, used by the applications family. */
+  readonly appId: string;
+  readonly callId: string;
+}
+
+function collection(family: PathFamily, appId: string): string {
+  if (family === 'applications') return `/applications/${appId}/calls`;
+  return family === 'app' ? '/app/calls' : '/communications/calls';
+}
+
+/** `/communications/calls/{id}[/operations/{opId}]` with ids as given (canonical in Location headers). */
+export function resourcePath(address: CallAddress, operationId?: string): string {
+  const call = `${collection(address.family, address.appId)}/${address.callId}`;
+  return operationId ? `${call}/operations/${operationId}` : call;
+}
+
+/** The same path with the docs' upper-case dash-less ids, as notifications carry it. */
+export function notificationPath(address: CallAddress, operationId?: string): string {
+  return resourcePath({ ...address, callId: notificationIdForm(address.callId) }, operationId && notificationIdForm(operationId));
+}
+
+/** An absolute URL on this service, for Location headers. */
+export function absoluteUrl(baseUrl: string, version: ApiVersion, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${version}${path}`;
+}

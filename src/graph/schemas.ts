@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import type { ApiVersion } from '../calls/model';
+
+/**
+ * Request bodies, with the limits the Graph docs give. Action bodies are strict (an unknown
+ * parameter is an error, as in Graph); the call object is open (unknown properties are ignored).
+ */
+
+/** A type error that says "is required" when the value is missing and what it must be otherwise. */
+export function mustBe(what: string) {
+  return { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) };
+}
+
+const odataType = (name: string) => z.literal(name, mustBe(`'${name}'`));
+
+export const clientContext = z.string(mustBe('a string')).max(256, { error: 'must be at most 256 characters' });
+
+const httpUrl = z
+  .string(mustBe('a string'))
+  .max(2048, { error: 'must be at most 2048 characters' })
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'https:' || url.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL');
+
+export const mediaInfo = z.object({
+  '@odata.type': odataType('#microsoft.graph.mediaInfo').optional(),
+  uri: httpUrl,
+  resourceId: z.string().max(256, { error: 'must be at most 256 characters' }).optional(),
+});
+
+const mediaPrompt = z.object({
+  '@odata.type': odataType('#microsoft.graph.mediaPrompt').optional(),
+  mediaInfo,
+});
+
+const seconds = z
+  .number(mustBe('a number of seconds'))
+  .int({ error: 'must be a whole number of seconds' })
+  .min(1, { error: 'must be between 1 and 120 seconds' })
+  .max(120, { error: 'must be between 1 and 120 seconds' });
+
+/** DTMF characters, as the docs' example writes stop tones ("#", "1", "*"). */
+export const dtmfCharacter = z.string().regex(/^[0-9*#A-Da-d]$/, { error: 'must be one DTMF character: 0-9, *, #, A-D' });
+
+export function playPromptSchema(version: ApiVersion) {
+  return z.strictObject({
+    clientContext: clientContext.optional(),
+    prompts: z
+      .array(mediaPrompt, mustBe('an array of mediaPrompt'))
+      .min(1, { error: 'must contain at least 1 prompt' })
+      .max(20, { error: 'must contain at most 20 prompts' }),
+    // beta only: loop forever.
+    ...(version === 'beta' && { loop: z.boolean(mustBe('a boolean')).optional() }),
+  });
+}
+
+export function recordResponseSchema(version: ApiVersion) {
+  return z.strictObject({
+    clientContext: clientContext.optional(),
+    prompts: z.array(mediaPrompt, mustBe('an array of mediaPrompt')).max(1, { error: 'must contain at most 1 prompt' }).optional(),
+    bargeInAllowed: z.boolean(mustBe('a boolean')).optional(),
+    initialSilenceTimeoutInSeconds: seconds.optional(),
+    maxSilenceTimeoutInSeconds: seconds.optional(),
+    maxRecordDurationInSeconds: seconds.optional(),
+    playBeep: z.boolean(mustBe('a boolean')).optional(),
+    stopTones: z.array(dtmfCharacter, mustBe('an array of DTMF characters')).max(16, { error: 'must contain at most 16 tones' }).optional(),
+    ...(version === 'beta' && { streamWhileRecording: z.boolean(mustBe('a boolean')).optional() }),
+  });
+}
+
+export const subscribeToToneSchema = z.strictObject({ clientContext: clientContext.optional() });
+
+export const cancelMediaProcessingSchema = z.strictObject({
+  clientContext: clientContext.optional(),
+  // 2018 parameter, still accepted: false cancels only the running operation.
+  all: z.boolean(mustBe('a boolean')).optional(),
+});
+
+const modality = z.enum(['unknown', 'audio', 'video', 'videoBasedScreenSharing', 'data'], mustBe("one of 'audio', 'video', 'videoBasedScreenSharing', 'data'"));
+
+export const mediaConfig = z.discriminatedUnion(
+  '@odata.type',
+  [
+    z.object({
+      '@odata.type': z.literal('#microsoft.graph.serviceHostedMediaConfig'),
+      preFetchMedia: z.array(mediaInfo).max(20, { error: 'must contain at most 20 media' }).optional(),
+      removeFromDefaultAudioGroup: z.boolean().optional(),
+    }),
+    z.object({
+      '@odata.type': z.literal('#microsoft.graph.appHostedMediaConfig'),
+      blob: z.string(mustBe('a string')).max(16_384, { error: 'must be at most 16384 characters' }),
+      removeFromDefaultAudioGroup: z.boolean().optional(),
+    }),
+  ],
+  mustBe("a mediaConfig whose '@odata.type' is '#microsoft.graph.serviceHostedMediaConfig' or '#microsoft.graph.appHostedMediaConfig'"),
+);
+
+const graphObject = z.record(z.string(), z.unknown(), mustBe('an object'));
+const guid = z.string().regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i, { error: 'must be a GUID' });
+
+export const createCallSchema = z
+  .object({
+    '@odata.type': odataType('#microsoft.graph.call').optional(),
+    callbackUri: z.string(mustBe('a string')).max(2048, { error: 'must be at most 2048 characters' }),
+    mediaConfig,
+    requestedModalities: z.array(modality).min(1, { error: 'must contain at least 1 modality' }).optional(),
+    targets: z.array(graphObject).max(50, { error: 'must contain at most 50 targets' }).optional(),
+    source: graphObject.optional(),
+    tenantId: guid.optional(),
+    subject: z.string().max(1024).optional(),
+    callOptions: graphObject.optional(),
+    chatInfo: graphObject.optional(),
+    meetingInfo: graphObject.optional(),
+    callChainId: guid.optional(),
+  })
+  .refine((call) => (call.targets?.length ?? 0) > 0 || call.meetingInfo !== undefined, {
+    error: 'is needed: a call needs targets (whom to call) or meetingInfo (which meeting to join)',
+    path: ['targets'],
+  });
+
+export const answerSchema = z.strictObject({
+  callbackUri: z.string(mustBe('a string')).max(2048, { error: 'must be at most 2048 characters' }),
+  acceptedModalities: z.array(modality).min(1, { error: 'must contain at least 1 modality' }),
+  mediaConfig,
+  participantCapacity: z.number().int().min(1).optional(),
+  callOptions: graphObject.optional(),
+});

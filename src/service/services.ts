@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { localVerifier, type TokenVerifier } from '../auth/tokens';
+import type { DomainContext } from '../calls/draft';
+import type { Call } from '../calls/model';
+import { config, type Config } from '../config';
+import { GraphError } from '../graph/errors';
+import { newId } from '../graph/ids';
+import { CallStore } from '../store/call-store';
+import { appStorage } from '../store/connection';
+import { MessageQueue } from '../store/message-queue';
+
+/** A media-clock message: wake call `callId` if its timer still carries `token`. */
+export interface ClockMessage {
+  readonly callId: string;
+  readonly token: string;
+}
+
+/** A notifications message: deliver what is in call `callId`'s outbox. */
+export interface DrainMessage {
+  readonly callId: string;
+}
+
+/** Everything a handler needs, built once per process from the configuration. */
+export interface Services {
+  readonly config: Config;
+  readonly store: CallStore;
+  readonly mediaClock: MessageQueue<ClockMessage>;
+  readonly notifications: MessageQueue<DrainMessage>;
+  readonly verifier: TokenVerifier;
+  readonly now: () => number;
+}
+
+/** Deployed mode validates Entra ID tokens; until that is configured, every request is refused. */
+const unconfiguredVerifier: TokenVerifier = {
+  verify: () => Promise.reject(GraphError.unauthenticated('Token validation is not configured on this service.')),
+};
+
+export function createServices(cfg: Config): Services {
+  const storage = appStorage();
+  return {
+    config: cfg,
+    store: new CallStore(storage.table(cfg.tableName)),
+    mediaClock: new MessageQueue(storage.queue(cfg.queues.mediaClock)),
+    notifications: new MessageQueue(storage.queue(cfg.queues.notifications)),
+    verifier: cfg.mode === 'local' ? localVerifier(cfg.localKeysFile) : unconfiguredVerifier,
+    now: () => Date.now(),
+  };
+}
+
+let instance: Services | undefined;
+
+export function services(): Services {
+  instance ??= createServices(config());
+  return instance;
+}
+
+/** Where recordings are served from, relative to the service's base URL. */
+export function recordingPath(callId: string, operationId: string): string {
+  return `/recordings/${callId}/${operationId}`;
+}
+
+/** The inputs of one domain decision, at the current time. */
+export function domainContext(s: Services): DomainContext {
+  return {
+    now: s.now(),
+    timing: s.config.timing,
+    newId,
+    recording: (call: Call, operationId: string) => ({
+      location: `${call.baseUrl}${recordingPath(call.id, operationId)}`,
+      accessToken: randomBytes(32).toString('base64url'),
+    }),
+  };
+}

@@ -1,0 +1,186 @@
+import type { TableEntity } from '@azure/data-tables';
+import type { Call, Operation, OperationPatch } from '../calls/model';
+import type { CommsNotification } from '../graph/notifications';
+import { jsonColumns, readJsonColumn } from './json-columns';
+
+/**
+ * Table rows of one call's partition (PartitionKey = call id):
+ *   call                  the call; its ETag versions the whole partition
+ *   op|{operationId}      one operation
+ *   outbox|{seq}          notifications one change produced, waiting for delivery
+ */
+export const CALL_ROW = 'call';
+export const OPERATION_PREFIX = 'op|';
+export const OUTBOX_PREFIX = 'outbox|';
+
+export const operationRowKey = (id: string) => `${OPERATION_PREFIX}${id}`;
+export const outboxRowKey = (seq: number) => `${OUTBOX_PREFIX}${String(seq).padStart(12, '0')}`;
+
+type Entity = TableEntity<Record<string, unknown>>;
+
+/** Drops undefined values: the table SDK would write them as nulls. */
+function defined(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
+export interface CallRecord {
+  readonly call: Call;
+  /** The next outbox sequence number for this call. */
+  readonly outboxSeq: number;
+}
+
+export function callEntity({ call, outboxSeq }: CallRecord): Entity {
+  return {
+    partitionKey: call.id,
+    rowKey: CALL_ROW,
+    ...defined({
+      ownerTenantId: call.owner.tenantId,
+      ownerAppId: call.owner.appId,
+      state: call.state,
+      direction: call.direction,
+      callbackUri: call.callbackUri,
+      family: call.family,
+      apiVersion: call.apiVersion,
+      mediaHosting: call.mediaHosting,
+      baseUrl: call.baseUrl,
+      nextToneSequenceId: call.nextToneSequenceId,
+      timerToken: call.timer?.token,
+      timerDueAt: call.timer?.dueAt,
+      version: call.version,
+      createdAt: call.createdAt,
+      outboxSeq,
+      head: call.head && JSON.stringify(call.head),
+      toneSubscription: call.toneSubscription && JSON.stringify(call.toneSubscription),
+      resultInfo: call.resultInfo && JSON.stringify(call.resultInfo),
+    }),
+    ...jsonColumns('resource', call.resource),
+    ...jsonColumns('mediaQueue', call.mediaQueue),
+  };
+}
+
+const json = <T>(value: unknown): T | undefined => (typeof value === 'string' && value !== '' ? (JSON.parse(value) as T) : undefined);
+
+export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord {
+  const timerToken = e['timerToken'];
+  const call: Call = {
+    id: String(e['partitionKey']),
+    owner: { tenantId: String(e['ownerTenantId']), appId: String(e['ownerAppId']) },
+    state: e['state'] as Call['state'],
+    direction: e['direction'] as Call['direction'],
+    callbackUri: String(e['callbackUri']),
+    family: e['family'] as Call['family'],
+    apiVersion: e['apiVersion'] as Call['apiVersion'],
+    mediaHosting: e['mediaHosting'] as Call['mediaHosting'],
+    baseUrl: String(e['baseUrl']),
+    resource: readJsonColumn(e, 'resource') ?? {},
+    mediaQueue: readJsonColumn(e, 'mediaQueue') ?? [],
+    nextToneSequenceId: Number(e['nextToneSequenceId']),
+    version: Number(e['version']),
+    createdAt: Number(e['createdAt']),
+    ...defined({
+      head: json(e['head']),
+      toneSubscription: json(e['toneSubscription']),
+      resultInfo: json(e['resultInfo']),
+      timer: typeof timerToken === 'string' ? { token: timerToken, dueAt: Number(e['timerDueAt']) } : undefined,
+    }),
+  };
+  return { call, outboxSeq: Number(e['outboxSeq']) };
+}
+
+export function operationEntity(op: Operation): Entity {
+  return {
+    partitionKey: op.callId,
+    rowKey: operationRowKey(op.id),
+    ...defined({
+      ownerTenantId: op.owner.tenantId,
+      ownerAppId: op.owner.appId,
+      type: op.type,
+      createdAt: op.createdAt,
+      parameters: op.parameters && JSON.stringify(op.parameters),
+    }),
+    ...patchFields(op),
+  };
+}
+
+/** The changing fields of an operation, as a Merge onto its row. */
+export function operationPatchEntity(callId: string, patch: OperationPatch): Entity {
+  return { partitionKey: callId, rowKey: operationRowKey(patch.id), ...patchFields(patch) };
+}
+
+function patchFields(op: OperationPatch & Partial<Pick<Operation, 'clientContext'>>): Record<string, unknown> {
+  return defined({
+    status: op.status,
+    version: op.version,
+    clientContext: op.clientContext,
+    resultInfo: op.resultInfo && JSON.stringify(op.resultInfo),
+    completionReason: op.completionReason,
+    recordingLocation: op.recordingLocation,
+    recordingAccessToken: op.recordingAccessToken,
+    recordedMs: op.recordedMs,
+    endedAt: op.endedAt,
+  });
+}
+
+export function operationFromEntity(e: Readonly<Record<string, unknown>>): Operation {
+  const str = (key: string) => (typeof e[key] === 'string' ? (e[key] as string) : undefined);
+  const num = (key: string) => (typeof e[key] === 'number' ? (e[key] as number) : undefined);
+  return {
+    id: String(e['rowKey']).slice(OPERATION_PREFIX.length),
+    callId: String(e['partitionKey']),
+    owner: { tenantId: String(e['ownerTenantId']), appId: String(e['ownerAppId']) },
+    type: e['type'] as Operation['type'],
+    status: e['status'] as Operation['status'],
+    version: Number(e['version']),
+    createdAt: Number(e['createdAt']),
+    ...defined({
+      clientContext: str('clientContext'),
+      resultInfo: json(e['resultInfo']),
+      completionReason: str('completionReason'),
+      parameters: json(e['parameters']),
+      recordingLocation: str('recordingLocation'),
+      recordingAccessToken: str('recordingAccessToken'),
+      recordedMs: num('recordedMs'),
+      endedAt: num('endedAt'),
+    }),
+  } as Operation;
+}
+
+/** Notifications waiting for delivery: delivered one POST each, in order; `delivered` counts those done. */
+export interface OutboxRow {
+  readonly callId: string;
+  readonly seq: number;
+  readonly notifications: readonly CommsNotification[];
+  readonly createdAt: number;
+  readonly delivered: number;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly lastError?: string;
+}
+
+export function outboxEntity(row: OutboxRow): Entity {
+  return {
+    partitionKey: row.callId,
+    rowKey: outboxRowKey(row.seq),
+    ...jsonColumns('notifications', row.notifications),
+    ...defined({
+      createdAt: row.createdAt,
+      delivered: row.delivered,
+      attempts: row.attempts,
+      nextAttemptAt: row.nextAttemptAt,
+      lastError: row.lastError,
+    }),
+  };
+}
+
+export function outboxFromEntity(e: Readonly<Record<string, unknown>>): OutboxRow {
+  return {
+    callId: String(e['partitionKey']),
+    seq: Number(String(e['rowKey']).slice(OUTBOX_PREFIX.length)),
+    notifications: readJsonColumn(e, 'notifications') ?? [],
+    createdAt: Number(e['createdAt']),
+    delivered: Number(e['delivered'] ?? 0),
+    attempts: Number(e['attempts'] ?? 0),
+    nextAttemptAt: Number(e['nextAttemptAt'] ?? 0),
+    ...defined({ lastError: typeof e['lastError'] === 'string' ? e['lastError'] : undefined }),
+  };
+}
