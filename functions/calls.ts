@@ -3,7 +3,7 @@ import { createCall, deleteCall, getCall } from '../src/api/calls';
 import { graphApi } from '../src/api/graph-api';
 import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } from '../src/api/media';
 import { getOperation } from '../src/api/operations';
-import { CALL_CONTROL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
+import { CALL_CONTROL_ROLES, CREATE_CALL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
 import { FAMILY_ROUTE, PATH_FAMILIES } from '../src/graph/paths';
 
 // The Graph calls API on each path family: /{v}/communications/calls, /{v}/app/calls and
@@ -16,7 +16,7 @@ for (const family of PATH_FAMILIES) {
   const http = (name: string, method: 'GET' | 'POST' | 'DELETE', route: string, handler: ReturnType<typeof graphApi>) =>
     app.http(`${family}-${name}`, { methods: [method], route, authLevel: 'anonymous', handler });
 
-  http('createCall', 'POST', calls, graphApi({ family }, createCall));
+  http('createCall', 'POST', calls, graphApi({ family, roles: CREATE_CALL_ROLES }, createCall));
   http('getCall', 'GET', call, graphApi(control, getCall));
   http('deleteCall', 'DELETE', call, graphApi(control, deleteCall));
   http('playPrompt', 'POST', `${call}/playPrompt`, graphApi(control, playPrompt));

@@ -24,8 +24,8 @@ export interface ApiRequest {
 
 export interface RouteOptions {
   readonly family: PathFamily;
-  /** The caller needs one of these app roles; undefined when the handler decides from the body. */
-  readonly roles?: readonly string[];
+  /** The caller needs one of these app roles. */
+  readonly roles: readonly string[];
 }
 
 /**
@@ -37,7 +37,7 @@ export function graphApi(options: RouteOptions, handler: (req: ApiRequest) => Pr
   return graphRoute(async (request, _context, ids) => {
     const s = services();
     const caller = await authenticate(request.headers.get('authorization'), s.verifier);
-    if (options.roles) requireRole(caller, options.roles);
+    requireRole(caller, options.roles);
     if (options.family === 'applications') {
       const appId = request.params['appId'] ?? '';
       if ((parseGuid(appId) ?? appId.toLowerCase()) !== caller.appId) throw GraphError.itemNotFound(`Application '${appId}' was not found.`);

@@ -1,6 +1,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { CallChange, Operation } from '../calls/model';
 import type { CommsNotification } from '../graph/notifications';
+import { KeyedMutex } from './keyed-mutex';
 import {
   CALL_ROW,
   callEntity,
@@ -29,6 +30,21 @@ export interface PlannedChange<R> {
   readonly notifications: readonly CommsNotification[];
 }
 
+export type Plan<R> = (record: CallRecord) => PlannedChange<R> | undefined;
+
+export interface MutateOptions<R> {
+  readonly now: () => number;
+  /** Runs after the decision and before its commit (and again for every retry). */
+  readonly beforeCommit?: (planned: PlannedChange<R>, before: CallRecord) => Promise<void>;
+}
+
+export interface Mutated<R> {
+  /** The call as the committed decision saw it. */
+  readonly before: CallRecord;
+  /** Undefined when the decision was to change nothing. */
+  readonly planned?: PlannedChange<R>;
+}
+
 export class CallBusyError extends Error {
   override readonly name = 'CallBusyError';
 }
@@ -43,6 +59,8 @@ export function statusOf(error: unknown): number | undefined {
  * racing a completion) serialize on that row; the loser reloads and decides again.
  */
 export class CallStore {
+  readonly #local = new KeyedMutex();
+
   constructor(readonly table: TableClient) {}
 
   async load(callId: string): Promise<LoadedCall | undefined> {
@@ -74,11 +92,11 @@ export class CallStore {
    * ETag, deciding again when another writer got there first. `plan` returning undefined means no
    * change. Undefined when the call does not exist.
    */
-  async mutate<R>(
-    callId: string,
-    plan: (record: CallRecord) => PlannedChange<R> | undefined,
-    options: { now: () => number; beforeCommit?: (planned: PlannedChange<R>, before: CallRecord) => Promise<void> },
-  ): Promise<{ before: CallRecord; planned?: PlannedChange<R> } | undefined> {
+  async mutate<R>(callId: string, plan: Plan<R>, options: MutateOptions<R>): Promise<Mutated<R> | undefined> {
+    return this.#local.run(callId, () => this.#mutate(callId, plan, options));
+  }
+
+  async #mutate<R>(callId: string, plan: Plan<R>, options: MutateOptions<R>): Promise<Mutated<R> | undefined> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(callId);
       if (!loaded) return undefined;

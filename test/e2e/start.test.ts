@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isPortFree } from '../../tools/ports';
-import { startService } from '../support/host-process';
+import { runStartScript } from '../support/host-process';
 import { isolatedSettings } from '../support/storage';
 
 /** `npm start` is `npm run build && node dist/tools/start.js`; these run the second half. */
 describe('npm start', () => {
   it('starts Azurite itself, serves the health route, and Ctrl-C stops everything', async () => {
     const { CALLS_TABLE = '', MEDIA_CLOCK_QUEUE = '', NOTIFICATIONS_QUEUE = '' } = isolatedSettings();
-    const service = await startService(
+    const service = await runStartScript(
       { AzureWebJobsStorage: 'UseDevelopmentStorage=true', CallsStorage: '', CALLS_TABLE, MEDIA_CLOCK_QUEUE, NOTIFICATIONS_QUEUE },
       ['--in-memory'],
     );
@@ -22,7 +22,7 @@ describe('npm start', () => {
 
   it('uses storage that the settings point at, and starts no Azurite', async () => {
     const settings = isolatedSettings();
-    const service = await startService(settings);
+    const service = await runStartScript(settings);
     try {
       expect(service.output()).toContain("Storage: 'AzureWebJobsStorage' → http://127.0.0.1:");
       expect(service.output()).not.toContain('Azurite:');
@@ -34,7 +34,7 @@ describe('npm start', () => {
 
   it('refuses to start when the storage it is pointed at does not answer', async () => {
     const dead = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1';
-    await expect(startService({ ...isolatedSettings(), AzureWebJobsStorage: dead, CallsStorage: dead })).rejects.toThrow(
+    await expect(runStartScript({ ...isolatedSettings(), AzureWebJobsStorage: dead, CallsStorage: dead })).rejects.toThrow(
       /Storage in 'AzureWebJobsStorage' \(http:\/\/127\.0\.0\.1:9\/devstoreaccount1\) is not reachable/,
     );
   });

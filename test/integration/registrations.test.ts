@@ -25,14 +25,36 @@ function registrations() {
   return functions.map(({ name, bindings }) => {
     const trigger = Object.values(bindings).find((b) => /trigger$/i.test(b.type));
     const { type, route, methods, authLevel, queueName, connection, schedule } = trigger ?? ({} as Binding);
-    return { name, type, route, methods, authLevel, queueName, connection, schedule };
+    const fields = { name, type, route, methods, authLevel, queueName, connection, schedule };
+    return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
   });
 }
 
 describe('function registrations', () => {
   it('are exactly the functions, triggers, routes and queues the service exposes', () => {
+    const version = '{version:regex(^(v1\\.0|beta)$)}';
+    const families = [
+      ['communications', `${version}/communications/calls`],
+      ['app', `${version}/app/calls`],
+      ['applications', `${version}/applications/{appId}/calls`],
+    ] as const;
+    const graph = families.flatMap(([family, calls]) => {
+      const http = (name: string, method: string, route: string) => ({ name: `${family}-${name}`, type: 'httpTrigger', route, methods: [method], authLevel: 'anonymous' });
+      return [
+        http('createCall', 'POST', calls),
+        http('getCall', 'GET', `${calls}/{callId}`),
+        http('deleteCall', 'DELETE', `${calls}/{callId}`),
+        http('playPrompt', 'POST', `${calls}/{callId}/playPrompt`),
+        http('recordResponse', 'POST', `${calls}/{callId}/recordResponse`),
+        http('subscribeToTone', 'POST', `${calls}/{callId}/subscribeToTone`),
+        http('cancelMediaProcessing', 'POST', `${calls}/{callId}/cancelMediaProcessing`),
+        http('getOperation', 'GET', `${calls}/{callId}/operations/{operationId}`),
+      ];
+    });
     expect(registrations()).toEqual([
+      ...graph,
       { name: 'health', type: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
+      { name: 'mediaClock', type: 'queueTrigger', queueName: '%MEDIA_CLOCK_QUEUE%', connection: 'CallsStorage' },
     ]);
   });
 

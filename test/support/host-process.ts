@@ -32,7 +32,7 @@ export async function startHostProcess(options: SpawnOptions = {}): Promise<Host
 }
 
 /** Starts `dist/tools/start.js` (what `npm start` runs) and waits for its ready line. */
-export async function startService(env: Record<string, string>, args: readonly string[] = []): Promise<HostProcess> {
+export async function runStartScript(env: Record<string, string>, args: readonly string[] = []): Promise<HostProcess> {
   const port = Number(env['PORT'] ?? (await freePort()));
   return spawnUntil(path.join(ROOT, 'dist/tools/start.js'), args, { ...env, PORT: String(port) }, /Service ready at (http:\/\/\S+)/, port);
 }

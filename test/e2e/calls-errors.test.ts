@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEDIA_QUEUE_LIMIT } from '../../src/calls/rules';
+import { newId } from '../../src/graph/ids';
+import { callBody, partition, promptBody } from '../support/graph';
+import { graphError } from '../support/http';
+import { startService, type RunningService } from '../support/service';
+
+let svc: RunningService;
+let callId: string;
+beforeAll(async () => {
+  svc = await startService();
+  callId = (await svc.client.establishedCall())['id'];
+});
+afterAll(async () => {
+  await svc?.host.stop();
+});
+
+/** Every bad request gets a Graph error naming what is wrong, never a 5xx, and changes nothing. */
+async function expectError(res: Response, status: number, ...mentions: string[]) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  expect(res.headers.get('client-request-id')).toBeTruthy();
+  const error = await graphError(res);
+  expect(error.innerError['request-id']).toBe(res.headers.get('request-id'));
+  for (const text of mentions) expect(error.message).toContain(text);
+  return error;
+}
+
+describe('bad input gets a Graph-shaped 4xx that names the problem', () => {
+  it('malformed JSON → 400', async () => {
+    const res = await svc.client.send('POST', `/${callId}/playPrompt`, '{"prompts": [', {});
+    await expectError(res, 400, 'not valid JSON');
+  });
+
+  it('a body that is not JSON → 415', async () => {
+    const res = await fetch(`${svc.host.url}/v1.0/communications/calls/${callId}/playPrompt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${svc.client.bearer}`, 'content-type': 'text/plain' },
+      body: 'play something',
+    });
+    const error = await expectError(res, 415, 'application/json', 'text/plain');
+    expect(error.code).toBe('UnsupportedMediaType');
+  });
+
+  it.each([
+    ['wrong types', { prompts: 'x', clientContext: 5 }, ["'prompts' must be an array", "'clientContext' must be a string"]],
+    ['a missing required field', { clientContext: 'c' }, ["'prompts' is required"]],
+    ['clientContext over 256 characters', { ...promptBody(), clientContext: 'x'.repeat(257) }, ["'clientContext' must be at most 256 characters"]],
+    ['more than 20 prompts', promptBody(undefined, 21), ["'prompts' must contain at most 20 prompts"]],
+    ['an empty prompt list', { prompts: [] }, ["'prompts' must contain at least 1 prompt"]],
+    ['a prompt without a URI', { prompts: [{ mediaInfo: {} }] }, ["'prompts[0].mediaInfo.uri' is required"]],
+    ['a parameter playPrompt does not have', { ...promptBody(), volume: 11 }, ["'volume' is not a parameter of playPrompt"]],
+    ['the beta-only loop on v1.0', { ...promptBody(), loop: true }, ["'loop' is not a parameter of playPrompt"]],
+  ])('playPrompt with %s → 400', async (_, body, mentions) => {
+    const res = await svc.client.send('POST', `/${callId}/playPrompt`, body);
+    await expectError(res, 400, ...mentions);
+  });
+
+  it.each([
+    ['more than 1 prompt', { prompts: promptBody(undefined, 2).prompts }, ["'prompts' must contain at most 1 prompt"]],
+    ['a timer of 0 s', { initialSilenceTimeoutInSeconds: 0 }, ["'initialSilenceTimeoutInSeconds' must be between 1 and 120 seconds"]],
+    ['a timer of 121 s', { maxRecordDurationInSeconds: 121 }, ["'maxRecordDurationInSeconds' must be between 1 and 120 seconds"]],
+    ['a fractional timer', { maxSilenceTimeoutInSeconds: 2.5 }, ["'maxSilenceTimeoutInSeconds' must be a whole number of seconds"]],
+    ['a stop tone that is not DTMF', { stopTones: ['#', 'x'] }, ["'stopTones[1]' must be one DTMF character"]],
+  ])('recordResponse with %s → 400', async (_, body, mentions) => {
+    const res = await svc.client.send('POST', `/${callId}/recordResponse`, body);
+    await expectError(res, 400, ...mentions);
+  });
+
+  it('cancelMediaProcessing and subscribeToTone validate too', async () => {
+    await expectError(await svc.client.send('POST', `/${callId}/cancelMediaProcessing`, { all: 'yes' }), 400, "'all' must be a boolean");
+    await expectError(await svc.client.send('POST', `/${callId}/subscribeToTone`, { clientContext: 'x'.repeat(300) }), 400, "'clientContext' must be at most 256");
+  });
+
+  it.each([
+    ['no body at all', undefined, ['request body is empty']],
+    ['no callbackUri', callBody({ callbackUri: undefined }), ["'callbackUri' is required"]],
+    ['an http callbackUri to a public host', callBody({ callbackUri: 'http://bot.example.com/cb' }), ["'callbackUri' must be an https URL", 'loopback']],
+    ['a callbackUri that is not a URL', callBody({ callbackUri: 'not a url' }), ["'callbackUri' must be an absolute https URL"]],
+    ['no mediaConfig', callBody({ mediaConfig: undefined }), ["'mediaConfig'"]],
+    ['an unknown mediaConfig type', callBody({ mediaConfig: { '@odata.type': '#microsoft.graph.mediaConfig' } }), ["'mediaConfig.@odata.type'"]],
+    ['no targets and no meetingInfo', callBody({ targets: [] }), ["'targets' is needed"]],
+    ['an unknown modality', callBody({ requestedModalities: ['smell'] }), ["'requestedModalities[0]' must be one of"]],
+    ['a body that is an array', [], ['must be a JSON object']],
+  ])('create call with %s → 400', async (_, body, mentions) => {
+    await expectError(await svc.client.send('POST', '', body), 400, ...mentions);
+  });
+
+  it('accepts http callbacks on loopback hosts in local mode', async () => {
+    for (const callbackUri of ['http://127.0.0.1:9/cb', 'http://localhost:8080/cb', 'http://[::1]:8080/cb']) {
+      expect((await svc.client.send('POST', '', callBody({ callbackUri }))).status).toBe(201);
+    }
+  });
+
+  it('unknown call or operation → 404 itemNotFound', async () => {
+    const error = await expectError(await svc.client.send('GET', `/${newId()}`), 404, 'was not found');
+    expect(error.code).toBe('itemNotFound');
+    await expectError(await svc.client.send('GET', '/not-a-guid'), 404, "'not-a-guid'");
+    await expectError(await svc.client.send('POST', `/${newId()}/playPrompt`, promptBody()), 404, 'was not found');
+    await expectError(await svc.client.send('GET', `/${callId}/operations/${newId()}`), 404, 'Operation');
+    await expectError(await svc.client.send('DELETE', `/${newId()}`), 404);
+  });
+
+  it('media operations on an app-hosted media call → 400', async () => {
+    const call = await svc.client.createCall({ mediaConfig: { '@odata.type': '#microsoft.graph.appHostedMediaConfig', blob: '<media session>' } });
+    for (const action of ['playPrompt', 'recordResponse', 'subscribeToTone']) {
+      await expectError(await svc.client.send('POST', `/${call['id']}/${action}`, action === 'playPrompt' ? promptBody() : {}), 400, 'serviceHostedMediaConfig');
+    }
+  });
+
+  it(`a full media queue (${MEDIA_QUEUE_LIMIT}) → 400 naming the limit`, async () => {
+    const call = (await svc.client.createCall())['id'] as string;
+    for (let i = 0; i < MEDIA_QUEUE_LIMIT; i++) expect((await svc.client.send('POST', `/${call}/playPrompt`, promptBody(`p${i}`))).status).toBe(200);
+    await expectError(await svc.client.send('POST', `/${call}/playPrompt`, promptBody('one more')), 400, `${MEDIA_QUEUE_LIMIT}`, 'limit');
+    // Cancelling a full queue is one transaction: every operation ends, each with one notification.
+    expect((await svc.client.send('POST', `/${call}/cancelMediaProcessing`, {})).status).toBe(200);
+    const { operations } = await partition(svc.table, call);
+    expect(operations.filter((op) => op.type === 'playPrompt').every((op) => op.status === 'failed')).toBe(true);
+  });
+
+  it('bad input leaves the call as it was', async () => {
+    const call = (await svc.client.establishedCall())['id'] as string;
+    const before = await partition(svc.table, call);
+    await svc.client.send('POST', `/${call}/playPrompt`, { prompts: 'x' });
+    await svc.client.send('POST', `/${call}/recordResponse`, { maxRecordDurationInSeconds: 500 });
+    await svc.client.send('POST', `/${call}/playPrompt`, '{');
+    const after = await partition(svc.table, call);
+    expect(after.rows.map((r) => [r['rowKey'], r['etag']])).toEqual(before.rows.map((r) => [r['rowKey'], r['etag']]));
+  });
+});
