@@ -4,7 +4,8 @@ import { loadConfig, STORAGE_CONNECTION } from '../src/config';
 import { storageAccount } from '../src/store/connection';
 import { provisionStorage } from '../src/store/provision';
 import { choosePorts, DEFAULT_AZURITE_PORTS, startAzurite, type RunningAzurite } from './azurite';
-import { describeFunction, startHost } from './host/host';
+import { startHost } from './host/host';
+import type { RegisteredFunction } from './host/registry';
 import { stopOnSignals } from './host/lifecycle';
 import { applySettings, readLocalSettings } from './host/local-settings';
 import { projectRoot } from './project-root';
@@ -56,12 +57,24 @@ async function main(): Promise<void> {
       await host.stop();
       await azurite?.stop();
     });
-    console.log(`\nFunctions:\n${host.functions.map((fn) => `  ${describeFunction(fn, host)}`).join('\n')}`);
-    console.log(`\nService ready at ${host.url}\nTry:  curl ${host.url}/health\n`);
+    console.log(banner(host.url, host.functions));
   } catch (error) {
     await azurite?.stop();
     throw error;
   }
+}
+
+function banner(url: string, functions: readonly RegisteredFunction[]): string {
+  const count = (type: string) => functions.filter((fn) => fn.trigger.type.toLowerCase() === type).length;
+  return [
+    '',
+    `Service ready at ${url}`,
+    `  Graph base URL   ${url}/v1.0  (or /beta)`,
+    `  Access token     npm run token -- --app-id <your bot's app id>`,
+    `  Health           curl ${url}/health`,
+    `  ${functions.length} functions: ${count('httptrigger')} HTTP, ${count('queuetrigger')} queue, ${count('timertrigger')} timer (node dist/tools/host/cli.js --describe lists them)`,
+    '',
+  ].join('\n');
 }
 
 function isDevelopmentStorage(value: string | undefined): boolean {

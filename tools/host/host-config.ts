@@ -69,11 +69,32 @@ const hostJsonSchema = z.object({
     .optional(),
 }).loose();
 
-export function readHostConfig(appRoot: string): HostConfig {
+const OVERRIDE_PREFIX = 'AzureFunctionsJobHost__';
+
+/**
+ * App settings named `AzureFunctionsJobHost__a__b` override host.json's `a.b`, as on Azure
+ * (numbers and booleans are converted).
+ */
+export function applyOverrides(raw: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const result = structuredClone(raw);
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(OVERRIDE_PREFIX) || value === undefined) continue;
+    const keys = name.slice(OVERRIDE_PREFIX.length).split('__');
+    let node = result;
+    for (const key of keys.slice(0, -1)) {
+      const next = node[key];
+      node = (node[key] = typeof next === 'object' && next !== null ? next : {}) as Record<string, unknown>;
+    }
+    node[keys[keys.length - 1] as string] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
+  }
+  return result;
+}
+
+export function readHostConfig(appRoot: string, env: Readonly<Record<string, string | undefined>> = process.env): HostConfig {
   const file = path.join(appRoot, 'host.json');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = applyOverrides(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>, env);
   } catch (error) {
     throw new Error(`Cannot read ${file}: ${(error as Error).message}`);
   }

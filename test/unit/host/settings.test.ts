@@ -36,6 +36,18 @@ describe('host.json', () => {
     expect(config.queues.messageEncoding).toBe('base64');
   });
 
+  it('lets AzureFunctionsJobHost__ app settings override host.json, as on Azure', () => {
+    const dir = folderWith({ 'host.json': { version: '2.0', extensions: { queues: { batchSize: 4 } } } });
+    const config = readHostConfig(dir, {
+      AzureFunctionsJobHost__extensions__queues__batchSize: '8',
+      AzureFunctionsJobHost__extensions__http__routePrefix: 'x',
+      AzureFunctionsJobHost__logging__logLevel__default: 'Warning',
+    });
+    expect(config.queues.batchSize).toBe(8);
+    expect(config.routePrefix).toBe('x');
+    expect(config.logLevel).toBe('Warning');
+  });
+
   it('names the bad field of an invalid host.json', () => {
     const dir = folderWith({ 'host.json': { version: '2.0', extensions: { queues: { batchSize: 64 } } } });
     expect(() => readHostConfig(dir)).toThrow(/extensions\.queues\.batchSize/);

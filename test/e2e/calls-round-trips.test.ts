@@ -1,0 +1,64 @@
+import type { TransactionAction } from '@azure/data-tables';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { newId } from '../../src/graph/ids';
+import { operationRowKey } from '../../src/store/rows';
+import { azuriteConnectionString } from '../../tools/azurite';
+import { promptBody } from '../support/graph';
+import { startService, type RunningService } from '../support/service';
+import { startStorageProxy } from '../support/storage-proxy';
+
+let svc: RunningService;
+let proxy: Awaited<ReturnType<typeof startStorageProxy>>;
+
+beforeAll(async () => {
+  const real = inject('storageConnectionString');
+  const port = (service: string) => Number(new RegExp(`${service}Endpoint=http://127\\.0\\.0\\.1:(\\d+)`).exec(real)?.[1]);
+  proxy = await startStorageProxy({ table: port('Table'), queue: port('Queue') });
+  const proxied = azuriteConnectionString({ blob: port('Blob'), table: proxy.ports.table, queue: proxy.ports.queue });
+  // Only the HTTP request under test touches storage: the queue-triggered functions are off.
+  svc = await startService({
+    env: { AzureWebJobsStorage: proxied, CallsStorage: proxied, 'AzureWebJobs.mediaClock.Disabled': 'true', 'AzureWebJobs.notifications.Disabled': 'true' },
+  });
+});
+afterAll(async () => {
+  await svc?.host.stop();
+  await proxy?.close();
+});
+
+async function storageRequestsOf(work: () => Promise<unknown>) {
+  const from = proxy.log.length;
+  await work();
+  return proxy.log.slice(from).map((r) => `${r.service} ${r.method} ${r.path.split('?')[0]?.replace(/'[^']*'/g, "'…'")}`);
+}
+
+describe('storage round trips', () => {
+  it('a cancel makes one point read, one transaction and one queue send, whatever the call has done', async () => {
+    const { client } = svc;
+    const callId = (await client.createCall())['id'] as string;
+    const expected = [
+      `table GET /devstoreaccount1/${svc.settings['CALLS_TABLE']}(PartitionKey='…',RowKey='…')`,
+      'table POST /devstoreaccount1/$batch',
+      `queue POST /devstoreaccount1/${svc.settings['NOTIFICATIONS_QUEUE']}/messages`,
+    ];
+
+    await client.action(callId, 'playPrompt', promptBody());
+    expect(await storageRequestsOf(() => client.action(callId, 'cancelMediaProcessing', {}))).toEqual(expected);
+
+    // 2,000 finished operations in the partition and 10 queued: the same three.
+    for (let i = 0; i < 2000; i += 100) {
+      const rows = Array.from({ length: 100 }, (): TransactionAction => ['create', { partitionKey: callId, rowKey: operationRowKey(newId()), status: 'completed' }]);
+      await svc.table.submitTransaction(rows);
+    }
+    for (let i = 0; i < 10; i++) await client.action(callId, 'playPrompt', promptBody(`p${i}`));
+    expect(await storageRequestsOf(() => client.action(callId, 'cancelMediaProcessing', {}))).toEqual(expected);
+  });
+
+  it('GET of an operation is one point read', async () => {
+    const { client } = svc;
+    const callId = (await client.createCall())['id'] as string;
+    const op = await client.action(callId, 'subscribeToTone', {});
+    expect(await storageRequestsOf(() => client.operation(callId, op.json['id']))).toEqual([
+      `table GET /devstoreaccount1/${svc.settings['CALLS_TABLE']}(PartitionKey='…',RowKey='…')`,
+    ]);
+  });
+});
