@@ -1,18 +1,10 @@
 import { CallDraft, type DomainContext } from './draft';
-import type { ApiVersion, Call, CallChange, MediaHosting, Owner, PathFamily, ResultInfo } from './model';
+import type { Call, CallChange, MediaHosting, ResultInfo } from './model';
 import { CALL_ENDED_BY_BOT, CALL_ENDED_BY_CALLER, CALL_NOT_ANSWERED } from './results';
 import { CallRuleViolation } from './rules';
 
-export interface NewCall {
-  readonly id: string;
-  readonly owner: Owner;
-  readonly callbackUri: string;
-  readonly family: PathFamily;
-  readonly apiVersion: ApiVersion;
-  readonly mediaHosting: MediaHosting;
-  readonly baseUrl: string;
-  readonly resource: Readonly<Record<string, unknown>>;
-}
+/** What the creator of a call decides; the rest starts blank. */
+export type NewCall = Pick<Call, 'id' | 'owner' | 'callbackUri' | 'family' | 'apiVersion' | 'mediaHosting' | 'baseUrl' | 'resource'>;
 
 function blankCall(input: NewCall, ctx: DomainContext, fields: Pick<Call, 'state' | 'direction'>): Call {
   return { ...input, ...fields, mediaQueue: [], nextToneSequenceId: 1, version: 0, createdAt: ctx.now };
