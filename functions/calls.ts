@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { createCall, deleteCall, getCall } from '../src/api/calls';
+import { answerCall, createCall, deleteCall, getCall } from '../src/api/calls';
 import { graphApi } from '../src/api/graph-api';
 import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } from '../src/api/media';
 import { getOperation } from '../src/api/operations';
@@ -19,6 +19,7 @@ for (const family of PATH_FAMILIES) {
   http('createCall', 'POST', calls, graphApi({ family, roles: CREATE_CALL_ROLES }, createCall));
   http('getCall', 'GET', call, graphApi(control, getCall));
   http('deleteCall', 'DELETE', call, graphApi(control, deleteCall));
+  http('answer', 'POST', `${call}/answer`, graphApi({ family, roles: CREATE_CALL_ROLES }, answerCall));
   http('playPrompt', 'POST', `${call}/playPrompt`, graphApi(control, playPrompt));
   http('recordResponse', 'POST', `${call}/recordResponse`, graphApi(media, recordResponse));
   http('subscribeToTone', 'POST', `${call}/subscribeToTone`, graphApi(media, subscribeToTone));

@@ -37,6 +37,19 @@ const settingsSchema = z.object({
   ANSWER_TIMEOUT_MS: milliseconds(15_000),
   /** Local mode: where the local token issuer's and notification signer's keys are kept. */
   LOCAL_KEYS_FILE: z.string().min(1).default('.local/keys.json'),
+  /** Deployed mode: the private JWK (JSON) that signs notification tokens; a Key Vault reference in Azure. */
+  NOTIFICATION_SIGNING_KEY: z.string().optional(),
+  NOTIFICATION_TIMEOUT_MS: milliseconds(10_000),
+  NOTIFICATION_RETRY_BASE_MS: milliseconds(1000),
+  NOTIFICATION_RETRY_MAX_DELAY_MS: milliseconds(300_000),
+  /** Failing notifications are retried this long after they were queued, then dead-lettered. */
+  NOTIFICATION_RETRY_WINDOW_MS: z.coerce.number().int().min(0).max(7 * 24 * 3_600_000).default(4 * 3_600_000),
+  /** The sweeper re-sends work (outbox drains, clock timers) that has waited longer than this. */
+  SWEEP_AFTER_MS: milliseconds(30_000),
+}).superRefine((s, ctx) => {
+  if (s.SERVICE_MODE === 'deployed' && !s.NOTIFICATION_SIGNING_KEY) {
+    ctx.addIssue({ code: 'custom', path: ['NOTIFICATION_SIGNING_KEY'], message: 'is required when SERVICE_MODE is deployed (a private JWK that signs notification tokens)' });
+  }
 });
 
 export interface Config {
@@ -47,6 +60,9 @@ export interface Config {
   readonly publicBaseUrl?: string;
   readonly timing: { readonly promptMs: number; readonly beepMs: number; readonly establishMs: number; readonly answerTimeoutMs: number };
   readonly localKeysFile: string;
+  readonly notificationSigningKey?: string;
+  readonly delivery: { readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxDelayMs: number; readonly retryWindowMs: number };
+  readonly sweepAfterMs: number;
   /** The raw environment, for connection settings whose keys depend on the connection name. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -58,7 +74,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = settingsSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
     throw new ConfigError(`Invalid app settings: ${problems.join('; ')}`);
   }
   const s = parsed.data;
@@ -70,6 +86,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(s.PUBLIC_BASE_URL && { publicBaseUrl: s.PUBLIC_BASE_URL.replace(/\/+$/, '') }),
     timing: { promptMs: s.PROMPT_DURATION_MS, beepMs: s.BEEP_DURATION_MS, establishMs: s.ESTABLISH_DELAY_MS, answerTimeoutMs: s.ANSWER_TIMEOUT_MS },
     localKeysFile: s.LOCAL_KEYS_FILE,
+    ...(s.NOTIFICATION_SIGNING_KEY && { notificationSigningKey: s.NOTIFICATION_SIGNING_KEY }),
+    delivery: {
+      timeoutMs: s.NOTIFICATION_TIMEOUT_MS,
+      retryBaseMs: s.NOTIFICATION_RETRY_BASE_MS,
+      retryMaxDelayMs: s.NOTIFICATION_RETRY_MAX_DELAY_MS,
+      retryWindowMs: s.NOTIFICATION_RETRY_WINDOW_MS,
+    },
+    sweepAfterMs: s.SWEEP_AFTER_MS,
     env: { ...env },
   };
 }

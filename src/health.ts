@@ -13,7 +13,7 @@ export const health: GraphHandler = async () => {
   const table = config().tableName;
   try {
     await appStorage()
-      .table(table)
+      .table(table, { retries: 0 })
       .listEntities({ queryOptions: { filter: "PartitionKey eq '~health'" }, abortSignal: AbortSignal.timeout(STORAGE_PROBE_TIMEOUT_MS) })
       .byPage({ maxPageSize: 1 })
       .next();

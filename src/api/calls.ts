@@ -1,13 +1,13 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { requireRole } from '../auth/tokens';
 import { MEDIA_ACCESS_ROLES } from '../auth/roles';
-import { hangUp, createOutgoingCall } from '../calls/lifecycle';
+import { answer, createOutgoingCall, hangUp } from '../calls/lifecycle';
 import type { Call } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { absoluteUrl, resourcePath } from '../graph/paths';
 import { callJson } from '../graph/resources';
-import { createCallSchema } from '../graph/schemas';
+import { answerSchema, createCallSchema } from '../graph/schemas';
 import { changeCall, insertCall, isOwner } from '../service/changes';
 import { checkCallbackUri } from './callback-uri';
 import { addressOf, callNotFound, ownerOf, routeCallId, type ApiRequest } from './graph-api';
@@ -77,4 +77,23 @@ export async function deleteCall(req: ApiRequest): Promise<HttpResponseInit> {
   const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => hangUp(call, 'bot', ctx));
   if (!changed) throw callNotFound(callId);
   return { status: 204 };
+}
+
+/** POST .../calls/{id}/answer on an incoming call: 202, then `establishing` → `established`. */
+export async function answerCall(req: ApiRequest): Promise<HttpResponseInit> {
+  const callId = routeCallId(req);
+  const body = parseBody(answerSchema, await readJsonBody(req.request, { required: true }), 'answer');
+  const appHosted = body.mediaConfig['@odata.type'] === APP_HOSTED;
+  if (appHosted) requireRole(req.caller, MEDIA_ACCESS_ROLES);
+  const callbackUri = checkCallbackUri(body.callbackUri, req.services.config.mode);
+  const resource = {
+    mediaConfig: body.mediaConfig,
+    requestedModalities: body.acceptedModalities,
+    ...(body.callOptions && { callOptions: body.callOptions }),
+  };
+  const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) =>
+    answer(call, { callbackUri, mediaHosting: appHosted ? 'app' : 'service', resource }, ctx),
+  );
+  if (!changed) throw callNotFound(callId);
+  return { status: 202 };
 }

@@ -26,6 +26,8 @@ export interface RouteOptions {
   readonly family: PathFamily;
   /** The caller needs one of these app roles. */
   readonly roles: readonly string[];
+  /** Exists only in local mode; deployed, the route answers like an unknown path. */
+  readonly localOnly?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export interface RouteOptions {
 export function graphApi(options: RouteOptions, handler: (req: ApiRequest) => Promise<HttpResponseInit>): HttpHandler {
   return graphRoute(async (request, _context, ids) => {
     const s = services();
+    if (options.localOnly && s.config.mode !== 'local') throw GraphError.noRoute(request.method, new URL(request.url).pathname);
     const caller = await authenticate(request.headers.get('authorization'), s.verifier);
     requireRole(caller, options.roles);
     if (options.family === 'applications') {

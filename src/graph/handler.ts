@@ -1,4 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { ConfigError } from '../config';
 import { GraphError, graphErrorResponse } from './errors';
 import { requestIds, type RequestIds } from './request-ids';
 
@@ -17,6 +18,8 @@ export function graphRoute(handler: GraphHandler): HttpHandler {
       return { ...response, headers: { ...ids.headers, ...(response.headers as Record<string, string> | undefined) } };
     } catch (error) {
       if (error instanceof GraphError) return graphErrorResponse(error, ids);
+      // A setting is wrong: say which, so the operator can fix it (it names no secret).
+      if (error instanceof ConfigError) return graphErrorResponse(GraphError.serviceUnavailable(`The service is misconfigured: ${error.message}`), ids);
       context.error(`request ${ids.requestId} failed:`, error);
       return graphErrorResponse(GraphError.internal(), ids);
     }

@@ -6,6 +6,8 @@ import { config, type Config } from '../config';
 import { GraphError } from '../graph/errors';
 import { newId } from '../graph/ids';
 import { CallStore } from '../store/call-store';
+import { DeadLetterStore } from '../store/dead-letters';
+import { OutboxStore } from '../store/outbox-store';
 import { appStorage } from '../store/connection';
 import { MessageQueue } from '../store/message-queue';
 
@@ -24,6 +26,10 @@ export interface DrainMessage {
 export interface Services {
   readonly config: Config;
   readonly store: CallStore;
+  readonly outbox: OutboxStore;
+  readonly deadLetters: DeadLetterStore;
+  /** Names this process as a drain-lease holder. */
+  readonly instanceId: string;
   readonly mediaClock: MessageQueue<ClockMessage>;
   readonly notifications: MessageQueue<DrainMessage>;
   readonly verifier: TokenVerifier;
@@ -37,9 +43,13 @@ const unconfiguredVerifier: TokenVerifier = {
 
 export function createServices(cfg: Config): Services {
   const storage = appStorage();
+  const table = storage.table(cfg.tableName);
   return {
     config: cfg,
-    store: new CallStore(storage.table(cfg.tableName)),
+    store: new CallStore(table),
+    outbox: new OutboxStore(table),
+    deadLetters: new DeadLetterStore(table),
+    instanceId: newId(),
     mediaClock: new MessageQueue(storage.queue(cfg.queues.mediaClock)),
     notifications: new MessageQueue(storage.queue(cfg.queues.notifications)),
     verifier: cfg.mode === 'local' ? localVerifier(cfg.localKeysFile) : unconfiguredVerifier,

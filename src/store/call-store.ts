@@ -11,6 +11,7 @@ import {
   operationPatchEntity,
   operationRowKey,
   outboxEntity,
+  recipientOf,
   type CallRecord,
 } from './rows';
 
@@ -126,7 +127,8 @@ export class CallStore {
       ...change.patches.map((patch): TransactionAction => ['update', operationPatchEntity(callId, patch), 'Merge']),
     ];
     if (hasOutbox) {
-      actions.push(['create', outboxEntity({ callId, seq: before.outboxSeq, notifications, createdAt: now, delivered: 0, attempts: 0, nextAttemptAt: now })]);
+      const row = { callId, seq: before.outboxSeq, recipient: recipientOf(change.call), notifications, createdAt: now, delivered: 0, attempts: 0, nextAttemptAt: now };
+      actions.push(['create', outboxEntity(row)]);
     }
     if (actions.length > MAX_TRANSACTION_ENTITIES) {
       throw new Error(`A change of call ${callId} touches ${actions.length} rows; a transaction holds ${MAX_TRANSACTION_ENTITIES}.`);

@@ -15,7 +15,8 @@ import { config, ConfigError, STORAGE_CONNECTION } from '../config';
 export interface StorageAccount {
   /** Where the account is, for log lines: never includes a key. */
   readonly description: string;
-  table(name: string): TableClient;
+  /** `retries: 0` for probes that must answer quickly; otherwise the SDK's default retry policy. */
+  table(name: string, options?: { retries?: number }): TableClient;
   tableService(): TableServiceClient;
   queue(name: string): QueueClient;
 }
@@ -34,7 +35,7 @@ function fromConnectionString(connectionString: string): StorageAccount {
   const options = { allowInsecureConnection: queues.url.startsWith('http:') };
   return {
     description: describeUrl(queues.url),
-    table: (name) => TableClient.fromConnectionString(connectionString, name, options),
+    table: (name, o) => TableClient.fromConnectionString(connectionString, name, { ...options, ...retryOptions(o) }),
     tableService: () => TableServiceClient.fromConnectionString(connectionString, options),
     queue: (name) => queues.getQueueClient(name),
   };
@@ -58,10 +59,14 @@ function fromIdentity(connectionName: string, env: Env): StorageAccount {
   const queues = new QueueServiceClient(queueUri, credential);
   return {
     description: `${tableUri} (identity)`,
-    table: (name) => new TableClient(tableUri, name, credential),
+    table: (name, o) => new TableClient(tableUri, name, credential, retryOptions(o)),
     tableService: () => new TableServiceClient(tableUri, credential),
     queue: (name) => queues.getQueueClient(name),
   };
+}
+
+function retryOptions(options?: { retries?: number }) {
+  return options?.retries === undefined ? {} : { retryOptions: { maxRetries: options.retries } };
 }
 
 function identityCredential(connectionName: string, env: Env): TokenCredential {

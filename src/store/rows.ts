@@ -8,8 +8,12 @@ import { jsonColumns, readJsonColumn } from './json-columns';
  *   call                  the call; its ETag versions the whole partition
  *   op|{operationId}      one operation
  *   outbox|{seq}          notifications one change produced, waiting for delivery
+ *   drain                 the lease of the one delivery in progress for this call
+ * and one partition of dead letters (DEAD_LETTER_PARTITION), row key {callId}|{seq}.
  */
 export const CALL_ROW = 'call';
+/** The drain lease: whoever holds it is the one delivering this call's outbox. */
+export const DRAIN_LEASE_ROW = 'drain';
 export const OPERATION_PREFIX = 'op|';
 export const OUTBOX_PREFIX = 'outbox|';
 
@@ -145,10 +149,22 @@ export function operationFromEntity(e: Readonly<Record<string, unknown>>): Opera
   } as Operation;
 }
 
+/** Where and as whom a call's notifications are delivered, copied into each outbox row. */
+export interface Recipient {
+  readonly callbackUri: string;
+  /** The token's audience: the app that owns the call. */
+  readonly appId: string;
+  readonly tenantId: string;
+  /** The service URL the bot uses (the token's issuer when PUBLIC_BASE_URL is not set). */
+  readonly baseUrl: string;
+  readonly callChainId?: string;
+}
+
 /** Notifications waiting for delivery: delivered one POST each, in order; `delivered` counts those done. */
 export interface OutboxRow {
   readonly callId: string;
   readonly seq: number;
+  readonly recipient: Recipient;
   readonly notifications: readonly CommsNotification[];
   readonly createdAt: number;
   readonly delivered: number;
@@ -162,6 +178,7 @@ export function outboxEntity(row: OutboxRow): Entity {
     partitionKey: row.callId,
     rowKey: outboxRowKey(row.seq),
     ...jsonColumns('notifications', row.notifications),
+    recipient: JSON.stringify(row.recipient),
     ...defined({
       createdAt: row.createdAt,
       delivered: row.delivered,
@@ -172,10 +189,22 @@ export function outboxEntity(row: OutboxRow): Entity {
   };
 }
 
+export function recipientOf(call: Call): Recipient {
+  const chain = call.resource['callChainId'];
+  return {
+    callbackUri: call.callbackUri,
+    appId: call.owner.appId,
+    tenantId: call.owner.tenantId,
+    baseUrl: call.baseUrl,
+    ...(typeof chain === 'string' && { callChainId: chain }),
+  };
+}
+
 export function outboxFromEntity(e: Readonly<Record<string, unknown>>): OutboxRow {
   return {
     callId: String(e['partitionKey']),
     seq: Number(String(e['rowKey']).slice(OUTBOX_PREFIX.length)),
+    recipient: json<Recipient>(e['recipient']) ?? { callbackUri: '', appId: '', tenantId: '', baseUrl: '' },
     notifications: readJsonColumn(e, 'notifications') ?? [],
     createdAt: Number(e['createdAt']),
     delivered: Number(e['delivered'] ?? 0),

@@ -44,6 +44,7 @@ describe('function registrations', () => {
         http('createCall', 'POST', calls),
         http('getCall', 'GET', `${calls}/{callId}`),
         http('deleteCall', 'DELETE', `${calls}/{callId}`),
+        http('answer', 'POST', `${calls}/{callId}/answer`),
         http('playPrompt', 'POST', `${calls}/{callId}/playPrompt`),
         http('recordResponse', 'POST', `${calls}/{callId}/recordResponse`),
         http('subscribeToTone', 'POST', `${calls}/{callId}/subscribeToTone`),
@@ -51,10 +52,22 @@ describe('function registrations', () => {
         http('getOperation', 'GET', `${calls}/{callId}/operations/{operationId}`),
       ];
     });
+    const anonymous = (name: string, method: string, route: string) => ({ name, type: 'httpTrigger', route, methods: [method], authLevel: 'anonymous' });
     expect(registrations()).toEqual([
       ...graph,
-      { name: 'health', type: 'httpTrigger', route: 'health', methods: ['GET'], authLevel: 'anonymous' },
+      anonymous('health', 'GET', 'health'),
       { name: 'mediaClock', type: 'queueTrigger', queueName: '%MEDIA_CLOCK_QUEUE%', connection: 'CallsStorage' },
+      { name: 'notifications', type: 'queueTrigger', queueName: '%NOTIFICATIONS_QUEUE%', connection: 'CallsStorage' },
+      { name: 'sweeper', type: 'timerTrigger', schedule: '%SWEEP_SCHEDULE%' },
+      anonymous('openIdConfiguration', 'GET', '.well-known/openid-configuration'),
+      anonymous('jwks', 'GET', '.well-known/jwks.json'),
+      { name: 'deadLetters', type: 'httpTrigger', route: 'notifications/deadLetters', methods: ['GET'], authLevel: 'admin' },
+      { name: 'replayDeadLetter', type: 'httpTrigger', route: 'notifications/deadLetters/{id}/replay', methods: ['POST'], authLevel: 'admin' },
+      anonymous('recording', 'GET', 'recordings/{callId}/{operationId}'),
+      anonymous('emulator-tones', 'POST', 'emulator/calls/{callId}/tones'),
+      anonymous('emulator-speech', 'POST', 'emulator/calls/{callId}/speech'),
+      anonymous('emulator-hangUp', 'POST', 'emulator/calls/{callId}/hangUp'),
+      anonymous('emulator-incomingCall', 'POST', 'emulator/incomingCalls'),
     ]);
   });
 

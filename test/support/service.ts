@@ -10,13 +10,22 @@ export interface RunningService {
   readonly account: Awaited<ReturnType<typeof provisioned>>['account'];
 }
 
+export interface ServiceOptions {
+  readonly env?: Record<string, string>;
+  /** Run another instance on these settings (the same storage). */
+  readonly reuse?: Record<string, string>;
+  readonly port?: number;
+  /** Deliver notifications; without it they stay in the outbox, where API tests read them. */
+  readonly deliver?: boolean;
+}
+
 /**
  * The real app in the local host, in local mode, on its own table and queues. Prompts last a
- * minute unless `env` says otherwise, so nothing ends by itself while a test looks at it. `reuse`
- * starts another instance on an earlier one's settings (same storage).
+ * minute unless `env` says otherwise, so nothing ends by itself while a test looks at it.
  */
-export async function startService(options: { env?: Record<string, string>; reuse?: Record<string, string>; port?: number } = {}): Promise<RunningService> {
-  const settings = options.reuse ?? { ...isolatedSettings(), SERVICE_MODE: 'local', ESTABLISH_DELAY_MS: '0', PROMPT_DURATION_MS: '60000', ...options.env };
+export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
+  const delivery: Record<string, string> = options.deliver ? {} : { 'AzureWebJobs.notifications.Disabled': 'true' };
+  const settings: Record<string, string> = options.reuse ?? { ...isolatedSettings(), ESTABLISH_DELAY_MS: '0', PROMPT_DURATION_MS: '60000', ...delivery, ...options.env };
   const { account, config } = await provisioned(settings);
   const host = await startHostProcess({ env: settings, ...(options.port !== undefined && { port: options.port }) });
   return { host, client: new GraphClient(host.url, await token()), settings, table: account.table(config.tableName), account };

@@ -9,11 +9,13 @@ export function isolatedSettings(): Record<string, string> {
   const suffix = randomBytes(4).toString('hex');
   const connection = inject('storageConnectionString');
   return {
+    SERVICE_MODE: 'local',
     AzureWebJobsStorage: connection,
     CallsStorage: connection,
     CALLS_TABLE: `calls${suffix}`,
     MEDIA_CLOCK_QUEUE: `media-clock-${suffix}`,
     NOTIFICATIONS_QUEUE: `notifications-${suffix}`,
+    SWEEP_SCHEDULE: '*/5 * * * * *',
   };
 }
 

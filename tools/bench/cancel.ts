@@ -12,7 +12,7 @@ import { cancelMediaProcessing } from '../../src/calls/media';
 import type { DomainContext } from '../../src/calls/draft';
 import { renderNotifications } from '../../src/graph/notifications';
 import { CallStore } from '../../src/store/call-store';
-import { CALL_ROW, callEntity, operationEntity, operationPatchEntity, operationRowKey, outboxEntity } from '../../src/store/rows';
+import { CALL_ROW, callEntity, operationEntity, operationPatchEntity, operationRowKey, outboxEntity, recipientOf } from '../../src/store/rows';
 import { freePorts, startAzurite } from '../azurite';
 import { startHostProcess } from '../host/spawn';
 import { projectRoot } from '../project-root';
@@ -182,7 +182,7 @@ class Floor {
       ['update', move(callEntity({ call: change.call, outboxSeq: round + 1 })), 'Replace', { etag }],
       ...change.created.map((op): TransactionAction => ['create', move(operationEntity(op))]),
       ...change.patches.map((patch): TransactionAction => ['update', operationPatchEntity(partitionKey, patch), 'Merge']),
-      ['create', outboxEntity({ callId: partitionKey, seq: round, notifications, createdAt: ctx.now, delivered: 0, attempts: 0, nextAttemptAt: ctx.now })],
+      ['create', outboxEntity({ callId: partitionKey, seq: round, recipient: recipientOf(change.call), notifications, createdAt: ctx.now, delivered: 0, attempts: 0, nextAttemptAt: ctx.now })],
     ];
     return async () => {
       const call = await this.table.getEntity(partitionKey, CALL_ROW);

@@ -5,8 +5,13 @@ import { invoke, type ContextConstructor, type InFlight } from './invocation';
 import type { HostLogger } from './logger';
 import type { RegisteredFunction } from './registry';
 
-/** How long a fetched message stays invisible while its invocation runs (the Azure host uses 10 min). */
-const LEASE_SECONDS = 600;
+/**
+ * A fetched message stays invisible this long and the lease is renewed every third of it while the
+ * invocation runs (the Azure host leases for 10 minutes, renewing at half). A host that dies lets
+ * its messages reappear within this time.
+ */
+const LEASE_SECONDS = 30;
+const RENEW_EVERY_MS = (LEASE_SECONDS * 1000) / 3;
 /** First idle back-off step; it doubles, with jitter, up to maxPollingInterval. */
 const MIN_POLL_MS = 100;
 
@@ -99,33 +104,36 @@ export class QueueListener {
     const name = this.fn.metadata.name;
     if (message.dequeueCount > settings.maxDequeueCount) {
       // Already tried maxDequeueCount times (an earlier host died mid-invocation): do not try again.
-      await this.#poison(message, 'its dequeue count is over maxDequeueCount');
+      await this.#poison(message, message.popReceipt, 'its dequeue count is over maxDequeueCount');
       return;
     }
+    const lease = new Lease(this.deps.queue, message);
     try {
       const text = decodeMessage(message.messageText, settings.messageEncoding);
       await invoke(this.fn, parseMessage(text), triggerMetadata(message, text), this.deps);
     } catch (error) {
+      const popReceipt = await lease.end();
       logger.log('error', `[${name}] message ${message.messageId} failed (attempt ${message.dequeueCount} of ${settings.maxDequeueCount}): ${describe(error)}`);
       if (message.dequeueCount >= settings.maxDequeueCount) {
-        await this.#poison(message, `it failed ${message.dequeueCount} times`);
+        await this.#poison(message, popReceipt, `it failed ${message.dequeueCount} times`);
       } else {
         await this.#settle(message, () =>
-          this.deps.queue.updateMessage(message.messageId, message.popReceipt, undefined, Math.ceil(settings.visibilityTimeoutMs / 1000)),
+          this.deps.queue.updateMessage(message.messageId, popReceipt, undefined, Math.ceil(settings.visibilityTimeoutMs / 1000)),
         );
       }
       return;
     }
+    const popReceipt = await lease.end();
     logger.log('debug', `[${name}] message ${message.messageId} done`);
-    await this.#settle(message, () => this.deps.queue.deleteMessage(message.messageId, message.popReceipt));
+    await this.#settle(message, () => this.deps.queue.deleteMessage(message.messageId, popReceipt));
   }
 
-  async #poison(message: DequeuedMessageItem, why: string): Promise<void> {
+  async #poison(message: DequeuedMessageItem, popReceipt: string, why: string): Promise<void> {
     this.deps.logger.log('warning', `[${this.fn.metadata.name}] moving message ${message.messageId} to '${this.deps.poison.name}': ${why}`);
     await this.#settle(message, async () => {
       await this.deps.poison.createIfNotExists();
       await this.deps.poison.sendMessage(message.messageText);
-      await this.deps.queue.deleteMessage(message.messageId, message.popReceipt);
+      await this.deps.queue.deleteMessage(message.messageId, popReceipt);
     });
   }
 
@@ -136,6 +144,33 @@ export class QueueListener {
     } catch (error) {
       this.deps.logger.log('warning', `[${this.fn.metadata.name}] message ${message.messageId}: ${describe(error)}`);
     }
+  }
+}
+
+/** Keeps a message invisible while its invocation runs; each renewal yields a new pop receipt. */
+class Lease {
+  #popReceipt: string;
+  #renewing: Promise<unknown> = Promise.resolve();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly queue: QueueClient,
+    private readonly message: DequeuedMessageItem,
+  ) {
+    this.#popReceipt = message.popReceipt;
+    this.#timer = setInterval(() => {
+      this.#renewing = this.queue
+        .updateMessage(this.message.messageId, this.#popReceipt, undefined, LEASE_SECONDS)
+        .then((r) => (this.#popReceipt = r.popReceipt ?? this.#popReceipt))
+        .catch(() => undefined); // a lost lease shows when the message is settled
+    }, RENEW_EVERY_MS);
+  }
+
+  /** Stops renewing and returns the receipt that settles the message. */
+  async end(): Promise<string> {
+    clearInterval(this.#timer);
+    await this.#renewing;
+    return this.#popReceipt;
   }
 }
 

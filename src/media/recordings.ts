@@ -1,0 +1,34 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { HttpResponseInit } from '@azure/functions';
+import { GraphError } from '../graph/errors';
+import type { GraphHandler } from '../graph/handler';
+import { parseGuid } from '../graph/ids';
+import { services } from '../service/services';
+import { silentWav } from './wav';
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * GET /recordings/{callId}/{operationId}: a finished recordResponse's audio, as its
+ * recordingLocation promises. The bearer token is the operation's recordingAccessToken, not an
+ * app token (as in Graph's docs). 200 with the WAV bytes; 401 without the right token.
+ */
+export const getRecording: GraphHandler = async (request) => {
+  const callId = parseGuid(request.params['callId'] ?? '');
+  const operationId = parseGuid(request.params['operationId'] ?? '');
+  const op = callId && operationId ? await services().store.loadOperation(callId, operationId) : undefined;
+  if (!op || op.type !== 'recordResponse' || !op.recordingAccessToken) throw GraphError.itemNotFound('No recording is available at this location.');
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  if (!bearer) throw GraphError.unauthenticated("A recording is fetched with 'Authorization: Bearer <recordingAccessToken>'.");
+  if (!sameSecret(bearer, op.recordingAccessToken)) throw GraphError.unauthenticated('The token is not this recording’s recordingAccessToken.');
+  const response: HttpResponseInit = {
+    status: 200,
+    headers: { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${op.id}.wav"` },
+    body: silentWav(op.recordedMs ?? 0),
+  };
+  return response;
+};

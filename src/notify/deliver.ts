@@ -1,0 +1,47 @@
+import { fetch, type Dispatcher } from 'undici';
+import { envelope, type CommsNotification } from '../graph/notifications';
+import { classify, type Attempt } from './retry-policy';
+
+export const USER_AGENT = 'graph-calls-media-service/1.0';
+/** The header carrying the notification's stable id, as in Graph's own notification traffic. */
+export const NOTIFICATION_ID_HEADER = 'X-Microsoft-Skype-Message-ID';
+export const CHAIN_ID_HEADER = 'X-Microsoft-Skype-Chain-ID';
+
+export interface Post {
+  readonly url: string;
+  readonly notification: CommsNotification;
+  readonly notificationId: string;
+  readonly token: string;
+  readonly chainId?: string;
+  readonly timeoutMs: number;
+  /** Deployed mode connects through a dispatcher that refuses private addresses. */
+  readonly dispatcher?: Dispatcher;
+}
+
+/** POSTs one notification in a commsNotifications envelope and says how it went. */
+export async function post(request: Post): Promise<Attempt> {
+  try {
+    const response = await fetch(request.url, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(request.timeoutMs),
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${request.token}`,
+        'User-Agent': USER_AGENT,
+        [NOTIFICATION_ID_HEADER]: request.notificationId,
+        ...(request.chainId && { [CHAIN_ID_HEADER]: request.chainId }),
+      },
+      body: JSON.stringify(envelope(request.notification)),
+      ...(request.dispatcher && { dispatcher: request.dispatcher }),
+    });
+    // The body is not needed; reading it to the end frees the connection for reuse.
+    await response.arrayBuffer().catch(() => undefined);
+    return classify(response.status, response.headers.get('retry-after'), Date.now());
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const name = (error as Error).name;
+    const reason = name === 'TimeoutError' ? `no answer within ${request.timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
+    return { kind: 'retry', error: reason };
+  }
+}

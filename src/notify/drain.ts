@@ -1,0 +1,119 @@
+import { KeyedMutex } from '../store/keyed-mutex';
+import type { PendingRow } from '../store/outbox-store';
+import type { Services } from '../service/services';
+import { post } from './deliver';
+import { notificationId } from './notification-id';
+import { issuerFor } from './openid';
+import { nextAttemptAt } from './retry-policy';
+import { notificationSigner } from './signing';
+
+/** How long a drain holds a call's outbox; renewed while it works. */
+const LEASE_MS = 60_000;
+const RENEW_BELOW_MS = 30_000;
+
+class LeaseLost extends Error {}
+
+const local = new KeyedMutex();
+
+/**
+ * Delivers a call's outbox: rows in sequence order, each notification one POST, each row deleted
+ * once all of it is delivered. A failure that may pass is retried later with back-off (the row
+ * keeps its place: later notifications of the call wait behind it); one that will not, or one
+ * still failing at the end of the retry window, goes to the dead letters and the rest carry on.
+ * Only the holder of the call's drain lease delivers, so two drains never post out of order.
+ */
+export async function drainOutbox(s: Services, callId: string): Promise<void> {
+  await local.run(callId, () => drain(s, callId));
+}
+
+async function drain(s: Services, callId: string): Promise<void> {
+  const now = s.now();
+  const lease = await s.outbox.acquireLease(callId, s.instanceId, now, now + LEASE_MS);
+  if (!lease.held) {
+    // Another instance is delivering; look again when its lease would run out.
+    await s.notifications.send({ callId }, Math.max(1, (lease.until - now) / 1000));
+    return;
+  }
+  let etag = lease.etag;
+  let until = now + LEASE_MS;
+  const keepLease = async () => {
+    if (until - s.now() > RENEW_BELOW_MS) return;
+    until = s.now() + LEASE_MS;
+    const renewed = await s.outbox.renewLease(callId, s.instanceId, etag, until);
+    if (!renewed) throw new LeaseLost();
+    etag = renewed;
+  };
+
+  let emptied = false;
+  try {
+    emptied = await deliverAll(s, callId, keepLease);
+  } catch (error) {
+    if (error instanceof LeaseLost) return; // someone else took over; they deliver the rest
+    throw error;
+  } finally {
+    await s.outbox.releaseLease(callId, etag);
+  }
+  // A change may have committed its outbox row after the last look and before the release.
+  if (emptied && (await s.outbox.pending(callId, 1)).length > 0) await s.notifications.send({ callId });
+}
+
+/** True when the outbox was found empty; false when a row waits for its next attempt. */
+async function deliverAll(s: Services, callId: string, keepLease: () => Promise<void>): Promise<boolean> {
+  for (;;) {
+    const pending = await s.outbox.pending(callId);
+    if (pending.length === 0) return true;
+    for (const row of pending) {
+      if (!(await deliverRow(s, row, keepLease))) return false;
+    }
+  }
+}
+
+/** Delivers what is left of one row; false when it has to wait for a retry. */
+async function deliverRow(s: Services, pending: PendingRow, keepLease: () => Promise<void>): Promise<boolean> {
+  const { row } = pending;
+  const now = s.now();
+  if (row.nextAttemptAt > now) {
+    await s.notifications.send({ callId: row.callId }, Math.max(1, (row.nextAttemptAt - now) / 1000));
+    return false;
+  }
+  const signer = await notificationSigner(s.config);
+  const { recipient } = row;
+  let attempts = row.attempts;
+  for (let i = row.delivered; i < row.notifications.length; i++) {
+    await keepLease();
+    const token = await signer.sign({ issuer: issuerFor(recipient.baseUrl), audience: recipient.appId, tenantId: recipient.tenantId });
+    const attempt = await post({
+      url: recipient.callbackUri,
+      notification: row.notifications[i] as Record<string, unknown>,
+      notificationId: notificationId(row.callId, row.seq, i),
+      token,
+      ...(recipient.callChainId !== undefined && { chainId: recipient.callChainId }),
+      timeoutMs: s.config.delivery.timeoutMs,
+    });
+    if (attempt.kind === 'delivered') continue;
+
+    attempts += 1;
+    const failure = { lastError: attempt.error, attempts, now: s.now() };
+    if (attempt.kind === 'final') {
+      // The bot refused this one for good: keep it for replay and go on with the next.
+      await s.deadLetters.bury(row, i, i + 1, { ...failure, reason: 'refused by the callback' });
+      continue;
+    }
+    const next = nextAttemptAt(
+      { baseMs: s.config.delivery.retryBaseMs, maxDelayMs: s.config.delivery.retryMaxDelayMs, windowMs: s.config.delivery.retryWindowMs },
+      attempts,
+      row.createdAt,
+      s.now(),
+      attempt.retryAfterMs,
+    );
+    if (next === undefined) {
+      await s.deadLetters.bury(row, i, row.notifications.length, { ...failure, reason: 'still failing at the end of the retry window' });
+      break;
+    }
+    await s.outbox.recordFailure(pending, { delivered: i, attempts, nextAttemptAt: next, lastError: attempt.error });
+    await s.notifications.send({ callId: row.callId }, Math.max(1, (next - s.now()) / 1000));
+    return false;
+  }
+  await s.outbox.remove(row);
+  return true;
+}

@@ -1,0 +1,35 @@
+import type { HttpRequest } from '@azure/functions';
+import type { GraphHandler } from '../graph/handler';
+import { services } from '../service/services';
+import { notificationSigner } from './signing';
+
+/** The issuer notifications carry, which is also what the OpenID configuration announces. */
+export function issuerFor(baseUrl: string): string {
+  return services().config.publicBaseUrl ?? baseUrl;
+}
+
+function origin(request: HttpRequest): string {
+  return new URL(request.url).origin;
+}
+
+/** GET /.well-known/openid-configuration: where a bot finds the keys that sign notification tokens. */
+export const openIdConfiguration: GraphHandler = async (request) => {
+  const issuer = issuerFor(origin(request));
+  const signer = await notificationSigner(services().config);
+  return {
+    status: 200,
+    headers: { 'Cache-Control': 'public, max-age=3600' },
+    jsonBody: {
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      id_token_signing_alg_values_supported: [signer.publicJwk.alg],
+      token_endpoint_auth_signing_alg_values_supported: [signer.publicJwk.alg],
+    },
+  };
+};
+
+/** GET /.well-known/jwks.json: the public key(s) of the notification signer. */
+export const jwks: GraphHandler = async () => {
+  const signer = await notificationSigner(services().config);
+  return { status: 200, headers: { 'Cache-Control': 'public, max-age=3600' }, jsonBody: { keys: [signer.publicJwk] } };
+};

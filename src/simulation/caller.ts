@@ -1,0 +1,107 @@
+import type { HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+import { addressOf, callNotFound, ownerOf, routeCallId, type ApiRequest } from '../api/graph-api';
+import { checkCallbackUri } from '../api/callback-uri';
+import { DTMF, pressTone, speak } from '../calls/caller';
+import { hangUp, receiveIncomingCall } from '../calls/lifecycle';
+import type { Tone } from '../calls/model';
+import { parseBody, readJsonBody } from '../graph/body';
+import { newId } from '../graph/ids';
+import { absoluteUrl, resourcePath } from '../graph/paths';
+import { callJson } from '../graph/resources';
+import { mustBe } from '../graph/schemas';
+import { changeCall, insertCall } from '../service/changes';
+
+/**
+ * The caller simulation (routes registered with localOnly): what the person on the other end of a call does, so a
+ * bot's IVR flow can be tested end to end. Same bearer tokens as the Graph routes; a call is
+ * driven only by the app that owns it.
+ */
+
+const TONE_NAMES = new Set<string>([...Object.values(DTMF), 'flash']);
+
+function toTone(text: string): Tone | undefined {
+  return DTMF[text.toUpperCase()] ?? (TONE_NAMES.has(text.toLowerCase()) ? (text.toLowerCase() as Tone) : undefined);
+}
+
+const tonesSchema = z.strictObject({
+  tones: z
+    .array(z.string().refine((t) => toTone(t) !== undefined, "must be a DTMF character (0-9, *, #, A-D) or a tone name (tone0-tone9, star, pound, a-d, flash)"), mustBe('an array of tones'))
+    .min(1, { error: 'must contain at least 1 tone' })
+    .max(64, { error: 'must contain at most 64 tones' }),
+});
+const speechSchema = z.strictObject({
+  seconds: z.number(mustBe('a number of seconds')).positive({ error: 'must be more than 0' }).max(600, { error: 'must be at most 600' }),
+});
+const incomingSchema = z.strictObject({
+  callbackUri: z.string(mustBe('a string')).max(2048),
+  source: z.record(z.string(), z.unknown()).optional(),
+  targets: z.array(z.record(z.string(), z.unknown())).max(50).optional(),
+  subject: z.string().max(1024).optional(),
+});
+
+/** POST /emulator/calls/{callId}/tones {"tones": ["1", "#"]}: the caller presses keys, in order. */
+export async function pressTones(req: ApiRequest): Promise<HttpResponseInit> {
+  const callId = routeCallId(req);
+  const { tones } = parseBody(tonesSchema, await readJsonBody(req.request, { required: true }), 'tones');
+  const pressed: Tone[] = [];
+  for (const text of tones) {
+    const tone = toTone(text) as Tone;
+    const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => pressTone(call, tone, ctx));
+    if (!changed) throw callNotFound(callId);
+    pressed.push(tone);
+  }
+  return { status: 200, jsonBody: { pressed } };
+}
+
+/** POST /emulator/calls/{callId}/speech {"seconds": 3}: the caller talks; a running recording hears it. */
+export async function speakFor(req: ApiRequest): Promise<HttpResponseInit> {
+  const callId = routeCallId(req);
+  const { seconds } = parseBody(speechSchema, await readJsonBody(req.request, { required: true }), 'speech');
+  const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => speak(call, seconds, ctx));
+  if (!changed?.change) throw callNotFound(callId);
+  return { status: 200, jsonBody: { heardByRecording: changed.change.result.heard } };
+}
+
+/** POST /emulator/calls/{callId}/hangUp: the caller hangs up (terminated with 200 / 4097). */
+export async function callerHangsUp(req: ApiRequest): Promise<HttpResponseInit> {
+  const callId = routeCallId(req);
+  const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => hangUp(call, 'caller', ctx));
+  if (!changed) throw callNotFound(callId);
+  return { status: 204 };
+}
+
+/**
+ * POST /emulator/incomingCalls {"callbackUri": ...}: someone calls the bot (the calling app). The
+ * bot gets a `created` notification with the call in state `incoming` and answers with
+ * POST /communications/calls/{id}/answer within ANSWER_TIMEOUT_MS, or the call ends.
+ */
+export async function ringBot(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(incomingSchema, await readJsonBody(req.request, { required: true }), 'incoming call');
+  const callbackUri = checkCallbackUri(body.callbackUri, req.services.config.mode);
+  const resource = {
+    source: body.source ?? {
+      '@odata.type': '#microsoft.graph.participantInfo',
+      identity: { '@odata.type': '#microsoft.graph.identitySet', user: { '@odata.type': '#microsoft.graph.identity', id: newId(), displayName: 'Simulated caller' } },
+    },
+    targets: body.targets ?? [
+      {
+        '@odata.type': '#microsoft.graph.invitationParticipantInfo',
+        identity: { '@odata.type': '#microsoft.graph.identitySet', application: { '@odata.type': '#microsoft.graph.identity', id: req.caller.appId } },
+      },
+    ],
+    requestedModalities: ['audio'],
+    subject: body.subject ?? null,
+    tenantId: req.caller.tenantId,
+    callChainId: newId(),
+    myParticipantId: newId(),
+  };
+  const call = await insertCall(req.services, (ctx) =>
+    receiveIncomingCall(
+      { id: newId(), owner: ownerOf(req), callbackUri, family: 'communications', apiVersion: 'v1.0', mediaHosting: 'service', baseUrl: req.baseUrl, resource },
+      ctx,
+    ),
+  );
+  const location = absoluteUrl(req.baseUrl, 'v1.0', resourcePath(addressOf({ ...req, family: 'communications' }, call.id)));
+  return { status: 201, headers: { Location: location }, jsonBody: callJson(call) };
+}

@@ -1,0 +1,124 @@
+import type { TableClient } from '@azure/data-tables';
+import type { CommsNotification } from '../graph/notifications';
+import { statusOf } from './call-store';
+import { jsonColumns, readJsonColumn } from './json-columns';
+import type { OutboxRow, Recipient } from './rows';
+
+/** Dead letters live in one partition of the calls table, keyed {callId}|{seq}|{index}. */
+export const DEAD_LETTER_PARTITION = '~deadletters';
+
+/** Notifications that could not be delivered within the retry window, kept for inspection and replay. */
+export interface DeadLetter {
+  /** `{callId}.{seq}.{index}`, as the dead-letter routes name it. */
+  readonly id: string;
+  readonly callId: string;
+  readonly seq: number;
+  /** The position in its outbox row of the first notification kept here. */
+  readonly index: number;
+  readonly recipient: Recipient;
+  /** Those not delivered, in order. */
+  readonly notifications: readonly CommsNotification[];
+  readonly attempts: number;
+  readonly firstQueuedAt: number;
+  readonly deadAt: number;
+  readonly reason: string;
+  readonly lastError: string;
+}
+
+export interface DeadLetterKey {
+  readonly callId: string;
+  readonly seq: number;
+  readonly index: number;
+}
+
+const rowKey = ({ callId, seq, index }: DeadLetterKey) => `${callId}|${String(seq).padStart(12, '0')}|${String(index).padStart(3, '0')}`;
+
+export function deadLetterId({ callId, seq, index }: DeadLetterKey): string {
+  return `${callId}.${seq}.${index}`;
+}
+
+export function parseDeadLetterId(id: string): DeadLetterKey | undefined {
+  const m = /^([0-9a-f-]{36})\.(\d{1,12})\.(\d{1,3})$/.exec(id);
+  return m ? { callId: m[1] as string, seq: Number(m[2]), index: Number(m[3]) } : undefined;
+}
+
+export class DeadLetterStore {
+  constructor(readonly table: TableClient) {}
+
+  /**
+   * Keeps notifications [from, to) of an outbox row. Idempotent (the key is the row and position),
+   * so a crash before the outbox row is updated only repeats it.
+   */
+  async bury(row: OutboxRow, from: number, to: number, failure: { reason: string; lastError: string; attempts: number; now: number }): Promise<DeadLetter> {
+    const key = { callId: row.callId, seq: row.seq, index: from };
+    const letter: DeadLetter = {
+      id: deadLetterId(key),
+      ...key,
+      recipient: row.recipient,
+      notifications: row.notifications.slice(from, to),
+      attempts: failure.attempts,
+      firstQueuedAt: row.createdAt,
+      deadAt: failure.now,
+      reason: failure.reason,
+      lastError: failure.lastError,
+    };
+    await this.table.upsertEntity(
+      {
+        partitionKey: DEAD_LETTER_PARTITION,
+        rowKey: rowKey(key),
+        callId: letter.callId,
+        seq: letter.seq,
+        index: letter.index,
+        recipient: JSON.stringify(letter.recipient),
+        ...jsonColumns('notifications', letter.notifications),
+        attempts: letter.attempts,
+        firstQueuedAt: letter.firstQueuedAt,
+        deadAt: letter.deadAt,
+        reason: letter.reason,
+        lastError: letter.lastError,
+      },
+      'Replace',
+    );
+    return letter;
+  }
+
+  async list(callId?: string): Promise<DeadLetter[]> {
+    const partition = `PartitionKey eq '${DEAD_LETTER_PARTITION}'`;
+    const filter = callId ? `${partition} and RowKey ge '${callId}|' and RowKey lt '${callId}}'` : partition;
+    const letters: DeadLetter[] = [];
+    for await (const e of this.table.listEntities({ queryOptions: { filter } })) letters.push(fromEntity(e));
+    return letters;
+  }
+
+  async get(key: DeadLetterKey): Promise<DeadLetter | undefined> {
+    try {
+      return fromEntity(await this.table.getEntity(DEAD_LETTER_PARTITION, rowKey(key)));
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async remove(key: DeadLetterKey): Promise<void> {
+    try {
+      await this.table.deleteEntity(DEAD_LETTER_PARTITION, rowKey(key));
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+}
+
+function fromEntity(e: Readonly<Record<string, unknown>>): DeadLetter {
+  const key = { callId: String(e['callId']), seq: Number(e['seq']), index: Number(e['index'] ?? 0) };
+  return {
+    id: deadLetterId(key),
+    ...key,
+    recipient: JSON.parse(String(e['recipient'])) as Recipient,
+    notifications: readJsonColumn(e, 'notifications') ?? [],
+    attempts: Number(e['attempts']),
+    firstQueuedAt: Number(e['firstQueuedAt']),
+    deadAt: Number(e['deadAt']),
+    reason: String(e['reason']),
+    lastError: String(e['lastError'] ?? ''),
+  };
+}

@@ -1,0 +1,19 @@
+import type { ReceivedNotification } from './receiver';
+
+/** One readable line per notification, e.g. "playPromptOperation 'welcome' completed (200/0 completedSuccessfully)". */
+export function describeNotification({ notification, receivedAt }: ReceivedNotification): string {
+  const data = notification['resourceData'] ?? {};
+  const type = String(data['@odata.type'] ?? '').replace('#microsoft.graph.', '');
+  const time = new Date(receivedAt).toISOString().slice(11, 23);
+  const change = notification['changeType'];
+  if (type === 'call') {
+    if (data['toneInfo']) return `[${time}] tone ${data['toneInfo']['tone']} (sequenceId ${data['toneInfo']['sequenceId']})`;
+    const info = data['resultInfo'] ? ` (${data['resultInfo']['code']}/${data['resultInfo']['subcode']} ${data['resultInfo']['message']})` : '';
+    return `[${time}] call ${change}: ${data['state']}${info}`;
+  }
+  const info = data['resultInfo'] ? ` ${data['resultInfo']['code']}/${data['resultInfo']['subcode']}` : '';
+  const reason = data['completionReason'] ? ` ${data['completionReason']}` : '';
+  const context = data['clientContext'] ? ` '${data['clientContext']}'` : '';
+  const recording = data['recordingLocation'] ? ` → ${data['recordingLocation']}` : '';
+  return `[${time}] ${type}${context} ${data['status']}${info}${reason}${recording}`;
+}
