@@ -41,7 +41,11 @@ export const replayDeadLetter: GraphHandler = async (request) => {
   if (!key || !letter) throw GraphError.itemNotFound(`Dead letter '${id}' was not found.`);
   const result = await s.store.mutate(
     letter.callId,
-    (record) => ({ change: { call: record.call, created: [], patches: [], events: [], result: undefined }, notifications: letter.notifications }),
+    (record) => ({
+      change: { call: record.call, created: [], patches: [], events: [], result: undefined },
+      notifications: letter.notifications,
+      notificationIds: letter.ids,
+    }),
     { now: s.now },
   );
   if (!result) throw GraphError.itemNotFound(`Call '${letter.callId}' of dead letter '${id}' no longer exists.`);

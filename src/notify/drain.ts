@@ -2,14 +2,17 @@ import { KeyedMutex } from '../store/keyed-mutex';
 import type { PendingRow } from '../store/outbox-store';
 import type { Services } from '../service/services';
 import { post } from './deliver';
-import { notificationId } from './notification-id';
 import { issuerFor } from './openid';
 import { nextAttemptAt } from './retry-policy';
 import { notificationSigner } from './signing';
 
-/** How long a drain holds a call's outbox; renewed while it works. */
-const LEASE_MS = 60_000;
-const RENEW_BELOW_MS = 30_000;
+/**
+ * How long a drain holds a call's outbox: three POST timeouts (at least 5 s), renewed whenever less
+ * than half is left before the next POST. A drain that dies frees the call within this time.
+ */
+function leaseMs(s: Services): number {
+  return Math.max(5000, 3 * s.config.delivery.timeoutMs);
+}
 
 class LeaseLost extends Error {}
 
@@ -28,17 +31,18 @@ export async function drainOutbox(s: Services, callId: string): Promise<void> {
 
 async function drain(s: Services, callId: string): Promise<void> {
   const now = s.now();
-  const lease = await s.outbox.acquireLease(callId, s.instanceId, now, now + LEASE_MS);
+  const span = leaseMs(s);
+  const lease = await s.outbox.acquireLease(callId, s.instanceId, now, now + span);
   if (!lease.held) {
     // Another instance is delivering; look again when its lease would run out.
     await s.notifications.send({ callId }, Math.max(1, (lease.until - now) / 1000));
     return;
   }
   let etag = lease.etag;
-  let until = now + LEASE_MS;
+  let until = now + span;
   const keepLease = async () => {
-    if (until - s.now() > RENEW_BELOW_MS) return;
-    until = s.now() + LEASE_MS;
+    if (until - s.now() > span / 2) return;
+    until = s.now() + span;
     const renewed = await s.outbox.renewLease(callId, s.instanceId, etag, until);
     if (!renewed) throw new LeaseLost();
     etag = renewed;
@@ -85,7 +89,7 @@ async function deliverRow(s: Services, pending: PendingRow, keepLease: () => Pro
     const attempt = await post({
       url: recipient.callbackUri,
       notification: row.notifications[i] as Record<string, unknown>,
-      notificationId: notificationId(row.callId, row.seq, i),
+      notificationId: row.ids[i] ?? '',
       token,
       ...(recipient.callChainId !== undefined && { chainId: recipient.callChainId }),
       timeoutMs: s.config.delivery.timeoutMs,

@@ -2,6 +2,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { CallChange, Operation } from '../calls/model';
 import type { CommsNotification } from '../graph/notifications';
 import { KeyedMutex } from './keyed-mutex';
+import { notificationId } from './notification-id';
 import {
   CALL_ROW,
   callEntity,
@@ -29,6 +30,8 @@ export interface LoadedCall {
 export interface PlannedChange<R> {
   readonly change: CallChange<R>;
   readonly notifications: readonly CommsNotification[];
+  /** Ids the notifications already have (a replay); new ones get ids from their outbox position. */
+  readonly notificationIds?: readonly string[];
 }
 
 export type Plan<R> = (record: CallRecord) => PlannedChange<R> | undefined;
@@ -127,7 +130,9 @@ export class CallStore {
       ...change.patches.map((patch): TransactionAction => ['update', operationPatchEntity(callId, patch), 'Merge']),
     ];
     if (hasOutbox) {
-      const row = { callId, seq: before.outboxSeq, recipient: recipientOf(change.call), notifications, createdAt: now, delivered: 0, attempts: 0, nextAttemptAt: now };
+      const seq = before.outboxSeq;
+      const ids = planned.notificationIds ?? notifications.map((_, i) => notificationId(callId, seq, i));
+      const row = { callId, seq, ids, recipient: recipientOf(change.call), notifications, createdAt: now, delivered: 0, attempts: 0, nextAttemptAt: now };
       actions.push(['create', outboxEntity(row)]);
     }
     if (actions.length > MAX_TRANSACTION_ENTITIES) {

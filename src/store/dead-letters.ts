@@ -16,8 +16,9 @@ export interface DeadLetter {
   /** The position in its outbox row of the first notification kept here. */
   readonly index: number;
   readonly recipient: Recipient;
-  /** Those not delivered, in order. */
+  /** Those not delivered, in order, with their ids. */
   readonly notifications: readonly CommsNotification[];
+  readonly ids: readonly string[];
   readonly attempts: number;
   readonly firstQueuedAt: number;
   readonly deadAt: number;
@@ -56,6 +57,7 @@ export class DeadLetterStore {
       ...key,
       recipient: row.recipient,
       notifications: row.notifications.slice(from, to),
+      ids: row.ids.slice(from, to),
       attempts: failure.attempts,
       firstQueuedAt: row.createdAt,
       deadAt: failure.now,
@@ -71,6 +73,7 @@ export class DeadLetterStore {
         index: letter.index,
         recipient: JSON.stringify(letter.recipient),
         ...jsonColumns('notifications', letter.notifications),
+        ids: JSON.stringify(letter.ids),
         attempts: letter.attempts,
         firstQueuedAt: letter.firstQueuedAt,
         deadAt: letter.deadAt,
@@ -115,6 +118,7 @@ function fromEntity(e: Readonly<Record<string, unknown>>): DeadLetter {
     ...key,
     recipient: JSON.parse(String(e['recipient'])) as Recipient,
     notifications: readJsonColumn(e, 'notifications') ?? [],
+    ids: JSON.parse(String(e['ids'] ?? '[]')) as string[],
     attempts: Number(e['attempts']),
     firstQueuedAt: Number(e['firstQueuedAt']),
     deadAt: Number(e['deadAt']),

@@ -2,6 +2,7 @@ import type { TableEntity } from '@azure/data-tables';
 import type { Call, Operation, OperationPatch } from '../calls/model';
 import type { CommsNotification } from '../graph/notifications';
 import { jsonColumns, readJsonColumn } from './json-columns';
+import { notificationId } from './notification-id';
 
 /**
  * Table rows of one call's partition (PartitionKey = call id):
@@ -166,6 +167,8 @@ export interface OutboxRow {
   readonly seq: number;
   readonly recipient: Recipient;
   readonly notifications: readonly CommsNotification[];
+  /** Each notification's stable id, kept with it through retries, dead letters and replays. */
+  readonly ids: readonly string[];
   readonly createdAt: number;
   readonly delivered: number;
   readonly attempts: number;
@@ -178,6 +181,7 @@ export function outboxEntity(row: OutboxRow): Entity {
     partitionKey: row.callId,
     rowKey: outboxRowKey(row.seq),
     ...jsonColumns('notifications', row.notifications),
+    ids: JSON.stringify(row.ids),
     recipient: JSON.stringify(row.recipient),
     ...defined({
       createdAt: row.createdAt,
@@ -201,11 +205,15 @@ export function recipientOf(call: Call): Recipient {
 }
 
 export function outboxFromEntity(e: Readonly<Record<string, unknown>>): OutboxRow {
+  const callId = String(e['partitionKey']);
+  const seq = Number(String(e['rowKey']).slice(OUTBOX_PREFIX.length));
+  const notifications = readJsonColumn<CommsNotification[]>(e, 'notifications') ?? [];
   return {
-    callId: String(e['partitionKey']),
-    seq: Number(String(e['rowKey']).slice(OUTBOX_PREFIX.length)),
+    callId,
+    seq,
+    ids: json<string[]>(e['ids']) ?? notifications.map((_, i) => notificationId(callId, seq, i)),
     recipient: json<Recipient>(e['recipient']) ?? { callbackUri: '', appId: '', tenantId: '', baseUrl: '' },
-    notifications: readJsonColumn(e, 'notifications') ?? [],
+    notifications,
     createdAt: Number(e['createdAt']),
     delivered: Number(e['delivered'] ?? 0),
     attempts: Number(e['attempts'] ?? 0),

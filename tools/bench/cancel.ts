@@ -182,7 +182,7 @@ class Floor {
       ['update', move(callEntity({ call: change.call, outboxSeq: round + 1 })), 'Replace', { etag }],
       ...change.created.map((op): TransactionAction => ['create', move(operationEntity(op))]),
       ...change.patches.map((patch): TransactionAction => ['update', operationPatchEntity(partitionKey, patch), 'Merge']),
-      ['create', outboxEntity({ callId: partitionKey, seq: round, recipient: recipientOf(change.call), notifications, createdAt: ctx.now, delivered: 0, attempts: 0, nextAttemptAt: ctx.now })],
+      ['create', outboxEntity({ callId: partitionKey, seq: round, ids: notifications.map(() => newId()), recipient: recipientOf(change.call), notifications, createdAt: ctx.now, delivered: 0, attempts: 0, nextAttemptAt: ctx.now })],
     ];
     return async () => {
       const call = await this.table.getEntity(partitionKey, CALL_ROW);
