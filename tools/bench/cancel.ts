@@ -1,31 +1,20 @@
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { mintLocalToken } from '../../src/auth/tokens';
-import { loadConfig } from '../../src/config';
 import { newId } from '../../src/graph/ids';
-import { storageAccount } from '../../src/store/connection';
 import { MessageQueue } from '../../src/store/message-queue';
-import { provisionStorage } from '../../src/store/provision';
 import { cancelMediaProcessing } from '../../src/calls/media';
 import type { DomainContext } from '../../src/calls/draft';
 import { renderNotifications } from '../../src/graph/notifications';
 import { CallStore } from '../../src/store/call-store';
 import { CALL_ROW, callEntity, operationEntity, operationPatchEntity, operationRowKey, outboxEntity, recipientOf } from '../../src/store/rows';
-import { freePorts, startAzurite } from '../azurite';
-import { startHostProcess } from '../host/spawn';
-import { projectRoot } from '../project-root';
+import { startEnvironment, startSink } from './environment';
 import { fmt, ratio, Samples } from './stats';
 
 /**
- * `npm run bench`: cancelMediaProcessing latency through HTTP on the local host with Azurite, with
+ * cancelMediaProcessing latency through HTTP on the local host with Azurite, with
  * 1, 10 and 50 queued operations and with 10,000 finished operations in the call's history, beside
  * the floor: the storage round trips that handler needs (one point read, one transaction of the
  * same size, one queue send), measured in the same run with the same SDK.
  */
-const APP_ID = '0b0b0b0b-0000-4000-8000-00000000be4c';
-const TENANT_ID = '00000000-0000-4000-8000-000000000001';
 const HISTORY = 10_000;
 
 interface Scenario {
@@ -42,47 +31,31 @@ const SCENARIOS: Scenario[] = [
   { label: `10 queued, ${HISTORY.toLocaleString('en')} done`, queued: 10, history: HISTORY, samples: 100 },
 ];
 
-async function main(): Promise<void> {
-  const root = projectRoot();
-  const azurite = await startAzurite({ ports: await freePorts() });
-  const bot = await startBotSink();
-  const settings: Record<string, string> = {
-    AzureWebJobsStorage: azurite.connectionString,
-    CallsStorage: azurite.connectionString,
-    SERVICE_MODE: 'local',
-    CALLS_TABLE: `bench${randomBytes(3).toString('hex')}`,
-    MEDIA_CLOCK_QUEUE: 'bench-media-clock',
-    NOTIFICATIONS_QUEUE: 'bench-notifications',
-    ESTABLISH_DELAY_MS: '0',
-    PROMPT_DURATION_MS: '3600000',
-  };
-  const config = loadConfig(settings);
-  const account = storageAccount('CallsStorage', settings);
-  await provisionStorage(account, config);
-  const host = await startHostProcess({ env: { ...settings, AzureFunctionsJobHost__logging__logLevel__default: 'Warning' } });
-  const token = await mintLocalToken(`${root}/${config.localKeysFile}`, { appId: APP_ID, tenantId: TENANT_ID });
-  const api = new Api(`${host.url}/v1.0/communications/calls`, token);
-  const table = account.table(config.tableName);
+export async function runCancelBenchmark(): Promise<void> {
+  const env = await startEnvironment();
+  const sink = await startSink();
+  const { api, config } = env;
+  const table = env.account.table(config.tableName);
   const store = new CallStore(table);
-  const queue = new MessageQueue(account.queue('bench-floor'));
+  const queue = new MessageQueue(env.account.queue('bench-floor'));
   await queue.client.createIfNotExists();
 
   try {
     console.log(`cancelMediaProcessing latency, ms (local host + Azurite on this machine; node ${process.version})\n`);
     console.log('scenario                         samples   HTTP p50    p99   floor p50    p99   ratio p50    p99');
     for (const scenario of SCENARIOS) {
-      const callId = await api.establishedCall(bot.url);
+      const callId = await api.establishedCall(sink.url);
       const floor = new Floor(table, queue, store);
       await seedHistory(table, callId, scenario.history);
       await floor.seed(scenario.history);
       const through = new Samples();
       const bare = new Samples();
       for (let i = -10; i < scenario.samples; i++) {
-        await api.queuePrompts(callId, scenario.queued);
+        for (let j = 0; j < scenario.queued; j++) await api.action(callId, 'playPrompt', PROMPT);
         const floorRound = await floor.prepare(callId, config.enumCasing);
         // The first rounds warm up and are not counted.
         await (i < 0 ? new Samples() : bare).time(floorRound);
-        await (i < 0 ? new Samples() : through).time(() => api.cancel(callId));
+        await (i < 0 ? new Samples() : through).time(() => api.action(callId, 'cancelMediaProcessing'));
       }
       const [h50, h99, f50, f99] = [through.percentile(50), through.percentile(99), bare.percentile(50), bare.percentile(99)];
       console.log(`${scenario.label.padEnd(32)} ${String(through.count).padStart(7)} ${fmt(h50)} ${fmt(h99)}  ${fmt(f50)} ${fmt(f99)}   ${ratio(h50, f50)} ${ratio(h99, f99)}`);
@@ -90,50 +63,12 @@ async function main(): Promise<void> {
     console.log('\nfloor: getEntity(call row) + submitTransaction(call row, N operation merges, cancel row, outbox row) + sendMessage,');
     console.log('       the same entities the service writes, on a partition with the same history; same SDK, same Azurite.');
   } finally {
-    await host.stop();
-    await azurite.stop();
-    bot.server.close();
+    sink.close();
+    await env.stop();
   }
 }
 
-class Api {
-  constructor(
-    private readonly base: string,
-    private readonly token: string,
-  ) {}
-
-  async request(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  }
-
-  async establishedCall(callbackUri: string): Promise<string> {
-    const call = await this.request('POST', '', {
-      callbackUri,
-      targets: [{ identity: { user: { id: 'bench' } } }],
-      mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' },
-    });
-    const id = String(call['id']);
-    for (let i = 0; i < 100 && (await this.request('GET', `/${id}`))['state'] !== 'established'; i++) await new Promise((r) => setTimeout(r, 100));
-    return id;
-  }
-
-  async queuePrompts(callId: string, count: number): Promise<void> {
-    for (let i = 0; i < count; i++) {
-      await this.request('POST', `/${callId}/playPrompt`, { prompts: [{ mediaInfo: { uri: 'https://cdn.example.com/p.wav' } }] });
-    }
-  }
-
-  async cancel(callId: string): Promise<void> {
-    await this.request('POST', `/${callId}/cancelMediaProcessing`, {});
-  }
-}
+const PROMPT = { prompts: [{ mediaInfo: { uri: 'https://cdn.example.com/p.wav' } }] };
 
 /** Finished operations, written straight into a partition, 100 per transaction. */
 async function seedHistory(table: TableClient, partitionKey: string, count: number): Promise<void> {
@@ -191,19 +126,3 @@ class Floor {
     };
   }
 }
-
-/** A callback endpoint that accepts every notification, so delivery never stands in the way. */
-function startBotSink(): Promise<{ url: string; server: http.Server }> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(202).end());
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, server })),
-  );
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});

@@ -1,0 +1,104 @@
+import { MessageQueue } from '../../src/store/message-queue';
+import { startBot, type ReceivedNotification } from '../bot/receiver';
+import { BENCH_APP_ID, startEnvironment, startSink } from './environment';
+import { fmt, ratio, Samples } from './stats';
+
+/**
+ * Notification delivery latency: from the request that changes a call (a caller's key press, with
+ * a tone subscription) to the bot's receipt of the notification, through the real path (commit with
+ * outbox row, notifications queue, drain, signed POST, token validated by the bot). The floor is
+ * the bare mechanism with the same SDK and the same bot: send a queue message, receive it in a
+ * tight loop, delete it, POST once.
+ */
+export async function runDeliveryBenchmark(): Promise<void> {
+  const env = await startEnvironment();
+  const waiters = new Map<string, (n: ReceivedNotification) => void>();
+  const key = (callId: string, sequenceId: number) => `${callId}/${sequenceId}`;
+  const bot = await startBot({
+    serviceUrl: env.host.url,
+    appId: BENCH_APP_ID,
+    onNotification: (n) => {
+      const data = n.notification['resourceData'];
+      if (data?.['toneInfo']) waiters.get(key(String(data['id']), Number(data['toneInfo']['sequenceId'])))?.(n);
+    },
+  });
+  const arrival = (callId: string, sequenceId: number) =>
+    new Promise<number>((resolve) => waiters.set(key(callId, sequenceId), (n) => resolve(n.receivedAt)));
+
+  const subscribedCall = async () => {
+    const id = await env.api.establishedCall(bot.callbackUri);
+    await env.api.action(id, 'subscribeToTone');
+    return { id, next: 1 };
+  };
+  /** One key press; resolves with its delivery latency. */
+  const press = async (call: { id: string; next: number }, sent = Date.now()) => {
+    const arrived = arrival(call.id, call.next++);
+    await env.api.pressTone(call.id, '5');
+    return (await arrived) - sent;
+  };
+
+  try {
+    console.log(`\nnotification delivery latency, ms: state change → bot receipt (local host + Azurite; node ${process.version})\n`);
+    console.log('scenario                         samples    p50     p99   floor p50    p99   ratio p50    p99');
+    const floor = await measureFloor(env);
+    const row = (label: string, s: Samples) =>
+      console.log(`${label.padEnd(32)} ${String(s.count).padStart(7)} ${fmt(s.percentile(50))} ${fmt(s.percentile(99))}  ${fmt(floor.percentile(50))} ${fmt(floor.percentile(99))}   ${ratio(s.percentile(50), floor.percentile(50))} ${ratio(s.percentile(99), floor.percentile(99))}`);
+
+    // One change at a time: the service idles between them, as a bot under test mostly does.
+    const single = new Samples();
+    const call = await subscribedCall();
+    for (let i = -5; i < 100; i++) {
+      const ms = await press(call);
+      if (i >= 0) single.add(ms);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    row('one change at a time', single);
+
+    // Ten calls changing at once, twenty times.
+    const spread = new Samples();
+    const calls = await Promise.all(Array.from({ length: 10 }, () => subscribedCall()));
+    for (let round = 0; round < 20; round++) {
+      for (const ms of await Promise.all(calls.map((c) => press(c)))) spread.add(ms);
+    }
+    row('10 calls at once (x20)', spread);
+
+    // A burst on one call: 100 changes sent together, delivered in order.
+    const burst = new Samples();
+    const busy = await subscribedCall();
+    const started = Date.now();
+    const arrivals = Array.from({ length: 100 }, (_, i) => arrival(busy.id, i + 1));
+    await Promise.all(Array.from({ length: 100 }, () => env.api.pressTone(busy.id, '7')));
+    for (const at of await Promise.all(arrivals)) burst.add(at - started);
+    row('burst of 100 on one call', burst);
+
+    console.log('\nfloor: sendMessage + receiveMessages in a tight loop + deleteMessage + one POST to the same bot; same SDK, same Azurite.');
+    console.log('The service polls an idle queue with back-off up to host.json maxPollingInterval (500 ms), which the floor does not.');
+  } finally {
+    await bot.close();
+    await env.stop();
+  }
+}
+
+async function measureFloor(env: Awaited<ReturnType<typeof startEnvironment>>): Promise<Samples> {
+  const sink = await startSink();
+  const queue = new MessageQueue<{ n: number }>(env.account.queue('bench-floor-delivery'));
+  await queue.client.createIfNotExists();
+  const samples = new Samples();
+  try {
+    for (let i = -5; i < 100; i++) {
+      const started = performance.now();
+      await queue.send({ n: i });
+      for (;;) {
+        const { receivedMessageItems: [message] } = await queue.client.receiveMessages({ numberOfMessages: 1 });
+        if (!message) continue;
+        await queue.client.deleteMessage(message.messageId, message.popReceipt);
+        break;
+      }
+      await fetch(sink.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"value":[]}' });
+      if (i >= 0) samples.add(performance.now() - started);
+    }
+  } finally {
+    sink.close();
+  }
+  return samples;
+}

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mintLocalToken } from '../../src/auth/tokens';
+import { loadConfig, type Config } from '../../src/config';
+import { storageAccount, type StorageAccount } from '../../src/store/connection';
+import { provisionStorage } from '../../src/store/provision';
+import { freePorts, startAzurite } from '../azurite';
+import type { HostProcess } from '../host/spawn';
+import { startHostProcess } from '../host/spawn';
+import { projectRoot } from '../project-root';
+
+export const BENCH_APP_ID = '0b0b0b0b-0000-4000-8000-00000000be4c';
+const TENANT_ID = '00000000-0000-4000-8000-000000000001';
+
+/** Azurite in memory and the real app in the local host, on their own table and queues. */
+export interface BenchEnvironment {
+  readonly config: Config;
+  readonly account: StorageAccount;
+  readonly host: HostProcess;
+  readonly api: Api;
+  stop(): Promise<void>;
+}
+
+export async function startEnvironment(overrides: Record<string, string> = {}): Promise<BenchEnvironment> {
+  const azurite = await startAzurite({ ports: await freePorts() });
+  const suffix = randomBytes(3).toString('hex');
+  const settings: Record<string, string> = {
+    AzureWebJobsStorage: azurite.connectionString,
+    CallsStorage: azurite.connectionString,
+    SERVICE_MODE: 'local',
+    CALLS_TABLE: `bench${suffix}`,
+    MEDIA_CLOCK_QUEUE: `bench-clock-${suffix}`,
+    NOTIFICATIONS_QUEUE: `bench-notifications-${suffix}`,
+    SWEEP_SCHEDULE: '0 * * * * *',
+    ESTABLISH_DELAY_MS: '0',
+    PROMPT_DURATION_MS: '3600000',
+    AzureFunctionsJobHost__logging__logLevel__default: 'Warning',
+    ...overrides,
+  };
+  const config = loadConfig(settings);
+  const account = storageAccount('CallsStorage', settings);
+  await provisionStorage(account, config);
+  const host = await startHostProcess({ env: settings });
+  const token = await mintLocalToken(`${projectRoot()}/${config.localKeysFile}`, { appId: BENCH_APP_ID, tenantId: TENANT_ID });
+  return {
+    config,
+    account,
+    host,
+    api: new Api(host.url, token),
+    async stop() {
+      await host.stop();
+      await azurite.stop();
+    },
+  };
+}
+
+/** The bot's side of the API, as the benchmarks drive it. */
+export class Api {
+  constructor(
+    readonly serviceUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async request(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    const res = await fetch(`${this.serviceUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  }
+
+  async establishedCall(callbackUri: string): Promise<string> {
+    const call = await this.request('POST', '/v1.0/communications/calls', {
+      callbackUri,
+      targets: [{ identity: { user: { id: 'bench' } } }],
+      mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' },
+    });
+    const id = String(call['id']);
+    for (let i = 0; i < 100 && (await this.request('GET', `/v1.0/communications/calls/${id}`))['state'] !== 'established'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return id;
+  }
+
+  async action(callId: string, action: string, body: unknown = {}): Promise<Record<string, unknown>> {
+    return this.request('POST', `/v1.0/communications/calls/${callId}/${action}`, body);
+  }
+
+  async pressTone(callId: string, tone: string): Promise<void> {
+    await this.request('POST', `/emulator/calls/${callId}/tones`, { tones: [tone] });
+  }
+}
+
+/** A callback endpoint that accepts every notification at once, for benchmarks that ignore them. */
+export function startSink(): Promise<{ url: string; close(): void }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(202).end());
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, close: () => server.close() }),
+    ),
+  );
+}
