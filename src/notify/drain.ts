@@ -61,18 +61,27 @@ async function drain(s: Services, callId: string): Promise<void> {
   if (emptied && (await s.outbox.pending(callId, 1)).length > 0) await s.notifications.send({ callId });
 }
 
-/** True when the outbox was found empty; false when a row waits for its next attempt. */
+/**
+ * True when the outbox was found empty; false when a row waits for its next attempt. Delivered rows
+ * are deleted together once per page (a crash before that only repeats them, with the same ids).
+ */
 async function deliverAll(s: Services, callId: string, keepLease: () => Promise<void>): Promise<boolean> {
   for (;;) {
     const pending = await s.outbox.pending(callId);
     if (pending.length === 0) return true;
-    for (const row of pending) {
-      if (!(await deliverRow(s, row, keepLease))) return false;
+    const done: PendingRow['row'][] = [];
+    try {
+      for (const row of pending) {
+        if (!(await deliverRow(s, row, keepLease))) return false;
+        done.push(row.row);
+      }
+    } finally {
+      await s.outbox.remove(done);
     }
   }
 }
 
-/** Delivers what is left of one row; false when it has to wait for a retry. */
+/** Delivers what is left of one row; true when nothing of it is left to deliver, false when it waits for a retry. */
 async function deliverRow(s: Services, pending: PendingRow, keepLease: () => Promise<void>): Promise<boolean> {
   const { row } = pending;
   const now = s.now();
@@ -118,6 +127,5 @@ async function deliverRow(s: Services, pending: PendingRow, keepLease: () => Pro
     await s.notifications.send({ callId: row.callId }, Math.max(1, (next - s.now()) / 1000));
     return false;
   }
-  await s.outbox.remove(row);
   return true;
 }

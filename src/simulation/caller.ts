@@ -45,13 +45,16 @@ export async function pressTones(req: ApiRequest): Promise<HttpResponseInit> {
   const callId = routeCallId(req);
   const { tones } = parseBody(tonesSchema, await readJsonBody(req.request, { required: true }), 'tones');
   const pressed: Tone[] = [];
+  const sequenceIds: number[] = [];
   for (const text of tones) {
     const tone = toTone(text) as Tone;
     const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => pressTone(call, tone, ctx));
     if (!changed) throw callNotFound(callId);
     pressed.push(tone);
+    for (const event of changed.change?.events ?? []) if (event.kind === 'tone') sequenceIds.push(event.sequenceId);
   }
-  return { status: 200, jsonBody: { pressed } };
+  // sequenceIds: the toneInfo numbers the bot will see (none without a tone subscription).
+  return { status: 200, jsonBody: { pressed, sequenceIds } };
 }
 
 /** POST /emulator/calls/{callId}/speech {"seconds": 3}: the caller talks; a running recording hears it. */

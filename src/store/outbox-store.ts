@@ -38,11 +38,17 @@ export class OutboxStore {
     await this.table.updateEntity({ partitionKey: row.callId, rowKey: outboxRowKey(row.seq), ...progress, lastError: progress.lastError ?? '' }, 'Merge');
   }
 
-  async remove(row: Pick<OutboxRow, 'callId' | 'seq'>): Promise<void> {
+  /** Deletes delivered rows of one call, in one transaction (at most 100 rows). */
+  async remove(rows: readonly Pick<OutboxRow, 'callId' | 'seq'>[]): Promise<void> {
+    if (rows.length === 0) return;
     try {
-      await this.table.deleteEntity(row.callId, outboxRowKey(row.seq));
+      await this.table.submitTransaction(rows.map((row) => ['delete', { partitionKey: row.callId, rowKey: outboxRowKey(row.seq) }]));
     } catch (error) {
+      // One was already gone (another drain after a lost lease): delete the rest one by one.
       if (statusOf(error) !== 404) throw error;
+      for (const row of rows) await this.table.deleteEntity(row.callId, outboxRowKey(row.seq)).catch((e: unknown) => {
+        if (statusOf(e) !== 404) throw e;
+      });
     }
   }
 

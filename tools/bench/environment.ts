@@ -90,8 +90,10 @@ export class Api {
     return this.request('POST', `/v1.0/communications/calls/${callId}/${action}`, body);
   }
 
-  async pressTone(callId: string, tone: string): Promise<void> {
-    await this.request('POST', `/emulator/calls/${callId}/tones`, { tones: [tone] });
+  /** Presses one key; resolves with the toneInfo sequenceId the bot will see. */
+  async pressTone(callId: string, tone: string): Promise<number> {
+    const { sequenceIds } = (await this.request('POST', `/emulator/calls/${callId}/tones`, { tones: [tone] })) as { sequenceIds: number[] };
+    return sequenceIds[0] ?? 0;
   }
 }
 
