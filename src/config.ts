@@ -19,6 +19,17 @@ const queueName = z
   .string()
   .regex(/^(?!-)(?!.*--)[a-z0-9-]{3,63}(?<!-)$/, 'a queue name is 3-63 lowercase letters, digits and single hyphens');
 
+const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be GUIDs');
+
+/** A comma-separated list setting; empty when unset. */
+function list(item: z.ZodString) {
+  return z
+    .string()
+    .optional()
+    .transform((text) => (text ?? '').split(',').map((v) => v.trim()).filter(Boolean))
+    .pipe(z.array(item));
+}
+
 const milliseconds = (fallback: number) => z.coerce.number().int().min(0).max(3_600_000).default(fallback);
 
 const settingsSchema = z.object({
@@ -46,11 +57,29 @@ const settingsSchema = z.object({
   NOTIFICATION_RETRY_WINDOW_MS: z.coerce.number().int().min(0).max(7 * 24 * 3_600_000).default(4 * 3_600_000),
   /** The sweeper re-sends work (outbox drains, clock timers) that has waited longer than this. */
   SWEEP_AFTER_MS: milliseconds(30_000),
+  /** Deployed mode: the Entra ID tenants whose apps may call the service (comma-separated tenant ids). */
+  ENTRA_ALLOWED_TENANTS: list(guid),
+  /** Deployed mode: the accepted token audiences: the service API's App ID URI and/or client id. */
+  ENTRA_AUDIENCES: list(z.string().min(1)),
+  /** Where Entra ID publishes its keys; only tests change it. */
+  ENTRA_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
 }).superRefine((s, ctx) => {
-  if (s.SERVICE_MODE === 'deployed' && !s.NOTIFICATION_SIGNING_KEY) {
-    ctx.addIssue({ code: 'custom', path: ['NOTIFICATION_SIGNING_KEY'], message: 'is required when SERVICE_MODE is deployed (a private JWK that signs notification tokens)' });
+  if (s.SERVICE_MODE !== 'deployed') return;
+  const required: [keyof typeof s, string][] = [
+    ['NOTIFICATION_SIGNING_KEY', 'a private JWK that signs notification tokens'],
+    ['ENTRA_ALLOWED_TENANTS', 'the tenant ids whose apps may call the service'],
+    ['ENTRA_AUDIENCES', "the service API's App ID URI or client id"],
+  ];
+  for (const [name, what] of required) {
+    const value = s[name];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `is required when SERVICE_MODE is deployed (${what})` });
+    }
   }
 });
+
+/** Every setting name this module reads (connection settings aside), for checks against the infrastructure. */
+export const SETTING_NAMES: readonly string[] = Object.keys(settingsSchema.shape);
 
 export interface Config {
   readonly mode: 'local' | 'deployed';
@@ -63,6 +92,7 @@ export interface Config {
   readonly notificationSigningKey?: string;
   readonly delivery: { readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxDelayMs: number; readonly retryWindowMs: number };
   readonly sweepAfterMs: number;
+  readonly entra: { readonly allowedTenants: readonly string[]; readonly audiences: readonly string[]; readonly authorityHost: string };
   /** The raw environment, for connection settings whose keys depend on the connection name. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -94,6 +124,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryWindowMs: s.NOTIFICATION_RETRY_WINDOW_MS,
     },
     sweepAfterMs: s.SWEEP_AFTER_MS,
+    entra: {
+      allowedTenants: s.ENTRA_ALLOWED_TENANTS.map((t) => t.toLowerCase()),
+      audiences: s.ENTRA_AUDIENCES,
+      authorityHost: s.ENTRA_AUTHORITY_HOST.replace(/\/+$/, ''),
+    },
     env: { ...env },
   };
 }

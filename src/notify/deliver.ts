@@ -1,5 +1,6 @@
 import { fetch, type Dispatcher } from 'undici';
 import { envelope, type CommsNotification } from '../graph/notifications';
+import { assertPublicHost, NOT_PUBLIC_CODE } from './public-callbacks';
 import { classify, type Attempt } from './retry-policy';
 
 export const USER_AGENT = 'graph-calls-media-service/1.0';
@@ -21,6 +22,7 @@ export interface Post {
 /** POSTs one notification in a commsNotifications envelope and says how it went. */
 export async function post(request: Post): Promise<Attempt> {
   try {
+    if (request.dispatcher) assertPublicHost(request.url);
     const response = await fetch(request.url, {
       method: 'POST',
       redirect: 'manual',
@@ -40,6 +42,10 @@ export async function post(request: Post): Promise<Attempt> {
     return classify(response.status, response.headers.get('retry-after'), Date.now());
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    for (const e of [error as { code?: string; message?: string }, cause]) {
+      // Not a passing fault: the address will not become public by waiting.
+      if (e?.code === NOT_PUBLIC_CODE) return { kind: 'final', error: `callback refused: ${e.message}` };
+    }
     const name = (error as Error).name;
     const reason = name === 'TimeoutError' ? `no answer within ${request.timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
     return { kind: 'retry', error: reason };

@@ -3,6 +3,7 @@ import type { PendingRow } from '../store/outbox-store';
 import type { Services } from '../service/services';
 import { post } from './deliver';
 import { issuerFor } from './openid';
+import { publicOnly } from './public-callbacks';
 import { nextAttemptAt } from './retry-policy';
 import { notificationSigner } from './signing';
 
@@ -102,6 +103,7 @@ async function deliverRow(s: Services, pending: PendingRow, keepLease: () => Pro
       token,
       ...(recipient.callChainId !== undefined && { chainId: recipient.callChainId }),
       timeoutMs: s.config.delivery.timeoutMs,
+      ...(s.config.mode === 'deployed' && { dispatcher: publicOnly }),
     });
     if (attempt.kind === 'delivered') continue;
 

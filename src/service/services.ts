@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { entraVerifier } from '../auth/entra';
 import { localVerifier, type TokenVerifier } from '../auth/tokens';
 import type { DomainContext } from '../calls/draft';
 import type { Call } from '../calls/model';
 import { config, type Config } from '../config';
-import { GraphError } from '../graph/errors';
 import { newId } from '../graph/ids';
 import { CallStore } from '../store/call-store';
 import { DeadLetterStore } from '../store/dead-letters';
@@ -36,11 +36,6 @@ export interface Services {
   readonly now: () => number;
 }
 
-/** Deployed mode validates Entra ID tokens; until that is configured, every request is refused. */
-const unconfiguredVerifier: TokenVerifier = {
-  verify: () => Promise.reject(GraphError.unauthenticated('Token validation is not configured on this service.')),
-};
-
 export function createServices(cfg: Config): Services {
   const storage = appStorage();
   const table = storage.table(cfg.tableName);
@@ -52,7 +47,7 @@ export function createServices(cfg: Config): Services {
     instanceId: newId(),
     mediaClock: new MessageQueue(storage.queue(cfg.queues.mediaClock)),
     notifications: new MessageQueue(storage.queue(cfg.queues.notifications)),
-    verifier: cfg.mode === 'local' ? localVerifier(cfg.localKeysFile) : unconfiguredVerifier,
+    verifier: cfg.mode === 'local' ? localVerifier(cfg.localKeysFile) : entraVerifier(cfg.entra),
     now: () => Date.now(),
   };
 }

@@ -1,0 +1,39 @@
+import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import type { Config } from '../config';
+import type { TokenVerifier } from './tokens';
+
+/** Entra ID signs access tokens with RS256; its key set is the same for every tenant. */
+const ALGORITHMS = ['RS256'];
+const CLOCK_TOLERANCE_SECONDS = 60;
+/** After an unknown key id, look the key set up again at most this often (key rollover). */
+const KEYS_COOLDOWN_MS = 5_000;
+
+/**
+ * Deployed mode's inbound tokens: Entra ID access tokens for this service's API (audience from
+ * ENTRA_AUDIENCES), issued by one of ENTRA_ALLOWED_TENANTS in its v1 (sts.windows.net) or v2
+ * (login.microsoftonline.com/{tid}/v2.0) form, signed with a key from Entra's published key set
+ * (cached; looked up again when a token names a key it has not seen, so rollover just works).
+ */
+export function entraVerifier(entra: Config['entra']): TokenVerifier {
+  const keys = createRemoteJWKSet(new URL(`${entra.authorityHost}/common/discovery/v2.0/keys`), {
+    cooldownDuration: KEYS_COOLDOWN_MS,
+    timeoutDuration: 5_000,
+  });
+  const allowed = new Set(entra.allowedTenants);
+  return {
+    async verify(token) {
+      const { payload } = await jwtVerify(token, keys, {
+        audience: [...entra.audiences],
+        algorithms: ALGORITHMS,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      });
+      const tid = typeof payload['tid'] === 'string' ? payload['tid'].toLowerCase() : '';
+      if (!allowed.has(tid)) throw new errors.JWTClaimValidationFailed('tenant not allowed', payload, 'tid', 'check_failed');
+      const issuers = [`https://sts.windows.net/${tid}/`, `${entra.authorityHost}/${tid}/v2.0`];
+      if (!issuers.includes(String(payload.iss).toLowerCase())) {
+        throw new errors.JWTClaimValidationFailed('unexpected "iss" claim value', payload, 'iss', 'check_failed');
+      }
+      return payload;
+    },
+  };
+}

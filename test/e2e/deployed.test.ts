@@ -1,0 +1,103 @@
+import { exportJWK, generateKeyPair } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually';
+import { startFakeEntra, type FakeEntra } from '../support/entra';
+import { APP, callBody, token } from '../support/graph';
+import { graphError } from '../support/http';
+import { startService, type RunningService } from '../support/service';
+
+const TENANT = '7a7a7a7a-0000-4000-8000-000000000001';
+const OTHER_TENANT = '7a7a7a7a-0000-4000-8000-000000000002';
+const AUDIENCE = 'api://graph-calls-media-service';
+const ALL_ROLES = ['Calls.Initiate.All', 'Calls.AccessMedia.All'];
+
+let entra: FakeEntra;
+let svc: RunningService;
+beforeAll(async () => {
+  entra = await startFakeEntra();
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  svc = await startService({
+    env: {
+      SERVICE_MODE: 'deployed',
+      NOTIFICATION_SIGNING_KEY: JSON.stringify(await exportJWK(privateKey)),
+      ENTRA_ALLOWED_TENANTS: TENANT,
+      ENTRA_AUDIENCES: `${AUDIENCE},0a0a0a0a-0000-4000-8000-00000000a0d1`,
+      ENTRA_AUTHORITY_HOST: entra.authorityHost,
+    },
+  });
+});
+afterAll(async () => {
+  await svc?.host.stop();
+  await entra?.close();
+});
+
+const v2 = (tid = TENANT) => `${entra.authorityHost}/${tid}/v2.0`;
+const appToken = (claims: Record<string, unknown> = {}, options?: Parameters<FakeEntra['sign']>[1]) =>
+  entra.sign({ iss: v2(), aud: AUDIENCE, tid: TENANT, azp: APP, idtyp: 'app', roles: ALL_ROLES, ...claims }, options);
+
+async function create(bearer: string, body: Record<string, unknown> = callBody()) {
+  return svc.client.with({ bearer }).send('POST', '', body);
+}
+
+describe('deployed mode: Entra ID tokens', () => {
+  it('accepts an app token for the service API in the v2 and v1 issuer forms', async () => {
+    expect((await create(await appToken())).status).toBe(201);
+    const v1 = await appToken({ iss: `https://sts.windows.net/${TENANT}/`, azp: undefined, appid: APP, aud: '0a0a0a0a-0000-4000-8000-00000000a0d1' });
+    expect((await create(v1)).status).toBe(201);
+  });
+
+  it.each([
+    ['another tenant', () => ({ tid: OTHER_TENANT, iss: v2(OTHER_TENANT) }), "'tid'"],
+    ['an issuer of another tenant', () => ({ iss: v2(OTHER_TENANT) }), "'iss'"],
+    ['another audience (a Graph token, say)', () => ({ aud: 'https://graph.microsoft.com' }), "'aud'"],
+  ])('refuses a token from %s with 401', async (_, claims, mention) => {
+    const res = await create(await appToken(claims()));
+    expect(res.status).toBe(401);
+    expect((await graphError(res)).message).toContain(mention);
+  });
+
+  it('allows a small clock skew on expiry, and no more', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect((await create(await appToken({}, { issuedAt: now - 3630, expiresInSeconds: 3600 }))).status).toBe(201);
+    const expired = await create(await appToken({}, { issuedAt: now - 3720, expiresInSeconds: 3600 }));
+    expect(expired.status).toBe(401);
+    expect((await graphError(expired)).message).toContain('expired');
+  });
+
+  it('refuses delegated tokens (403) and a missing app role (403)', async () => {
+    expect((await create(await appToken({ scp: 'Calls.Initiate.All', idtyp: 'user' }))).status).toBe(403);
+    const initiateOnly = await appToken({ roles: ['Calls.Initiate.All'] });
+    const call = (await (await create(initiateOnly)).json()) as { id: string };
+    const record = await svc.client.with({ bearer: initiateOnly }).send('POST', `/${call.id}/recordResponse`, {});
+    expect(record.status).toBe(403);
+    expect((await graphError(record)).message).toContain('Calls.AccessMedia.All');
+  });
+
+  it('refuses the local issuer’s tokens', async () => {
+    expect((await create(await token())).status).toBe(401);
+  });
+
+  it('follows a key rollover: a token signed with a new key validates once the key set is looked up again', async () => {
+    await entra.rotate();
+    const signedWithNewKey = await appToken();
+    await eventually(async () => expect((await create(signedWithNewKey)).status).toBe(201), 15_000, 500);
+  });
+});
+
+describe('deployed mode: callbacks', () => {
+  it('must be https to a public address', async () => {
+    const bearer = await appToken();
+    for (const [callbackUri, mention] of [
+      ['http://bot.example.com/cb', 'https'],
+      ['http://127.0.0.1:8080/cb', 'https'],
+      ['https://127.0.0.1/cb', 'public address'],
+      ['https://localhost/cb', 'public address'],
+      ['https://10.0.0.5/cb', 'public address'],
+      ['https://[::1]/cb', 'public address'],
+    ]) {
+      const res = await create(bearer, callBody({ callbackUri }));
+      expect(res.status).toBe(400);
+      expect((await graphError(res)).message).toContain(mention);
+    }
+  });
+});

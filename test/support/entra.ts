@@ -1,0 +1,47 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+
+/**
+ * A stand-in for Entra ID on loopback: it serves a JWKS at /common/discovery/v2.0/keys and signs
+ * RS256 access tokens with the key it currently publishes. `rotate()` replaces the key (rollover).
+ */
+export interface FakeEntra {
+  readonly authorityHost: string;
+  sign(claims: JWTPayload, options?: { expiresInSeconds?: number; issuedAt?: number }): Promise<string>;
+  rotate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startFakeEntra(): Promise<FakeEntra> {
+  let current = await newKey();
+  const server = http.createServer((req, res) => {
+    if (req.url === '/common/discovery/v2.0/keys') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [current.publicJwk] }));
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const authorityHost = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    authorityHost,
+    async sign(claims, options = {}) {
+      const iat = options.issuedAt ?? Math.floor(Date.now() / 1000);
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: current.kid, typ: 'JWT' })
+        .setIssuedAt(iat)
+        .setNotBefore(iat)
+        .setExpirationTime(iat + (options.expiresInSeconds ?? 3600))
+        .sign(current.privateKey);
+    },
+    async rotate() {
+      current = await newKey();
+    },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+async function newKey(): Promise<{ kid: string; privateKey: CryptoKey; publicJwk: Record<string, unknown> }> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const kid = `key-${Math.random().toString(36).slice(2)}`;
+  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' } };
+}
