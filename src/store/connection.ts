@@ -89,3 +89,16 @@ export function appStorage(): StorageAccount {
   appAccount ??= storageAccount(STORAGE_CONNECTION, config().env);
   return appAccount;
 }
+
+/**
+ * The Azure built-in data-plane roles an identity-based deployment needs on the storage account
+ * (infra/ grants exactly these; a test keeps the two in step).
+ */
+export const STORAGE_DATA_ROLES = {
+  /** The calls table: point reads, queries, entity-group transactions. */
+  'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+  /** The queues: send, receive, update, delete, and poison queues for the triggers. */
+  'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+  /** The Functions host (AzureWebJobsStorage): the deployment package and the host's own state. */
+  'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+} as const;

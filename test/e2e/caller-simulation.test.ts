@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/eventually';
 import { callBody, OTHER_APP, promptBody, token } from '../support/graph';
 import { graphError } from '../support/http';
 import { startService, type RunningService } from '../support/service';
@@ -93,26 +92,3 @@ describe('the caller simulation', () => {
     expect((await svc.client.getCall(id)).state).toBe('established');
   });
 });
-
-describe('deployed mode', () => {
-  it('has no caller simulation: its routes answer 404 like unknown paths, before any token check', async () => {
-    const deployed = await startService({ env: { SERVICE_MODE: 'deployed', NOTIFICATION_SIGNING_KEY: JSON.stringify(await ecPrivateJwk()) } });
-    try {
-      for (const path of ['incomingCalls', 'calls/00000000-0000-4000-8000-000000000000/tones']) {
-        const res = await fetch(`${deployed.host.url}/emulator/${path}`, { method: 'POST' });
-        expect(res.status).toBe(404);
-        expect((await graphError(res)).code).toBe('NotFound');
-      }
-      // And the local token issuer is off: its tokens are refused.
-      await eventually(async () => expect((await deployed.client.send('GET', '/00000000-0000-4000-8000-000000000000')).status).toBe(401));
-    } finally {
-      await deployed.host.stop();
-    }
-  });
-});
-
-async function ecPrivateJwk() {
-  const { exportJWK, generateKeyPair } = await import('jose');
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  return exportJWK(privateKey);
-}

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP, promptBody, TENANT } from '../support/graph';
@@ -83,7 +84,6 @@ describe('notification delivery', () => {
 
 /** A fresh token, captured by a second bot that records raw Authorization headers. */
 async function lastToken(): Promise<string> {
-  const { default: http } = await import('node:http');
   return new Promise((resolve, reject) => {
     const server = http.createServer((req, res) => {
       res.writeHead(202).end();

@@ -1,5 +1,8 @@
 import { exportJWK, generateKeyPair, jwtVerify, createLocalJWKSet } from 'jose';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../support/host-process';
 import { signerFromJwk } from '../../../src/notify/signing';
 import { notificationId } from '../../../src/store/notification-id';
 import { silentWav } from '../../../src/media/wav';
@@ -17,6 +20,12 @@ describe('the notification signer from NOTIFICATION_SIGNING_KEY', () => {
     expect(payload['tid']).toBe('tenant-1');
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(600);
     expect(protectedHeader.kid).toBe(signer.publicJwk.kid);
+  });
+
+  it('accepts what `npm run signing-key` prints', async () => {
+    const printed = execFileSync(process.execPath, [path.join(ROOT, 'dist/tools/signing-key.js')], { encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
+    const signer = await signerFromJwk(printed);
+    expect(signer.publicJwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', kid: JSON.parse(printed).kid });
   });
 
   it('refuses a setting that is not a private JWK, naming the setting', async () => {
