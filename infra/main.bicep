@@ -18,8 +18,8 @@ param allowedTenantIds string
 param apiAudiences string
 
 @secure()
-@description('Private JWK (JSON) that signs notification tokens; kept in Key Vault (NOTIFICATION_SIGNING_KEY).')
-param notificationSigningKey string
+@description('Private JWK (JSON) that signs notification tokens, base64-encoded (azd writes parameters unescaped into JSON); kept in Key Vault as NOTIFICATION_SIGNING_KEY.')
+param notificationSigningKeyBase64 string
 
 @allowed([
   'docs'
@@ -47,7 +47,7 @@ module resources 'resources.bicep' = {
     tags: tags
     allowedTenantIds: allowedTenantIds
     apiAudiences: apiAudiences
-    notificationSigningKey: notificationSigningKey
+    notificationSigningKeyBase64: notificationSigningKeyBase64
     enumCasing: enumCasing
   }
 }

@@ -7,7 +7,7 @@ param tags object
 param allowedTenantIds string
 param apiAudiences string
 @secure()
-param notificationSigningKey string
+param notificationSigningKeyBase64 string
 param enumCasing string
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
@@ -154,7 +154,7 @@ resource signingKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: 'notification-signing-key'
   properties: {
-    value: notificationSigningKey
+    value: base64ToString(notificationSigningKeyBase64)
     contentType: 'application/jwk+json'
   }
 }

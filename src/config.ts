@@ -57,6 +57,8 @@ const settingsSchema = z.object({
   NOTIFICATION_RETRY_WINDOW_MS: z.coerce.number().int().min(0).max(7 * 24 * 3_600_000).default(4 * 3_600_000),
   /** The sweeper re-sends work (outbox drains, clock timers) that has waited longer than this. */
   SWEEP_AFTER_MS: milliseconds(30_000),
+  /** The sweeper deletes a terminated call (and its operations) this long after it ended. */
+  CALL_RETENTION_MS: z.coerce.number().int().min(0).max(365 * 24 * 3_600_000).default(24 * 3_600_000),
   /** Deployed mode: the Entra ID tenants whose apps may call the service (comma-separated tenant ids). */
   ENTRA_ALLOWED_TENANTS: list(guid),
   /** Deployed mode: the accepted token audiences: the service API's App ID URI and/or client id. */
@@ -92,6 +94,7 @@ export interface Config {
   readonly notificationSigningKey?: string;
   readonly delivery: { readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxDelayMs: number; readonly retryWindowMs: number };
   readonly sweepAfterMs: number;
+  readonly callRetentionMs: number;
   readonly entra: { readonly allowedTenants: readonly string[]; readonly audiences: readonly string[]; readonly authorityHost: string };
   /** The raw environment, for connection settings whose keys depend on the connection name. */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -124,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryWindowMs: s.NOTIFICATION_RETRY_WINDOW_MS,
     },
     sweepAfterMs: s.SWEEP_AFTER_MS,
+    callRetentionMs: s.CALL_RETENTION_MS,
     entra: {
       allowedTenants: s.ENTRA_ALLOWED_TENANTS.map((t) => t.toLowerCase()),
       audiences: s.ENTRA_AUDIENCES,

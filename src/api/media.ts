@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { cancelMediaProcessing as cancel, enqueueMedia, subscribeToTone as subscribe } from '../calls/media';
-import type { MediaPrompt, Operation, QueuedOperation } from '../calls/model';
+import type { MediaPrompt, MediaRequest, Operation } from '../calls/model';
 import { changeCall, type Decision } from '../service/changes';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
@@ -23,7 +23,7 @@ async function apply(req: ApiRequest, decide: Decision<Operation>): Promise<Http
 
 export async function playPrompt(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(playPromptSchema(req.version), await readJsonBody(req.request, { required: true }), 'playPrompt');
-  const entry: QueuedOperation = {
+  const entry: MediaRequest = {
     id: newId(),
     type: 'playPrompt',
     ...(body.clientContext !== undefined && { clientContext: body.clientContext }),
@@ -34,7 +34,7 @@ export async function playPrompt(req: ApiRequest): Promise<HttpResponseInit> {
 
 export async function recordResponse(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(recordResponseSchema(req.version), await readJsonBody(req.request, { required: false }), 'recordResponse');
-  const entry: QueuedOperation = {
+  const entry: MediaRequest = {
     id: newId(),
     type: 'recordResponse',
     ...(body.clientContext !== undefined && { clientContext: body.clientContext }),

@@ -28,13 +28,14 @@ export function pressTone(call: Call, tone: Tone, ctx: DomainContext): CallChang
     draft.set({ nextToneSequenceId: call.nextToneSequenceId + 1 });
     draft.event({ kind: 'tone', sequenceId: call.nextToneSequenceId, tone });
   }
-  const [head] = call.mediaQueue;
-  if (head?.type === 'recordResponse' && call.head) {
-    const stops = head.parameters.stopTones.map((t) => DTMF[t.toUpperCase()]);
+  const current = draft.call;
+  const [head] = current.mediaQueue;
+  if (head?.type === 'recordResponse' && current.head) {
+    const stops = head.run.stopTones.map((t) => DTMF[t.toUpperCase()]);
     if (stops.includes(tone)) {
-      const listenFrom = call.head.listenFrom ?? ctx.now;
+      const listenFrom = current.head.listenFrom ?? ctx.now;
       const end = recordEnd('stopToneDetected', ctx.now, listenFrom);
-      draft.finishHead(end.outcome, { ...ctx.recording(call, head.id), recordedMs: end.recordedMs ?? 0 });
+      draft.finishHead(end.outcome, { ...ctx.recording(current, head.id), recordedMs: end.recordedMs ?? 0 });
     }
   }
   return draft.finish(undefined);
@@ -48,10 +49,11 @@ export function pressTone(call: Call, tone: Tone, ctx: DomainContext): CallChang
 export function speak(call: Call, seconds: number, ctx: DomainContext): CallChange<{ heard: boolean }> {
   assertEstablished(call, 'speak');
   const draft = new CallDraft(call, ctx);
-  const [head] = call.mediaQueue;
-  if (head?.type !== 'recordResponse' || !call.head) return draft.finish({ heard: false });
-  const from = Math.max(ctx.now, call.head.listenFrom ?? ctx.now, call.head.speakingUntil ?? 0);
-  draft.set({ head: { ...call.head, heardSpeech: true, speakingUntil: from + seconds * 1000 } });
+  const current = draft.call;
+  const [head] = current.mediaQueue;
+  if (head?.type !== 'recordResponse' || !current.head) return draft.finish({ heard: false });
+  const from = Math.max(ctx.now, current.head.listenFrom ?? ctx.now, current.head.speakingUntil ?? 0);
+  draft.set({ head: { ...current.head, heardSpeech: true, speakingUntil: from + seconds * 1000 } });
   draft.scheduleHead();
   return draft.finish({ heard: true });
 }

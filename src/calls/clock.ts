@@ -1,7 +1,6 @@
 import { CallDraft, type DomainContext } from './draft';
 import { establish, hangUp } from './lifecycle';
 import type { Call, CallChange } from './model';
-import { headEnd } from './timing';
 
 export type TickResult =
   | { readonly kind: 'stale' }
@@ -22,20 +21,8 @@ export function tick(call: Call, token: string, ctx: DomainContext): TickResult 
     const change = hangUp(call, 'unanswered', ctx);
     return change ? { kind: 'changed', change } : { kind: 'stale' };
   }
+  // The draft ends the running operation whose time has come (what a head timer is for).
   const draft = new CallDraft(call, ctx);
-  if (call.state === 'establishing') {
-    establish(draft);
-    return { kind: 'changed', change: draft.finish(undefined) };
-  }
-  const [head] = call.mediaQueue;
-  const end = head && call.head ? headEnd(head, call.head, ctx.timing) : undefined;
-  if (!head || !end) return { kind: 'stale' };
-  if (ctx.now < end.at) {
-    // The deadline moved later without a new token (cannot happen today); wait for it.
-    draft.scheduleHead();
-    return { kind: 'changed', change: draft.finish(undefined) };
-  }
-  const recording = end.recordedMs !== undefined && end.outcome.status === 'completed' ? { ...ctx.recording(call, head.id), recordedMs: end.recordedMs } : undefined;
-  draft.finishHead(end.outcome, recording);
-  return { kind: 'changed', change: draft.finish(undefined) };
+  if (call.state === 'establishing') establish(draft);
+  return draft.touched ? { kind: 'changed', change: draft.finish(undefined) } : { kind: 'stale' };
 }

@@ -14,33 +14,58 @@ export interface DomainContext {
 /**
  * One decision in progress: the call after the change, and the operation rows and events it
  * produces. Every row written gets the new call version as its etag.
+ *
+ * A decision starts from the call as it is now: if the running operation's end has passed but the
+ * media clock has not fired yet (it runs in whole seconds and polls), that end happens first, as
+ * it would have. So a key pressed after a recording's max duration does not stop it, and a cancel
+ * just after a prompt finished does not call it cancelled.
  */
 export class CallDraft {
   #call: Call;
   readonly #created: Operation[] = [];
   readonly #patches = new Map<string, OperationPatch>();
   readonly #events: CallEvent[] = [];
+  #touched = false;
 
   constructor(
     before: Call,
     readonly ctx: DomainContext,
   ) {
     this.#call = { ...before, version: before.version + 1 };
+    this.#settleOverdueHead();
   }
 
   get call(): Call {
     return this.#call;
   }
 
+  /** Whether the decision changed anything so far. */
+  get touched(): boolean {
+    return this.#touched;
+  }
+
   set(fields: Partial<Call>): void {
+    this.#touched = true;
     this.#call = { ...this.#call, ...fields };
   }
 
   event(event: CallEvent): void {
+    this.#touched = true;
     this.#events.push(event);
   }
 
+  #settleOverdueHead(): void {
+    const call = this.#call;
+    const [head] = call.mediaQueue;
+    if (call.state !== 'established' || !head || !call.head) return;
+    const end = headEnd(head, call.head, this.ctx.timing);
+    if (!end || end.at > this.ctx.now) return;
+    const recording = end.recordedMs !== undefined && end.outcome.status === 'completed' ? { ...this.ctx.recording(call, head.id), recordedMs: end.recordedMs } : undefined;
+    this.finishHead(end.outcome, recording);
+  }
+
   createOperation(fields: Omit<Operation, 'callId' | 'owner' | 'version' | 'createdAt'>): Operation {
+    this.#touched = true;
     const op: Operation = { ...fields, callId: this.#call.id, owner: this.#call.owner, version: this.#call.version, createdAt: this.ctx.now };
     this.#created.push(op);
     return op;
@@ -53,6 +78,7 @@ export class CallDraft {
 
   /** Changes an operation, whether it was created in this draft or exists already. */
   updateOperation(id: string, fields: Omit<OperationPatch, 'id' | 'version'>): void {
+    this.#touched = true;
     const version = this.#call.version;
     const i = this.#created.findIndex((op) => op.id === id);
     if (i >= 0) {
@@ -113,7 +139,7 @@ export class CallDraft {
     const progress = {
       operationId: head.id,
       startedAt: now,
-      ...(head.type === 'recordResponse' && { listenFrom: listenStart(now, head.parameters, this.ctx.timing) }),
+      ...(head.type === 'recordResponse' && { listenFrom: listenStart(now, head.run, this.ctx.timing) }),
     };
     this.set({ head: progress });
     this.updateOperation(head.id, { status: 'running' });

@@ -67,13 +67,13 @@ const END_REASONS: Readonly<Record<HangUpBy, ResultInfo>> = {
 export function hangUp(call: Call, by: HangUpBy, ctx: DomainContext): CallChange | undefined {
   if (call.state === 'terminated' || call.state === 'terminating') return undefined;
   const draft = new CallDraft(call, ctx);
+  const queued = draft.call.mediaQueue;
   draft.set({ state: 'terminating' });
   draft.event({ kind: 'callState', changeType: 'updated', state: 'terminating' });
-  const queued = call.mediaQueue;
   draft.set({ mediaQueue: [], head: undefined, timer: undefined, toneSubscription: undefined });
   draft.cancel(queued);
   const resultInfo = END_REASONS[by];
-  draft.set({ state: 'terminated', resultInfo });
+  draft.set({ state: 'terminated', resultInfo, endedAt: ctx.now });
   draft.event({ kind: 'callState', changeType: 'deleted', state: 'terminated', resultInfo });
   return draft.finish(undefined);
 }

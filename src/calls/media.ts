@@ -1,5 +1,5 @@
 import { CallDraft, type DomainContext } from './draft';
-import { hasEnded, type Call, type CallChange, type Operation, type OperationType, type QueuedOperation } from './model';
+import { hasEnded, queued, type Call, type CallChange, type MediaRequest, type Operation, type OperationType } from './model';
 import { CallRuleViolation, MEDIA_QUEUE_LIMIT } from './rules';
 
 function assertCanTakeMedia(call: Call, action: OperationType): void {
@@ -17,8 +17,8 @@ function assertCanTakeMedia(call: Call, action: OperationType): void {
  * with bargeInAllowed goes to the front and interrupts the running operation, which ends as
  * cancelled; the rest of the queue keeps its order behind it.
  */
-export function enqueueMedia(call: Call, entry: QueuedOperation, ctx: DomainContext): CallChange<Operation> {
-  assertCanTakeMedia(call, entry.type);
+export function enqueueMedia(call: Call, request: MediaRequest, ctx: DomainContext): CallChange<Operation> {
+  assertCanTakeMedia(call, request.type);
   if (call.mediaQueue.length >= MEDIA_QUEUE_LIMIT) {
     throw new CallRuleViolation(
       'queueFull',
@@ -26,21 +26,23 @@ export function enqueueMedia(call: Call, entry: QueuedOperation, ctx: DomainCont
     );
   }
   const draft = new CallDraft(call, ctx);
+  const current = draft.call;
   draft.createOperation({
-    id: entry.id,
-    type: entry.type,
+    id: request.id,
+    type: request.type,
     status: 'notStarted',
-    ...(entry.clientContext !== undefined && { clientContext: entry.clientContext }),
-    parameters: entry.parameters,
+    ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
+    parameters: request.parameters,
   });
-  const bargeIn = entry.type === 'recordResponse' && entry.parameters.bargeInAllowed;
-  const running = call.head ? call.mediaQueue[0] : undefined;
+  const entry = queued(request);
+  const bargeIn = request.type === 'recordResponse' && request.parameters.bargeInAllowed;
+  const running = current.head ? current.mediaQueue[0] : undefined;
   if (bargeIn) {
-    const waiting = running ? call.mediaQueue.slice(1) : call.mediaQueue;
-    draft.set({ mediaQueue: [entry, ...waiting], head: undefined, timer: running ? undefined : call.timer });
+    const waiting = running ? current.mediaQueue.slice(1) : current.mediaQueue;
+    draft.set({ mediaQueue: [entry, ...waiting], head: undefined, timer: running ? undefined : current.timer });
     if (running) draft.cancel([running]);
   } else {
-    draft.set({ mediaQueue: [...call.mediaQueue, entry] });
+    draft.set({ mediaQueue: [...current.mediaQueue, entry] });
   }
   draft.startHead();
   return draft.finish(draft.created(entry.id) as Operation);
@@ -63,9 +65,10 @@ export function cancelMediaProcessing(call: Call, request: CancelRequest, ctx: D
     throw new CallRuleViolation('callEnded', `Call ${call.id} is ${call.state}; cancelMediaProcessing needs an active call.`);
   }
   const draft = new CallDraft(call, ctx);
-  const running = call.head ? call.mediaQueue.slice(0, 1) : [];
-  const cancelled = request.all ? call.mediaQueue : running;
-  draft.set({ mediaQueue: call.mediaQueue.slice(cancelled.length), head: undefined, timer: call.head ? undefined : call.timer });
+  const current = draft.call;
+  const running = current.head ? current.mediaQueue.slice(0, 1) : [];
+  const cancelled = request.all ? current.mediaQueue : running;
+  draft.set({ mediaQueue: current.mediaQueue.slice(cancelled.length), head: undefined, timer: current.head ? undefined : current.timer });
   draft.cancel(cancelled);
   draft.startHead();
   const op = draft.createOperation({

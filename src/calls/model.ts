@@ -51,13 +51,43 @@ export interface RecordParameters {
   readonly streamWhileRecording: boolean;
 }
 
-/**
- * A playPrompt or recordResponse waiting in (or running at the head of) a call's media queue. It
- * carries what notifications and the media clock need, so neither has to read the operation row.
- */
-export type QueuedOperation =
+/** A playPrompt or recordResponse as requested: what its operation row keeps. */
+export type MediaRequest =
   | { readonly id: string; readonly type: 'playPrompt'; readonly clientContext?: string; readonly parameters: PlayPromptParameters }
   | { readonly id: string; readonly type: 'recordResponse'; readonly clientContext?: string; readonly parameters: RecordParameters };
+
+/** How a queued playPrompt runs: its length in prompts. */
+export interface PlayRun {
+  readonly prompts: number;
+  readonly loop: boolean;
+}
+
+/** How a queued recordResponse runs: what decides when it ends. */
+export type RecordRun = Pick<RecordParameters, 'playBeep' | 'initialSilenceTimeoutInSeconds' | 'maxSilenceTimeoutInSeconds' | 'maxRecordDurationInSeconds' | 'stopTones'> & {
+  readonly prompts: number;
+};
+
+/**
+ * A playPrompt or recordResponse waiting in (or running at the head of) a call's media queue. It
+ * carries what notifications and the media clock need, so neither has to read the operation row,
+ * and nothing more (not the prompts), so the call row stays small however large the requests.
+ */
+export type QueuedOperation =
+  | { readonly id: string; readonly type: 'playPrompt'; readonly clientContext?: string; readonly run: PlayRun }
+  | { readonly id: string; readonly type: 'recordResponse'; readonly clientContext?: string; readonly run: RecordRun };
+
+export function queued(request: MediaRequest): QueuedOperation {
+  const base = { id: request.id, ...(request.clientContext !== undefined && { clientContext: request.clientContext }) };
+  if (request.type === 'playPrompt') {
+    return { ...base, type: 'playPrompt', run: { prompts: request.parameters.prompts.length, loop: request.parameters.loop } };
+  }
+  const { playBeep, initialSilenceTimeoutInSeconds, maxSilenceTimeoutInSeconds, maxRecordDurationInSeconds, stopTones } = request.parameters;
+  return {
+    ...base,
+    type: 'recordResponse',
+    run: { prompts: request.parameters.prompts.length, playBeep, initialSilenceTimeoutInSeconds, maxSilenceTimeoutInSeconds, maxRecordDurationInSeconds, stopTones },
+  };
+}
 
 /** Progress of the running head operation; times are epoch milliseconds. */
 export interface HeadProgress {
@@ -100,6 +130,8 @@ export interface Call {
   /** Increments with every committed change; operations take it as their etag. */
   readonly version: number;
   readonly createdAt: number;
+  /** When it was terminated (kept for the retention period, then deleted). */
+  readonly endedAt?: number;
 }
 
 export interface Operation {

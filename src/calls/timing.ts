@@ -1,4 +1,4 @@
-import type { HeadProgress, QueuedOperation, RecordParameters } from './model';
+import type { HeadProgress, QueuedOperation, RecordRun } from './model';
 import { PLAY_COMPLETED, RECORD_OUTCOMES, type Outcome, type RecordEnd } from './results';
 
 /** How long simulated media takes; settings, so tests can make it short. */
@@ -21,8 +21,8 @@ export interface HeadEnd {
 }
 
 /** When a recordResponse starts listening: after its prompt and its beep. */
-export function listenStart(startedAt: number, parameters: RecordParameters, timing: MediaTiming): number {
-  return startedAt + parameters.prompts.length * timing.promptMs + (parameters.playBeep ? timing.beepMs : 0);
+export function listenStart(startedAt: number, run: RecordRun, timing: MediaTiming): number {
+  return startedAt + run.prompts * timing.promptMs + (run.playBeep ? timing.beepMs : 0);
 }
 
 /**
@@ -31,10 +31,10 @@ export function listenStart(startedAt: number, parameters: RecordParameters, tim
  */
 export function headEnd(entry: QueuedOperation, head: HeadProgress, timing: MediaTiming): HeadEnd | undefined {
   if (entry.type === 'playPrompt') {
-    if (entry.parameters.loop) return undefined;
-    return { at: head.startedAt + entry.parameters.prompts.length * timing.promptMs, outcome: PLAY_COMPLETED };
+    if (entry.run.loop) return undefined;
+    return { at: head.startedAt + entry.run.prompts * timing.promptMs, outcome: PLAY_COMPLETED };
   }
-  const p = entry.parameters;
+  const p = entry.run;
   const listenFrom = head.listenFrom ?? listenStart(head.startedAt, p, timing);
   const candidates: [number, RecordEnd][] = [
     [listenFrom + p.maxRecordDurationInSeconds * 1000, 'maxRecordDurationReached'],

@@ -3,6 +3,13 @@ import { ConfigError } from '../config';
 import { GraphError, graphErrorResponse } from './errors';
 import { requestIds, type RequestIds } from './request-ids';
 
+/** A storage SDK error that is the storage's trouble, not the request's: no answer, 5xx, throttling. */
+function isStorageOutage(error: unknown): boolean {
+  const e = error as { name?: string; statusCode?: number; code?: string };
+  if (e?.name !== 'RestError') return false;
+  return e.statusCode === undefined || e.statusCode >= 500 || e.statusCode === 408 || e.statusCode === 429;
+}
+
 export type GraphHandler = (request: HttpRequest, context: InvocationContext, ids: RequestIds) => Promise<HttpResponseInit>;
 
 /**
@@ -20,6 +27,11 @@ export function graphRoute(handler: GraphHandler): HttpHandler {
       if (error instanceof GraphError) return graphErrorResponse(error, ids);
       // A setting is wrong: say which, so the operator can fix it (it names no secret).
       if (error instanceof ConfigError) return graphErrorResponse(GraphError.serviceUnavailable(`The service is misconfigured: ${error.message}`), ids);
+      if (isStorageOutage(error)) {
+        context.warn(`request ${ids.requestId}: storage unavailable:`, error);
+        const busy = new GraphError(503, 'serviceNotAvailable', 'Storage is not available right now; retry the request.', { 'Retry-After': '5' });
+        return graphErrorResponse(busy, ids);
+      }
       context.error(`request ${ids.requestId} failed:`, error);
       return graphErrorResponse(GraphError.internal(), ids);
     }

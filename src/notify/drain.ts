@@ -85,11 +85,9 @@ async function deliverAll(s: Services, callId: string, keepLease: () => Promise<
 /** Delivers what is left of one row; true when nothing of it is left to deliver, false when it waits for a retry. */
 async function deliverRow(s: Services, pending: PendingRow, keepLease: () => Promise<void>): Promise<boolean> {
   const { row } = pending;
-  const now = s.now();
-  if (row.nextAttemptAt > now) {
-    await s.notifications.send({ callId: row.callId }, Math.max(1, (row.nextAttemptAt - now) / 1000));
-    return false;
-  }
+  // Not yet time to retry: the failure that set the time also sent the message that will wake the
+  // call then (the sweeper backs it up). Sending another here would multiply messages while a bot is down.
+  if (row.nextAttemptAt > s.now()) return false;
   const signer = await notificationSigner(s.config);
   const { recipient } = row;
   let attempts = row.attempts;
@@ -105,13 +103,17 @@ async function deliverRow(s: Services, pending: PendingRow, keepLease: () => Pro
       timeoutMs: s.config.delivery.timeoutMs,
       ...(s.config.mode === 'deployed' && { dispatcher: publicOnly }),
     });
-    if (attempt.kind === 'delivered') continue;
+    if (attempt.kind === 'delivered') {
+      attempts = 0; // the row's attempt count is its current notification's
+      continue;
+    }
 
     attempts += 1;
     const failure = { lastError: attempt.error, attempts, now: s.now() };
     if (attempt.kind === 'final') {
       // The bot refused this one for good: keep it for replay and go on with the next.
       await s.deadLetters.bury(row, i, i + 1, { ...failure, reason: 'refused by the callback' });
+      attempts = 0;
       continue;
     }
     const next = nextAttemptAt(

@@ -18,14 +18,17 @@ for (const [net, prefix] of [
   ['192.0.0.0', 24], // protocol assignments
   ['192.168.0.0', 16], // private
   ['198.18.0.0', 15], // benchmarking
+  ['168.63.129.16', 32], // Azure's platform endpoint, reachable from every Azure host
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
 ] as const) {
   NOT_PUBLIC.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
+  ['::', 96], // unspecified, loopback and IPv4-compatible
+  ['64:ff9b::', 96], // NAT64: would reach IPv4 addresses through the translator
+  ['2002::', 16], // 6to4: embeds an IPv4 address
+  ['fec0::', 10], // site-local (deprecated, still private)
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['ff00::', 8], // multicast

@@ -19,6 +19,6 @@ export async function runDrain(message: unknown, context: InvocationContext): Pr
 
 /** The sweeper's timer. */
 export async function runSweeper(_timer: Timer, context: InvocationContext): Promise<void> {
-  const { drains, timers } = await sweep(services());
-  if (drains + timers > 0) context.log(`Sweeper re-sent ${drains} outbox drain(s) and ${timers} clock timer(s).`);
+  const { drains, timers, deleted } = await sweep(services());
+  if (drains + timers + deleted > 0) context.log(`Sweeper: re-sent ${drains} outbox drain(s) and ${timers} clock timer(s); deleted ${deleted} ended call(s).`);
 }

@@ -9,10 +9,11 @@ import { domainContext, type Services } from './services';
  * The one way state changes: decide (pure, in calls/), render the notifications, commit call row +
  * operation rows + outbox row in one transaction, then ask for delivery. A new timer's media-clock
  * message is sent before the commit, so a crash after the commit cannot lose it; if the commit
- * loses a race instead, that message finds a different token and does nothing.
+ * loses a race instead, that message finds a different token and does nothing. One that arrives
+ * before its commit is visible waits for it (see media-clock.ts).
  */
 
-/** Media-clock messages are sent at least this early, so they cannot overtake their own commit. */
+/** The shortest wake-up: the queue counts in whole seconds. */
 const MIN_CLOCK_DELAY_SECONDS = 1;
 
 function plan<R>(s: Services, change: CallChange<R>): PlannedChange<R> {
@@ -23,11 +24,21 @@ async function sendTimer(s: Services, before: Call | undefined, after: Call): Pr
   const timer = after.timer;
   if (!timer || timer.token === before?.timer?.token) return;
   const delaySeconds = Math.max(MIN_CLOCK_DELAY_SECONDS, (timer.dueAt - s.now()) / 1000);
-  await s.mediaClock.send({ callId: after.id, token: timer.token }, delaySeconds);
+  await s.mediaClock.send({ callId: after.id, token: timer.token, version: after.version, sentAt: s.now() }, delaySeconds);
 }
 
+/**
+ * After the commit, the change has happened whatever follows: a failed send only delays delivery
+ * until the sweeper finds the outbox row, so it is logged, not reported as a failed request.
+ */
 async function requestDelivery(s: Services, planned: PlannedChange<unknown>): Promise<void> {
-  if (planned.notifications.length > 0) await s.notifications.send({ callId: planned.change.call.id });
+  if (planned.notifications.length === 0) return;
+  const callId = planned.change.call.id;
+  try {
+    await s.notifications.send({ callId });
+  } catch (error) {
+    console.warn(`Call ${callId}: could not ask for delivery (the sweeper will): ${(error as Error).message}`);
+  }
 }
 
 /** Creates a call (outgoing or incoming) with its first notifications. */

@@ -4,7 +4,15 @@ import { tick } from '../calls/clock';
 import { changeCall } from './changes';
 import { services } from './services';
 
-const clockMessage = z.object({ callId: z.string().min(1), token: z.string().min(1) });
+const clockMessage = z.object({
+  callId: z.string().min(1),
+  token: z.string().min(1),
+  version: z.number().int().optional(),
+  sentAt: z.number().optional(),
+});
+
+/** How long a message waits for its commit to become visible before it is taken for a lost race. */
+const COMMIT_WAIT_MS = 60_000;
 
 /**
  * The media-clock queue handler. A message wakes one call: if it still carries the call's timer
@@ -18,14 +26,23 @@ export async function runMediaClock(message: unknown, context: InvocationContext
     context.warn(`Ignoring a malformed media-clock message: ${JSON.stringify(message)}`);
     return;
   }
-  const { callId, token } = parsed.data;
+  const wake = parsed.data;
   const s = services();
   let earlyUntil: number | undefined;
-  await changeCall(s, callId, undefined, (call, ctx) => {
-    const result = tick(call, token, ctx);
+  let commitPending = false;
+  const changed = await changeCall(s, wake.callId, undefined, (call, ctx) => {
+    // Sent just before its commit, which is not visible yet (a slow transaction): wait for it.
+    commitPending = wake.version !== undefined && call.version < wake.version;
+    if (commitPending) return undefined;
+    const result = tick(call, wake.token, ctx);
     earlyUntil = result.kind === 'early' ? result.dueAt : undefined;
     return result.kind === 'changed' ? result.change : undefined;
   });
+  const young = wake.sentAt !== undefined && s.now() - wake.sentAt < COMMIT_WAIT_MS;
+  if ((commitPending || !changed) && young) {
+    await s.mediaClock.send(wake, 1);
+    return;
+  }
   // Woken before its time (clocks of two machines, rounding): sleep again for the rest.
-  if (earlyUntil !== undefined) await s.mediaClock.send({ callId, token }, (earlyUntil - s.now()) / 1000);
+  if (earlyUntil !== undefined) await s.mediaClock.send(wake, (earlyUntil - s.now()) / 1000);
 }

@@ -11,10 +11,16 @@ import { OutboxStore } from '../store/outbox-store';
 import { appStorage } from '../store/connection';
 import { MessageQueue } from '../store/message-queue';
 
-/** A media-clock message: wake call `callId` if its timer still carries `token`. */
+/**
+ * A media-clock message: wake call `callId` if its timer still carries `token`. `version` is the
+ * call version that set the timer and `sentAt` when it was sent, so a message that arrives before
+ * its own commit is visible can wait for it rather than be taken for an old one.
+ */
 export interface ClockMessage {
   readonly callId: string;
   readonly token: string;
+  readonly version?: number;
+  readonly sentAt?: number;
 }
 
 /** A notifications message: deliver what is in call `callId`'s outbox. */

@@ -1,6 +1,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { CallChange, Operation } from '../calls/model';
 import type { CommsNotification } from '../graph/notifications';
+import { randomUUID } from 'node:crypto';
 import { KeyedMutex } from './keyed-mutex';
 import { notificationId } from './notification-id';
 import {
@@ -88,7 +89,12 @@ export class CallStore {
 
   /** Creates a new call's partition. */
   async insert(planned: PlannedChange<unknown>, now: number): Promise<void> {
-    await this.#submit(planned, { call: planned.change.call, outboxSeq: 0 }, undefined, now);
+    const changeId = randomUUID();
+    try {
+      await this.#submit(planned, { call: planned.change.call, outboxSeq: 0 }, undefined, now, changeId);
+    } catch (error) {
+      if (statusOf(error) !== 409 || !(await this.#committed(planned.change.call.id, changeId))) throw error;
+    }
   }
 
   /**
@@ -107,11 +113,15 @@ export class CallStore {
       const planned = plan(loaded.record);
       if (!planned) return { before: loaded.record };
       await options.beforeCommit?.(planned, loaded.record);
+      const changeId = randomUUID();
       try {
-        await this.#submit(planned, loaded.record, loaded.etag, options.now());
+        await this.#submit(planned, loaded.record, loaded.etag, options.now(), changeId);
         return { before: loaded.record, planned };
       } catch (error) {
         if (statusOf(error) !== 412) throw error;
+        // The SDK retries a batch whose reply was lost; the retry then fails on the ETag its own
+        // first attempt changed. Our change id on the row means that attempt did commit.
+        if (await this.#committed(callId, changeId)) return { before: loaded.record, planned };
         if (attempt >= MAX_CHANGE_ATTEMPTS) throw new CallBusyError(`Call ${callId} is being changed by many requests at once.`);
         // Randomized, growing pause so racing writers spread out.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
@@ -119,10 +129,14 @@ export class CallStore {
     }
   }
 
-  async #submit(planned: PlannedChange<unknown>, before: CallRecord, etag: string | undefined, now: number): Promise<void> {
+  async #committed(callId: string, changeId: string): Promise<boolean> {
+    return (await this.load(callId))?.record.changeId === changeId;
+  }
+
+  async #submit(planned: PlannedChange<unknown>, before: CallRecord, etag: string | undefined, now: number, changeId: string): Promise<void> {
     const { change, notifications } = planned;
     const hasOutbox = notifications.length > 0;
-    const record: CallRecord = { call: change.call, outboxSeq: before.outboxSeq + (hasOutbox ? 1 : 0) };
+    const record: CallRecord = { call: change.call, outboxSeq: before.outboxSeq + (hasOutbox ? 1 : 0), changeId };
     const callId = change.call.id;
     const actions: TransactionAction[] = [
       etag === undefined ? ['create', callEntity(record)] : ['update', callEntity(record), 'Replace', { etag }],

@@ -29,8 +29,15 @@ export function storageAccount(connectionName: string, env: Env): StorageAccount
   return fromIdentity(connectionName, env);
 }
 
+/**
+ * Retries suited to an API a bot is waiting on: a few quick tries, then the request fails (503)
+ * and the caller retries. The SDKs' defaults (up to ~30 s for queues) would hold the request open.
+ */
+const QUEUE_RETRIES = { retryOptions: { maxTries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 4000 } };
+const TABLE_RETRIES = { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 4000 };
+
 function fromConnectionString(connectionString: string): StorageAccount {
-  const queues = QueueServiceClient.fromConnectionString(connectionString);
+  const queues = QueueServiceClient.fromConnectionString(connectionString, QUEUE_RETRIES);
   // Azurite speaks plain http; the table SDK refuses shared-key auth over http unless told.
   const options = { allowInsecureConnection: queues.url.startsWith('http:') };
   return {
@@ -56,7 +63,7 @@ function fromIdentity(connectionName: string, env: Env): StorageAccount {
     );
   }
   const credential = identityCredential(connectionName, env);
-  const queues = new QueueServiceClient(queueUri, credential);
+  const queues = new QueueServiceClient(queueUri, credential, QUEUE_RETRIES);
   return {
     description: `${tableUri} (identity)`,
     table: (name, o) => new TableClient(tableUri, name, credential, retryOptions(o)),
@@ -66,7 +73,7 @@ function fromIdentity(connectionName: string, env: Env): StorageAccount {
 }
 
 function retryOptions(options?: { retries?: number }) {
-  return options?.retries === undefined ? {} : { retryOptions: { maxRetries: options.retries } };
+  return { retryOptions: { ...TABLE_RETRIES, ...(options?.retries !== undefined && { maxRetries: options.retries }) } };
 }
 
 function identityCredential(connectionName: string, env: Env): TokenCredential {

@@ -1,8 +1,8 @@
 /**
  * JSON in table properties. A string property holds at most 64 KiB (32K UTF-16 characters), so a
  * longer document is split over `{name}`, `{name}_1`, `{name}_2`... with `{name}_parts` saying how
- * many; readers join them back. Entities stay under the 1 MiB entity limit because every document
- * stored here is bounded by request validation.
+ * many; readers join them back. Entities stay under the 1 MiB entity limit because request
+ * validation bounds everything stored (test/unit/store/row-sizes.test.ts builds the largest rows).
  */
 const CHUNK_CHARS = 30_000;
 

@@ -25,9 +25,10 @@ export class OutboxStore {
   async pending(callId: string, limit = 32): Promise<PendingRow[]> {
     const rows: PendingRow[] = [];
     const pages = this.table.listEntities({ queryOptions: { filter: OUTBOX_RANGE(callId) } }).byPage({ maxPageSize: limit });
+    // A page can be empty and still have a continuation; read on until there are rows or no more pages.
     for await (const page of pages) {
       for (const entity of page) rows.push({ row: outboxFromEntity(entity), etag: entity.etag });
-      break;
+      if (rows.length >= limit) break;
     }
     return rows.slice(0, limit);
   }

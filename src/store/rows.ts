@@ -32,9 +32,11 @@ export interface CallRecord {
   readonly call: Call;
   /** The next outbox sequence number for this call. */
   readonly outboxSeq: number;
+  /** Names the commit that wrote the row, so a writer whose reply was lost can tell it succeeded. */
+  readonly changeId?: string;
 }
 
-export function callEntity({ call, outboxSeq }: CallRecord): Entity {
+export function callEntity({ call, outboxSeq, changeId }: CallRecord): Entity {
   return {
     partitionKey: call.id,
     rowKey: CALL_ROW,
@@ -53,7 +55,9 @@ export function callEntity({ call, outboxSeq }: CallRecord): Entity {
       timerDueAt: call.timer?.dueAt,
       version: call.version,
       createdAt: call.createdAt,
+      endedAt: call.endedAt,
       outboxSeq,
+      changeId,
       head: call.head && JSON.stringify(call.head),
       toneSubscription: call.toneSubscription && JSON.stringify(call.toneSubscription),
       resultInfo: call.resultInfo && JSON.stringify(call.resultInfo),
@@ -87,9 +91,10 @@ export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord
       toneSubscription: json(e['toneSubscription']),
       resultInfo: json(e['resultInfo']),
       timer: typeof timerToken === 'string' ? { token: timerToken, dueAt: Number(e['timerDueAt']) } : undefined,
+      endedAt: typeof e['endedAt'] === 'number' ? e['endedAt'] : undefined,
     }),
   };
-  return { call, outboxSeq: Number(e['outboxSeq']) };
+  return { call, outboxSeq: Number(e['outboxSeq']), ...(typeof e['changeId'] === 'string' && { changeId: e['changeId'] }) };
 }
 
 export function operationEntity(op: Operation): Entity {
@@ -101,8 +106,8 @@ export function operationEntity(op: Operation): Entity {
       ownerAppId: op.owner.appId,
       type: op.type,
       createdAt: op.createdAt,
-      parameters: op.parameters && JSON.stringify(op.parameters),
     }),
+    ...(op.parameters && jsonColumns('parameters', op.parameters)),
     ...patchFields(op),
   };
 }
@@ -141,7 +146,7 @@ export function operationFromEntity(e: Readonly<Record<string, unknown>>): Opera
       clientContext: str('clientContext'),
       resultInfo: json(e['resultInfo']),
       completionReason: str('completionReason'),
-      parameters: json(e['parameters']),
+      parameters: readJsonColumn(e, 'parameters'),
       recordingLocation: str('recordingLocation'),
       recordingAccessToken: str('recordingAccessToken'),
       recordedMs: num('recordedMs'),

@@ -118,6 +118,23 @@ describe('bad input gets a Graph-shaped 4xx that names the problem', () => {
     expect(operations.filter((op) => op.type === 'playPrompt').every((op) => op.status === 'failed')).toBe(true);
   });
 
+  it('takes the largest valid requests: 20 prompts with the longest URIs, the longest clientContext, a full queue', async () => {
+    const call = (await svc.client.createCall())['id'] as string;
+    const largest = {
+      clientContext: 'c'.repeat(256),
+      prompts: Array.from({ length: 20 }, (_, i) => ({ mediaInfo: { uri: `https://cdn.example.com/${i}/${'u'.repeat(2000)}`, resourceId: 'r'.repeat(256) } })),
+    };
+    for (let i = 0; i < MEDIA_QUEUE_LIMIT; i++) {
+      const res = await svc.client.send('POST', `/${call}/playPrompt`, largest);
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+    const cancel = await svc.client.send('POST', `/${call}/cancelMediaProcessing`, { clientContext: 'c'.repeat(256) });
+    expect(cancel.status).toBe(200);
+    const { operations } = await partition(svc.table, call);
+    expect(operations.filter((op) => op.status === 'failed')).toHaveLength(MEDIA_QUEUE_LIMIT);
+    expect(operations[0]?.parameters).toMatchObject({ prompts: expect.arrayContaining([expect.objectContaining({ resourceId: 'r'.repeat(256) })]) });
+  });
+
   it('bad input leaves the call as it was', async () => {
     const call = (await svc.client.establishedCall())['id'] as string;
     const before = await partition(svc.table, call);

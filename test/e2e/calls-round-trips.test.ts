@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { newId } from '../../src/graph/ids';
 import { operationRowKey } from '../../src/store/rows';
 import { azuriteConnectionString } from '../../tools/azurite';
-import { promptBody } from '../support/graph';
+import { partition, promptBody } from '../support/graph';
 import { startService, type RunningService } from '../support/service';
 import { startStorageProxy } from '../support/storage-proxy';
 
@@ -51,6 +51,20 @@ describe('storage round trips', () => {
     }
     for (let i = 0; i < 10; i++) await client.action(callId, 'playPrompt', promptBody(`p${i}`));
     expect(await storageRequestsOf(() => client.action(callId, 'cancelMediaProcessing', {}))).toEqual(expected);
+  });
+
+  it('a commit whose reply was lost is recognised as done, not made twice', async () => {
+    const { client } = svc;
+    const callId = (await client.createCall())['id'] as string;
+    const before = (await partition(svc.table, callId)).operations.length;
+    proxy.dropNextBatchReply();
+    const play = await client.action(callId, 'playPrompt', promptBody('once'));
+    expect(play.res.status).toBe(200);
+    const batches = proxy.log.filter((r) => r.path.includes('$batch')).length;
+    expect(batches).toBeGreaterThan(0);
+    const { operations } = await partition(svc.table, callId);
+    expect(operations.length).toBe(before + 1);
+    expect(operations.map((op) => op.id)).toContain(play.json['id']);
   });
 
   it('GET of an operation is one point read', async () => {

@@ -3,6 +3,7 @@ import { freePort } from '../../tools/ports';
 import { startHostProcess } from '../support/host-process';
 import { isolatedSettings, provisioned } from '../support/storage';
 import { azuriteConnectionString } from '../../tools/azurite';
+import { callBody, token } from '../support/graph';
 import { graphError } from '../support/http';
 
 describe('GET /health through the local host', () => {
@@ -20,7 +21,7 @@ describe('GET /health through the local host', () => {
     }
   });
 
-  it('answers a Graph-shaped 503, quickly, when storage is down', async () => {
+  it('answers a Graph-shaped 503, quickly, when storage is down, on health and on Graph routes', async () => {
     const nowhere = azuriteConnectionString({ blob: await freePort(), queue: await freePort(), table: await freePort() });
     const host = await startHostProcess({ env: { ...isolatedSettings(), AzureWebJobsStorage: nowhere, CallsStorage: nowhere } });
     try {
@@ -31,6 +32,15 @@ describe('GET /health through the local host', () => {
       expect(error.code).toBe('serviceNotAvailable');
       expect(error.message).toMatch(/Table 'calls\w+' is not reachable/);
       expect(Date.now() - started).toBeLessThan(10_000);
+
+      const create = await fetch(`${host.url}/v1.0/communications/calls`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json' },
+        body: JSON.stringify(callBody()),
+      });
+      expect(create.status).toBe(503);
+      expect(create.headers.get('retry-after')).toBe('5');
+      expect((await graphError(create)).code).toBe('serviceNotAvailable');
     } finally {
       await host.stop();
     }

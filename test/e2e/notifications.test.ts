@@ -75,6 +75,29 @@ describe('notification delivery', () => {
     expect(tones.map((n) => n.notification['resourceData']['toneInfo']['sequenceId'])).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
   });
 
+  it('keeps a call’s order when two instances deliver it', async () => {
+    const other = await startService({ reuse: svc.settings });
+    try {
+      const id = (await svc.client.establishedCall({ callbackUri: bot.callbackUri }))['id'] as string;
+      await svc.client.action(id, 'subscribeToTone', {});
+      // Changes arrive through both instances, and both drain the call's outbox.
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          fetch(`${(i % 2 === 0 ? svc : other).host.url}/emulator/calls/${id}/tones`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${svc.client.bearer}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ tones: ['1'] }),
+          }),
+        ),
+      );
+      expect(results.every((r) => r.status === 200)).toBe(true);
+      const tones = await bot.waitFor(60, (n) => bot.of(id).includes(n) && summary(n).startsWith('tone:'), 60_000);
+      expect(tones.map((n) => n.notification['resourceData']['toneInfo']['sequenceId'])).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    } finally {
+      await other.host.stop();
+    }
+  });
+
   it('signs with the key the JWKS publishes', async () => {
     const { keys } = (await (await fetch(`${svc.host.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
     const header = decodeProtectedHeader(await lastToken());

@@ -13,15 +13,24 @@ export interface ProxiedRequest {
  */
 export async function startStorageProxy(target: { table: number; queue: number }) {
   const log: ProxiedRequest[] = [];
+  // When set, the next table transaction reaches storage but its reply is lost (the connection drops).
+  let dropNextBatchReply = false;
   const servers = await Promise.all(
     (['table', 'queue'] as const).map(
       (service) =>
         new Promise<[typeof service, http.Server]>((resolve) => {
           const server = http.createServer((req, res) => {
             log.push({ service, method: req.method ?? '', path: req.url ?? '' });
+            const dropReply = service === 'table' && dropNextBatchReply && (req.url ?? '').includes('$batch');
+            if (dropReply) dropNextBatchReply = false;
             const upstream = http.request(
               { host: '127.0.0.1', port: target[service], method: req.method, path: req.url, headers: req.headers },
               (up) => {
+                if (dropReply) {
+                  up.resume();
+                  up.on('end', () => res.destroy());
+                  return;
+                }
                 res.writeHead(up.statusCode ?? 502, up.headers);
                 up.pipe(res);
               },
@@ -37,6 +46,9 @@ export async function startStorageProxy(target: { table: number; queue: number }
   return {
     ports: { table: port('table'), queue: port('queue') },
     log,
+    dropNextBatchReply: () => {
+      dropNextBatchReply = true;
+    },
     close: () => Promise.all(servers.map(([, s]) => new Promise((r) => s.close(r)))),
   };
 }

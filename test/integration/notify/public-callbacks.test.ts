@@ -22,7 +22,7 @@ const attempt = (url: string, dispatcher?: ReturnType<typeof publicOnlyAgent>) =
 describe('deployed delivery reaches public addresses only', () => {
   it('tells public from private, loopback and link-local addresses', () => {
     for (const address of ['8.8.8.8', '20.190.128.1', '2606:4700::1111']) expect(isPublicAddress(address)).toBe(true);
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', 'not-an-ip']) {
+    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '168.63.129.16', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '64:ff9b::7f00:1', '2002:7f00:1::1', 'fec0::1', 'not-an-ip']) {
       expect(isPublicAddress(address)).toBe(false);
     }
   });

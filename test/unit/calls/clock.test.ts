@@ -4,7 +4,7 @@ import { tick } from '../../../src/calls/clock';
 import { CallDraft } from '../../../src/calls/draft';
 import { answer, hangUp, receiveIncomingCall } from '../../../src/calls/lifecycle';
 import { cancelMediaProcessing, enqueueMedia, subscribeToTone } from '../../../src/calls/media';
-import type { Call, CallChange, QueuedOperation } from '../../../src/calls/model';
+import type { Call, CallChange, MediaRequest } from '../../../src/calls/model';
 import { context, endedOperations, establishedCall, newCall, prompt, record, TIMING } from './fixtures';
 
 function fire(call: Call, at = call.timer?.dueAt ?? 0): CallChange {
@@ -85,12 +85,42 @@ describe('recordResponse timing', () => {
   });
 
   it('a looping playPrompt has no end until it is cancelled', () => {
-    const looping: QueuedOperation = { id: 'loop', type: 'playPrompt', parameters: { prompts: [{ uri: 'https://cdn/m.wav' }], loop: true } };
+    const looping: MediaRequest = { id: 'loop', type: 'playPrompt', parameters: { prompts: [{ uri: 'https://cdn/m.wav' }], loop: true } };
     const call = enqueueMedia(establishedCall(), looping, context(1000)).call;
     expect(call.head?.operationId).toBe('loop');
     expect(call.timer).toBeUndefined();
     const cancelled = cancelMediaProcessing(call, { operationId: 'c', all: true }, context(99_000));
     expect(endedOperations(cancelled)[0]).toEqual(['loop', 'failed', 'mediaOperationCanceled']);
+  });
+});
+
+describe('events that come after a deadline the clock has not acted on yet', () => {
+  const start = 1000;
+  const listenFrom = start + 2000 + 500;
+  const recording = (overrides: Parameters<typeof record>[1]) =>
+    enqueueMedia(establishedCall(start), record('r1', { prompts: [{ uri: 'https://cdn/q.wav' }], ...overrides }), context(start)).call;
+
+  it('a stop tone after the max duration does not stop the recording: the max duration already did', () => {
+    const call = speak(recording({ maxRecordDurationInSeconds: 2, stopTones: ['#'] }), 30, context(listenFrom)).call;
+    const change = pressTone(call, 'pound', context(listenFrom + 2900));
+    expect(endedOperations(change)).toEqual([['r1', 'completed', 'maxRecordDurationReached']]);
+    expect(change.patches[0]).toMatchObject({ recordedMs: 2000 });
+  });
+
+  it('speech after the initial silence ran out does not rescue the recording', () => {
+    const change = speak(recording({ initialSilenceTimeoutInSeconds: 1 }), 5, context(listenFrom + 1500));
+    expect(endedOperations(change)).toEqual([['r1', 'failed', 'initialSilenceTimeout']]);
+    expect(change.result).toEqual({ heard: false });
+  });
+
+  it('a cancel just after a prompt finished leaves it completed and cancels only what was left', () => {
+    const call = enqueueMedia(enqueueMedia(establishedCall(), prompt('p1'), context(1000)).call, prompt('p2'), context(1000)).call;
+    const change = cancelMediaProcessing(call, { operationId: 'c', all: true }, context(3200));
+    expect(endedOperations(change)).toEqual([
+      ['p1', 'completed', 'completedSuccessfully'],
+      ['p2', 'failed', 'mediaOperationCanceled'],
+      ['c', 'completed', undefined],
+    ]);
   });
 });
 

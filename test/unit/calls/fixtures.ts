@@ -1,7 +1,7 @@
 import type { DomainContext } from '../../../src/calls/draft';
 import { createOutgoingCall, establish } from '../../../src/calls/lifecycle';
 import { CallDraft } from '../../../src/calls/draft';
-import type { Call, CallChange, QueuedOperation, RecordParameters } from '../../../src/calls/model';
+import type { Call, CallChange, MediaRequest, RecordParameters } from '../../../src/calls/model';
 
 export const TIMING = { promptMs: 2000, beepMs: 500, establishMs: 1000, answerTimeoutMs: 15_000 };
 
@@ -38,7 +38,7 @@ export function establishedCall(now = 1000): Call {
   return draft.finish(undefined).call;
 }
 
-export function prompt(id: string, count = 1, clientContext?: string): QueuedOperation {
+export function prompt(id: string, count = 1, clientContext?: string): MediaRequest {
   return {
     id,
     type: 'playPrompt',
@@ -47,7 +47,7 @@ export function prompt(id: string, count = 1, clientContext?: string): QueuedOpe
   };
 }
 
-export function record(id: string, overrides: Partial<RecordParameters> = {}): QueuedOperation {
+export function record(id: string, overrides: Partial<RecordParameters> = {}): MediaRequest {
   return {
     id,
     type: 'recordResponse',
