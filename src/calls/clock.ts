@@ -24,5 +24,7 @@ export function tick(call: Call, token: string, ctx: DomainContext): TickResult 
   // The draft ends the running operation whose time has come (what a head timer is for).
   const draft = new CallDraft(call, ctx);
   if (call.state === 'establishing') establish(draft);
+  // Due, yet nothing ended: the head's end moved later (PROMPT_DURATION_MS changed under it). Aim again.
+  if (!draft.touched && call.state === 'established' && call.head) draft.scheduleHead();
   return draft.touched ? { kind: 'changed', change: draft.finish(undefined) } : { kind: 'stale' };
 }

@@ -11,6 +11,9 @@ import { notificationSigner } from './signing';
  * How long a drain holds a call's outbox: three POST timeouts (at least 5 s), renewed whenever less
  * than half is left before the next POST. A drain that dies frees the call within this time.
  */
+/** A retry due within this is woken by whoever looks at it, in case its own message came early. */
+const NEAR_RETRY_MS = 5000;
+
 function leaseMs(s: Services): number {
   return Math.max(5000, 3 * s.config.delivery.timeoutMs);
 }
@@ -85,15 +88,21 @@ async function deliverAll(s: Services, callId: string, keepLease: () => Promise<
 /** Delivers what is left of one row; true when nothing of it is left to deliver, false when it waits for a retry. */
 async function deliverRow(s: Services, pending: PendingRow, keepLease: () => Promise<void>): Promise<boolean> {
   const { row } = pending;
-  // Not yet time to retry: the failure that set the time also sent the message that will wake the
-  // call then (the sweeper backs it up). Sending another here would multiply messages while a bot is down.
-  if (row.nextAttemptAt > s.now()) return false;
+  // A row never tried is due whatever its time says (another instance's clock wrote it). A retry
+  // that is not due yet has its wake-up message queued by the failure that set the time; sending
+  // more would multiply messages while a bot is down. Only when the time is near (clocks of two
+  // instances can disagree a little) is one more sent, so the retry is not left to the sweeper.
+  const wait = row.nextAttemptAt - s.now();
+  if (row.attempts > 0 && wait > 0) {
+    if (wait < NEAR_RETRY_MS) await s.notifications.send({ callId: row.callId }, Math.max(1, wait / 1000));
+    return false;
+  }
   const signer = await notificationSigner(s.config);
   const { recipient } = row;
   let attempts = row.attempts;
   for (let i = row.delivered; i < row.notifications.length; i++) {
     await keepLease();
-    const token = await signer.sign({ issuer: issuerFor(recipient.baseUrl), audience: recipient.appId, tenantId: recipient.tenantId });
+    const token = await signer.sign({ issuer: issuerFor(s.config, recipient.baseUrl), audience: recipient.appId, tenantId: recipient.tenantId });
     const attempt = await post({
       url: recipient.callbackUri,
       notification: row.notifications[i] as Record<string, unknown>,

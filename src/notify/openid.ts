@@ -1,11 +1,12 @@
 import type { HttpRequest } from '@azure/functions';
+import type { Config } from '../config';
 import type { GraphHandler } from '../graph/handler';
 import { services } from '../service/services';
 import { notificationSigner } from './signing';
 
 /** The issuer notifications carry, which is also what the OpenID configuration announces. */
-export function issuerFor(baseUrl: string): string {
-  return services().config.publicBaseUrl ?? baseUrl;
+export function issuerFor(cfg: Config, baseUrl: string): string {
+  return cfg.publicBaseUrl ?? baseUrl;
 }
 
 function origin(request: HttpRequest): string {
@@ -14,8 +15,9 @@ function origin(request: HttpRequest): string {
 
 /** GET /.well-known/openid-configuration: where a bot finds the keys that sign notification tokens. */
 export const openIdConfiguration: GraphHandler = async (request) => {
-  const issuer = issuerFor(origin(request));
-  const signer = await notificationSigner(services().config);
+  const { config } = services();
+  const issuer = issuerFor(config, origin(request));
+  const signer = await notificationSigner(config);
   return {
     status: 200,
     headers: { 'Cache-Control': 'public, max-age=3600' },

@@ -1,3 +1,4 @@
+import { statusOf } from '../store/call-store';
 import { CALL_ROW, OUTBOX_PREFIX } from '../store/rows';
 import type { Services } from '../service/services';
 
@@ -36,22 +37,39 @@ export async function sweep(s: Services): Promise<{ drains: number; timers: numb
   for await (const e of table.listEntities({ queryOptions: { filter: endedFilter, select: ['PartitionKey'] } })) {
     const callId = String(e.partitionKey);
     if (stranded.has(callId)) continue; // still delivering its last notifications
-    if (await deletePartition(table, callId)) deleted++;
+    if (await deleteCall(s, callId, endedBefore)) deleted++;
   }
   return { drains: stranded.size, timers, deleted };
 }
 
-/** Deletes every row of a call, unless notifications are still waiting in its outbox. */
-async function deletePartition(table: Services['store']['table'], callId: string): Promise<boolean> {
+/**
+ * Deletes an ended call's rows and its dead letters, unless notifications still wait in its outbox
+ * or a dead letter is younger than the retention (it can still be replayed). The call row is first
+ * marked `deleting` under the ETag read here: a replay that committed in between makes that fail,
+ * and once it is marked no writer commits to the call again.
+ */
+async function deleteCall(s: Services, callId: string, retainedAfter: number): Promise<boolean> {
+  const table = s.store.table;
   const keys: string[] = [];
   for await (const e of table.listEntities({ queryOptions: { filter: `PartitionKey eq '${callId}'`, select: ['RowKey'] } })) {
     keys.push(String(e.rowKey));
   }
   if (keys.some((k) => k.startsWith(OUTBOX_PREFIX))) return false;
+  const letters = await s.deadLetters.list(callId);
+  if (letters.some((l) => l.deadAt > retainedAfter)) return false;
+  const call = await s.store.load(callId);
+  if (!call) return false;
+  try {
+    await table.updateEntity({ partitionKey: callId, rowKey: CALL_ROW, deleting: true }, 'Merge', { etag: call.etag });
+  } catch (error) {
+    if (statusOf(error) === 412 || statusOf(error) === 404) return false;
+    throw error;
+  }
   // The call row goes last, so a sweep that stops halfway finds the call again next time.
-  const ordered = [...keys.filter((k) => k !== CALL_ROW), ...keys.filter((k) => k === CALL_ROW)];
+  const ordered = [...keys.filter((k) => k !== CALL_ROW), CALL_ROW];
   for (let i = 0; i < ordered.length; i += 100) {
     await table.submitTransaction(ordered.slice(i, i + 100).map((rowKey) => ['delete', { partitionKey: callId, rowKey }]));
   }
+  for (const letter of letters) await s.deadLetters.remove(letter);
   return true;
 }

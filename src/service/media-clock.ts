@@ -9,10 +9,14 @@ const clockMessage = z.object({
   token: z.string().min(1),
   version: z.number().int().optional(),
   sentAt: z.number().optional(),
+  waited: z.number().int().min(0).optional(),
 });
 
-/** How long a message waits for its commit to become visible before it is taken for a lost race. */
-const COMMIT_WAIT_MS = 60_000;
+/**
+ * How long a message waits for its commit to become visible before it is taken for a commit that
+ * failed: about as long as the storage SDK keeps retrying one. It looks again after 1, 2, 4, 8 s.
+ */
+const COMMIT_WAIT_MS = 16_000;
 
 /**
  * The media-clock queue handler. A message wakes one call: if it still carries the call's timer
@@ -40,7 +44,8 @@ export async function runMediaClock(message: unknown, context: InvocationContext
   });
   const young = wake.sentAt !== undefined && s.now() - wake.sentAt < COMMIT_WAIT_MS;
   if ((commitPending || !changed) && young) {
-    await s.mediaClock.send(wake, 1);
+    const waited = wake.waited ?? 0;
+    await s.mediaClock.send({ ...wake, waited: waited + 1 }, 2 ** Math.min(waited, 3));
     return;
   }
   // Woken before its time (clocks of two machines, rounding): sleep again for the rest.

@@ -8,7 +8,7 @@ import { newId } from '../graph/ids';
 import { CallStore } from '../store/call-store';
 import { DeadLetterStore } from '../store/dead-letters';
 import { OutboxStore } from '../store/outbox-store';
-import { appStorage } from '../store/connection';
+import { appStorage, type StorageAccount } from '../store/connection';
 import { MessageQueue } from '../store/message-queue';
 
 /**
@@ -21,6 +21,8 @@ export interface ClockMessage {
   readonly token: string;
   readonly version?: number;
   readonly sentAt?: number;
+  /** How many times it has waited for its commit. */
+  readonly waited?: number;
 }
 
 /** A notifications message: deliver what is in call `callId`'s outbox. */
@@ -42,8 +44,7 @@ export interface Services {
   readonly now: () => number;
 }
 
-export function createServices(cfg: Config): Services {
-  const storage = appStorage();
+export function createServices(cfg: Config, storage: StorageAccount = appStorage()): Services {
   const table = storage.table(cfg.tableName);
   return {
     config: cfg,

@@ -14,6 +14,7 @@ import {
   operationRowKey,
   outboxEntity,
   recipientOf,
+  REMEMBERED_CHANGES,
   type CallRecord,
 } from './rows';
 
@@ -109,7 +110,8 @@ export class CallStore {
   async #mutate<R>(callId: string, plan: Plan<R>, options: MutateOptions<R>): Promise<Mutated<R> | undefined> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(callId);
-      if (!loaded) return undefined;
+      // A call the sweeper is deleting is as good as gone.
+      if (!loaded || loaded.record.deleting) return undefined;
       const planned = plan(loaded.record);
       if (!planned) return { before: loaded.record };
       await options.beforeCommit?.(planned, loaded.record);
@@ -130,13 +132,14 @@ export class CallStore {
   }
 
   async #committed(callId: string, changeId: string): Promise<boolean> {
-    return (await this.load(callId))?.record.changeId === changeId;
+    return (await this.load(callId))?.record.changeIds?.includes(changeId) ?? false;
   }
 
   async #submit(planned: PlannedChange<unknown>, before: CallRecord, etag: string | undefined, now: number, changeId: string): Promise<void> {
     const { change, notifications } = planned;
     const hasOutbox = notifications.length > 0;
-    const record: CallRecord = { call: change.call, outboxSeq: before.outboxSeq + (hasOutbox ? 1 : 0), changeId };
+    const changeIds = [changeId, ...(before.changeIds ?? [])].slice(0, REMEMBERED_CHANGES);
+    const record: CallRecord = { call: change.call, outboxSeq: before.outboxSeq + (hasOutbox ? 1 : 0), changeIds };
     const callId = change.call.id;
     const actions: TransactionAction[] = [
       etag === undefined ? ['create', callEntity(record)] : ['update', callEntity(record), 'Replace', { etag }],

@@ -32,11 +32,19 @@ export interface CallRecord {
   readonly call: Call;
   /** The next outbox sequence number for this call. */
   readonly outboxSeq: number;
-  /** Names the commit that wrote the row, so a writer whose reply was lost can tell it succeeded. */
-  readonly changeId?: string;
+  /**
+   * The ids of the last commits, newest first, so a writer whose reply was lost can tell that it
+   * succeeded, even when others have committed since.
+   */
+  readonly changeIds?: readonly string[];
+  /** Set by the sweeper before it deletes an ended call; nothing may commit to it any more. */
+  readonly deleting?: boolean;
 }
 
-export function callEntity({ call, outboxSeq, changeId }: CallRecord): Entity {
+/** How many commit ids the call row remembers. */
+export const REMEMBERED_CHANGES = 16;
+
+export function callEntity({ call, outboxSeq, changeIds }: CallRecord): Entity {
   return {
     partitionKey: call.id,
     rowKey: CALL_ROW,
@@ -57,7 +65,7 @@ export function callEntity({ call, outboxSeq, changeId }: CallRecord): Entity {
       createdAt: call.createdAt,
       endedAt: call.endedAt,
       outboxSeq,
-      changeId,
+      changeIds: changeIds && JSON.stringify(changeIds),
       head: call.head && JSON.stringify(call.head),
       toneSubscription: call.toneSubscription && JSON.stringify(call.toneSubscription),
       resultInfo: call.resultInfo && JSON.stringify(call.resultInfo),
@@ -94,7 +102,12 @@ export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord
       endedAt: typeof e['endedAt'] === 'number' ? e['endedAt'] : undefined,
     }),
   };
-  return { call, outboxSeq: Number(e['outboxSeq']), ...(typeof e['changeId'] === 'string' && { changeId: e['changeId'] }) };
+  return {
+    call,
+    outboxSeq: Number(e['outboxSeq']),
+    changeIds: json<string[]>(e['changeIds']) ?? [],
+    ...(e['deleting'] === true && { deleting: true }),
+  };
 }
 
 export function operationEntity(op: Operation): Entity {

@@ -173,6 +173,16 @@ describe('races, each decided on the state the winner left', () => {
     expect(endedOperations(hangUp(cancelled, 'bot', context(1600)) as CallChange)).toEqual([]);
   });
 
+  it('a timer that is due while the head’s end moved later (a changed prompt length) is aimed again', () => {
+    const call = enqueueMedia(establishedCall(), prompt('p1'), context(1000)).call;
+    const slower = { ...context(3000, 'slow'), timing: { ...TIMING, promptMs: 4000 } };
+    const result = tick(call, call.timer?.token ?? '', slower);
+    expect(result.kind).toBe('changed');
+    if (result.kind !== 'changed') return;
+    expect(endedOperations(result.change)).toEqual([]);
+    expect(result.change.call.timer?.dueAt).toBe(5000);
+  });
+
   it('a clock message that comes early is put back, not acted on', () => {
     const call = enqueueMedia(establishedCall(), prompt('p1'), context(1000)).call;
     const early = tick(call, call.timer?.token ?? '', context(2500));
