@@ -29,7 +29,10 @@ async function main(): Promise<void> {
     console.log(`Settings: ${path.relative(root, settings.file)}`);
   }
   const env = process.env;
-  // The app's connection defaults to the host's when it is not configured separately.
+  // The app's connection follows the host's unless it names storage of its own: pointing
+  // AzureWebJobsStorage somewhere real moves everything there.
+  const ownAppStorage = env[`${STORAGE_CONNECTION}__accountName`] || !isDevelopmentStorage(env[STORAGE_CONNECTION]);
+  if (!ownAppStorage && !isDevelopmentStorage(env['AzureWebJobsStorage'])) env[STORAGE_CONNECTION] = env['AzureWebJobsStorage'];
   if (!env[STORAGE_CONNECTION] && !env[`${STORAGE_CONNECTION}__accountName`]) env[STORAGE_CONNECTION] = env['AzureWebJobsStorage'];
 
   let azurite: RunningAzurite | undefined;

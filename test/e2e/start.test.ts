@@ -32,6 +32,17 @@ describe('npm start', () => {
     }
   });
 
+  it('moves the app’s storage too when only AzureWebJobsStorage is pointed elsewhere', async () => {
+    const { CallsStorage: _dev, ...settings } = isolatedSettings();
+    const service = await runStartScript(settings);
+    try {
+      expect(service.output()).not.toContain('Azurite:');
+      expect((await fetch(`${service.url}/health`)).status).toBe(200);
+    } finally {
+      expect(await service.stop('SIGINT')).toBe(0);
+    }
+  });
+
   it('refuses to start when the storage it is pointed at does not answer', async () => {
     const dead = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1';
     await expect(runStartScript({ ...isolatedSettings(), AzureWebJobsStorage: dead, CallsStorage: dead })).rejects.toThrow(
