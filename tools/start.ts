@@ -7,8 +7,8 @@ import { choosePorts, DEFAULT_AZURITE_PORTS, startAzurite, type RunningAzurite }
 import { startHost } from './host/host';
 import type { RegisteredFunction } from './host/registry';
 import { stopOnSignals } from './host/lifecycle';
-import { applySettings, readLocalSettings } from './host/local-settings';
 import { projectRoot } from './project-root';
+import { applyProjectSettings } from './project-settings';
 
 /**
  * `npm start`: the whole service on one machine. Reads local.settings.json (or the committed
@@ -22,12 +22,8 @@ const REACHABLE_TIMEOUT_MS = 5000;
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } } });
   const root = projectRoot();
-  const settings =
-    readLocalSettings(path.join(root, 'local.settings.json')) ?? readLocalSettings(path.join(root, 'local.settings.example.json'));
-  if (settings) {
-    applySettings(settings.values);
-    console.log(`Settings: ${path.relative(root, settings.file)}`);
-  }
+  const settings = applyProjectSettings(root);
+  if (settings) console.log(`Settings: ${path.relative(root, settings.file)}`);
   const env = process.env;
   // The app's connection follows the host's unless it names storage of its own: pointing
   // AzureWebJobsStorage somewhere real moves everything there.

@@ -4,8 +4,8 @@ import { ALL_CALL_ROLES } from '../src/auth/roles';
 import { mintLocalToken } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
 import { parseGuid } from '../src/graph/ids';
-import { applySettings, readLocalSettings } from './host/local-settings';
 import { projectRoot } from './project-root';
+import { applyProjectSettings } from './project-settings';
 
 /**
  * `npm run token -- --app-id <guid> [--tenant-id <guid>] [--roles a,b] [--expires-in <s>] [--delegated]`
@@ -30,8 +30,7 @@ async function main(): Promise<void> {
   if (!appId || !tenantId || !Number.isInteger(expiresInSeconds) || expiresInSeconds <= 0) throw new Error(USAGE);
 
   const root = projectRoot();
-  const settings = readLocalSettings(path.join(root, 'local.settings.json')) ?? readLocalSettings(path.join(root, 'local.settings.example.json'));
-  if (settings) applySettings(settings.values);
+  applyProjectSettings(root);
   const keysFile = path.resolve(root, loadConfig().localKeysFile);
   const roles = values.roles === undefined ? ALL_CALL_ROLES : values.roles.split(',').map((r) => r.trim()).filter(Boolean);
   const token = await mintLocalToken(keysFile, { appId, tenantId, roles, delegated: values.delegated, expiresInSeconds });

@@ -6,7 +6,7 @@ import type { Call } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { absoluteUrl, resourcePath } from '../graph/paths';
-import { callJson } from '../graph/resources';
+import { callJson, participant } from '../graph/resources';
 import { answerSchema, createCallSchema } from '../graph/schemas';
 import { changeCall, insertCall, isOwner } from '../service/changes';
 import { checkCallbackUri } from './callback-uri';
@@ -29,10 +29,7 @@ export async function createCall(req: ApiRequest): Promise<HttpResponseInit> {
   const s = req.services;
   const callbackUri = checkCallbackUri(body.callbackUri, s.config.mode);
   const resource: Record<string, unknown> = {
-    source: body.source ?? {
-      '@odata.type': '#microsoft.graph.participantInfo',
-      identity: { '@odata.type': '#microsoft.graph.identitySet', application: { '@odata.type': '#microsoft.graph.identity', id: req.caller.appId } },
-    },
+    source: body.source ?? participant('participantInfo', 'application', { id: req.caller.appId }),
     targets: body.targets ?? [],
     requestedModalities: body.requestedModalities ?? ['audio'],
     mediaConfig: body.mediaConfig,

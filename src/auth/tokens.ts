@@ -25,10 +25,11 @@ export interface TokenVerifier {
 }
 
 export function localVerifier(keysFile: string): TokenVerifier {
+  // Built once: every request verifies against it.
+  const keySet = localKeys(keysFile).then(({ issuer }) => createLocalJWKSet({ keys: [issuer.publicJwk] }));
   return {
     async verify(token) {
-      const { issuer } = await localKeys(keysFile);
-      const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: [issuer.publicJwk] }), {
+      const { payload } = await jwtVerify(token, await keySet, {
         issuer: LOCAL_ISSUER,
         audience: GRAPH_AUDIENCES,
         algorithms: [SIGNING_ALGORITHM],

@@ -17,28 +17,28 @@ function assertEstablished(call: Call, what: string): void {
 }
 
 /**
- * The caller presses a key. With a tone subscription the bot gets a toneInfo notification (its
- * sequenceId increases by one per tone); a running recordResponse whose stopTones include the key
- * ends with stopToneDetected.
+ * The caller presses keys, in order. With a tone subscription the bot gets a toneInfo notification
+ * per key (its sequenceId increases by one per tone); a running recordResponse whose stopTones
+ * include a key ends with stopToneDetected. Resolves with the sequenceIds the bot will see.
  */
-export function pressTone(call: Call, tone: Tone, ctx: DomainContext): CallChange {
+export function pressTones(call: Call, tones: readonly Tone[], ctx: DomainContext): CallChange<number[]> {
   assertEstablished(call, 'press keys');
   const draft = new CallDraft(call, ctx);
-  if (call.toneSubscription) {
-    draft.set({ nextToneSequenceId: call.nextToneSequenceId + 1 });
-    draft.event({ kind: 'tone', sequenceId: call.nextToneSequenceId, tone });
-  }
-  const current = draft.call;
-  const [head] = current.mediaQueue;
-  if (head?.type === 'recordResponse' && current.head) {
-    const stops = head.run.stopTones.map((t) => DTMF[t.toUpperCase()]);
-    if (stops.includes(tone)) {
-      const listenFrom = current.head.listenFrom ?? ctx.now;
-      const end = recordEnd('stopToneDetected', ctx.now, listenFrom);
+  const sequenceIds: number[] = [];
+  for (const tone of tones) {
+    const current = draft.call;
+    if (current.toneSubscription) {
+      sequenceIds.push(current.nextToneSequenceId);
+      draft.set({ nextToneSequenceId: current.nextToneSequenceId + 1 });
+      draft.event({ kind: 'tone', sequenceId: current.nextToneSequenceId, tone });
+    }
+    const [head] = current.mediaQueue;
+    if (head?.type === 'recordResponse' && current.head && head.run.stopTones.some((t) => DTMF[t.toUpperCase()] === tone)) {
+      const end = recordEnd('stopToneDetected', ctx.now, current.head.listenFrom ?? ctx.now);
       draft.finishHead(end.outcome, { ...ctx.recording(current, head.id), recordedMs: end.recordedMs ?? 0 });
     }
   }
-  return draft.finish(undefined);
+  return draft.finish(sequenceIds);
 }
 
 /**

@@ -178,8 +178,6 @@ export interface CallChange<R = undefined> {
   readonly result: R;
 }
 
-export const MEDIA_TYPES: ReadonlySet<OperationType> = new Set(['playPrompt', 'recordResponse']);
-
 /** Calls in these states take no media operations and no more changes from the bot. */
 export function hasEnded(state: CallState): boolean {
   return state === 'terminating' || state === 'terminated';

@@ -10,6 +10,18 @@ export const OPERATION_ODATA_TYPE: Readonly<Record<OperationType, string>> = {
   cancelMediaProcessing: '#microsoft.graph.cancelMediaProcessingOperation',
 };
 
+/** A participant as Graph writes one: `{ identity: { application | user: { id, displayName } } }`. */
+export function participant(
+  type: 'participantInfo' | 'invitationParticipantInfo',
+  kind: 'application' | 'user',
+  identity: { readonly id: string; readonly displayName?: string },
+) {
+  return {
+    '@odata.type': `#microsoft.graph.${type}`,
+    identity: { '@odata.type': '#microsoft.graph.identitySet', [kind]: { '@odata.type': '#microsoft.graph.identity', ...identity } },
+  };
+}
+
 export function resultInfoJson(info: ResultInfo | undefined) {
   return info ? { '@odata.type': '#microsoft.graph.resultInfo', code: info.code, subcode: info.subcode, message: info.message } : null;
 }

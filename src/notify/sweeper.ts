@@ -1,4 +1,4 @@
-import { statusOf } from '../store/call-store';
+import { statusOf } from '../store/status';
 import { CALL_ROW, OUTBOX_PREFIX } from '../store/rows';
 import type { Services } from '../service/services';
 

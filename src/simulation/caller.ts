@@ -2,13 +2,13 @@ import type { HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { addressOf, callNotFound, ownerOf, routeCallId, type ApiRequest } from '../api/graph-api';
 import { checkCallbackUri } from '../api/callback-uri';
-import { DTMF, pressTone, speak } from '../calls/caller';
+import { DTMF, pressTones as pressTonesOnCall, speak } from '../calls/caller';
 import { hangUp, receiveIncomingCall } from '../calls/lifecycle';
 import type { Tone } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { absoluteUrl, resourcePath } from '../graph/paths';
-import { callJson } from '../graph/resources';
+import { callJson, participant } from '../graph/resources';
 import { mustBe } from '../graph/schemas';
 import { changeCall, insertCall } from '../service/changes';
 
@@ -44,17 +44,12 @@ const incomingSchema = z.strictObject({
 export async function pressTones(req: ApiRequest): Promise<HttpResponseInit> {
   const callId = routeCallId(req);
   const { tones } = parseBody(tonesSchema, await readJsonBody(req.request, { required: true }), 'tones');
-  const pressed: Tone[] = [];
-  const sequenceIds: number[] = [];
-  for (const text of tones) {
-    const tone = toTone(text) as Tone;
-    const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => pressTone(call, tone, ctx));
-    if (!changed) throw callNotFound(callId);
-    pressed.push(tone);
-    for (const event of changed.change?.events ?? []) if (event.kind === 'tone') sequenceIds.push(event.sequenceId);
-  }
+  const pressed = tones.map((text) => toTone(text) as Tone);
+  // One decision for all the keys: one transaction, the tones in order.
+  const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => pressTonesOnCall(call, pressed, ctx));
+  if (!changed?.change) throw callNotFound(callId);
   // sequenceIds: the toneInfo numbers the bot will see (none without a tone subscription).
-  return { status: 200, jsonBody: { pressed, sequenceIds } };
+  return { status: 200, jsonBody: { pressed, sequenceIds: changed.change.result } };
 }
 
 /** POST /emulator/calls/{callId}/speech {"seconds": 3}: the caller talks; a running recording hears it. */
@@ -83,16 +78,8 @@ export async function ringBot(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(incomingSchema, await readJsonBody(req.request, { required: true }), 'incoming call');
   const callbackUri = checkCallbackUri(body.callbackUri, req.services.config.mode);
   const resource = {
-    source: body.source ?? {
-      '@odata.type': '#microsoft.graph.participantInfo',
-      identity: { '@odata.type': '#microsoft.graph.identitySet', user: { '@odata.type': '#microsoft.graph.identity', id: newId(), displayName: 'Simulated caller' } },
-    },
-    targets: body.targets ?? [
-      {
-        '@odata.type': '#microsoft.graph.invitationParticipantInfo',
-        identity: { '@odata.type': '#microsoft.graph.identitySet', application: { '@odata.type': '#microsoft.graph.identity', id: req.caller.appId } },
-      },
-    ],
+    source: body.source ?? participant('participantInfo', 'user', { id: newId(), displayName: 'Simulated caller' }),
+    targets: body.targets ?? [participant('invitationParticipantInfo', 'application', { id: req.caller.appId })],
     requestedModalities: ['audio'],
     subject: body.subject ?? null,
     tenantId: req.caller.tenantId,

@@ -3,6 +3,7 @@ import type { CallChange, Operation } from '../calls/model';
 import type { CommsNotification } from '../graph/notifications';
 import { randomUUID } from 'node:crypto';
 import { KeyedMutex } from './keyed-mutex';
+import { statusOf } from './status';
 import { notificationId } from './notification-id';
 import {
   CALL_ROW,
@@ -53,10 +54,6 @@ export interface Mutated<R> {
 
 export class CallBusyError extends Error {
   override readonly name = 'CallBusyError';
-}
-
-export function statusOf(error: unknown): number | undefined {
-  return (error as { statusCode?: number } | null)?.statusCode;
 }
 
 /**

@@ -1,35 +1,29 @@
 import type { TableClient } from '@azure/data-tables';
-import type { CommsNotification } from '../graph/notifications';
-import { statusOf } from './call-store';
+import { statusOf } from './status';
 import { jsonColumns, readJsonColumn } from './json-columns';
 import type { OutboxRow, Recipient } from './rows';
 
 /** Dead letters live in one partition of the calls table, keyed {callId}|{seq}|{index}. */
 export const DEAD_LETTER_PARTITION = '~deadletters';
 
-/** Notifications that could not be delivered within the retry window, kept for inspection and replay. */
-export interface DeadLetter {
-  /** `{callId}.{seq}.{index}`, as the dead-letter routes name it. */
-  readonly id: string;
+export interface DeadLetterKey {
   readonly callId: string;
   readonly seq: number;
   /** The position in its outbox row of the first notification kept here. */
   readonly index: number;
-  readonly recipient: Recipient;
-  /** Those not delivered, in order, with their ids. */
-  readonly notifications: readonly CommsNotification[];
-  readonly ids: readonly string[];
-  readonly attempts: number;
+}
+
+/**
+ * Notifications that could not be delivered within the retry window, kept for inspection and
+ * replay: what is left of an outbox row (those not delivered, in order, with their ids).
+ */
+export interface DeadLetter extends DeadLetterKey, Pick<OutboxRow, 'recipient' | 'notifications' | 'ids' | 'attempts'> {
+  /** `{callId}.{seq}.{index}`, as the dead-letter routes name it. */
+  readonly id: string;
   readonly firstQueuedAt: number;
   readonly deadAt: number;
   readonly reason: string;
   readonly lastError: string;
-}
-
-export interface DeadLetterKey {
-  readonly callId: string;
-  readonly seq: number;
-  readonly index: number;
 }
 
 const rowKey = ({ callId, seq, index }: DeadLetterKey) => `${callId}|${String(seq).padStart(12, '0')}|${String(index).padStart(3, '0')}`;

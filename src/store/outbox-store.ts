@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { statusOf } from './call-store';
+import { statusOf } from './status';
 import { DRAIN_LEASE_ROW, OUTBOX_PREFIX, outboxFromEntity, outboxRowKey, type OutboxRow } from './rows';
 
 /** An outbox row with the ETag it was read at. */

@@ -15,12 +15,7 @@ afterAll(async () => {
   await bot?.close();
 });
 
-const emulator = (path: string, body?: unknown) =>
-  fetch(`${svc.host.url}/emulator/${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${svc.client.bearer}`, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
+const emulator = (path: string, body?: unknown) => svc.client.emulator(path, body);
 
 async function establishedCall() {
   return (await svc.client.establishedCall({ callbackUri: bot.callbackUri }))['id'] as string;

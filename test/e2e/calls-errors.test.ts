@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_QUEUE_LIMIT } from '../../src/calls/rules';
+import { MAX_BODY_BYTES } from '../../src/graph/body';
 import { newId } from '../../src/graph/ids';
 import { callBody, partition, promptBody } from '../support/graph';
 import { graphError } from '../support/http';
@@ -30,6 +31,12 @@ describe('bad input gets a Graph-shaped 4xx that names the problem', () => {
   it('malformed JSON → 400', async () => {
     const res = await svc.client.send('POST', `/${callId}/playPrompt`, '{"prompts": [', {});
     await expectError(res, 400, 'not valid JSON');
+  });
+
+  it(`a body over ${MAX_BODY_BYTES / 1024} KiB → 413`, async () => {
+    const res = await svc.client.send('POST', `/${callId}/playPrompt`, { ...promptBody(), padding: 'x'.repeat(MAX_BODY_BYTES) });
+    const error = await expectError(res, 413, `${MAX_BODY_BYTES} bytes`);
+    expect(error.code).toBe('RequestEntityTooLarge');
   });
 
   it('a body that is not JSON → 415', async () => {

@@ -63,12 +63,7 @@ describe('notification delivery', () => {
     const { client } = svc;
     const id = (await client.establishedCall({ callbackUri: bot.callbackUri }))['id'] as string;
     await client.action(id, 'subscribeToTone', {});
-    const press = (tone: string) =>
-      fetch(`${svc.host.url}/emulator/calls/${id}/tones`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${client.bearer}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ tones: [tone] }),
-      });
+    const press = (tone: string) => client.emulator(`calls/${id}/tones`, { tones: [tone] });
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => press(String(i % 10))));
     expect(results.every((r) => r.status === 200)).toBe(true);
     const tones = await bot.waitFor(200, (n) => bot.of(id).includes(n) && summary(n).startsWith('tone:'), 60_000);
@@ -83,11 +78,7 @@ describe('notification delivery', () => {
       // Changes arrive through both instances, and both drain the call's outbox.
       const results = await Promise.all(
         Array.from({ length: 60 }, (_, i) =>
-          fetch(`${(i % 2 === 0 ? svc : other).host.url}/emulator/calls/${id}/tones`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${svc.client.bearer}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ tones: ['1'] }),
-          }),
+          (i % 2 === 0 ? svc : other).client.emulator(`calls/${id}/tones`, { tones: ['1'] }),
         ),
       );
       expect(results.every((r) => r.status === 200)).toBe(true);

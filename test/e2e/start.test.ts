@@ -1,4 +1,6 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_AZURITE_PORTS } from '../../tools/azurite';
 import { isPortFree } from '../../tools/ports';
 import { runStartScript } from '../support/host-process';
 import { isolatedSettings } from '../support/storage';
@@ -18,6 +20,21 @@ describe('npm start', () => {
 
     expect(await service.stop('SIGINT')).toBe(0);
     for (const port of [Number(azurite?.[1]), Number(azurite?.[2]), service.port]) expect(await isPortFree(port)).toBe(true);
+  });
+
+  it("picks free ports, and says so, when Azurite's default ports are taken", async () => {
+    const squatter = net.createServer();
+    // Take one default port (if something already has it, it is taken all the same).
+    await new Promise<void>((resolve) => squatter.once('error', () => resolve()).listen(DEFAULT_AZURITE_PORTS.queue, '127.0.0.1', resolve));
+    const { CALLS_TABLE = '', MEDIA_CLOCK_QUEUE = '', NOTIFICATIONS_QUEUE = '' } = isolatedSettings();
+    try {
+      const service = await runStartScript({ AzureWebJobsStorage: 'UseDevelopmentStorage=true', CallsStorage: '', CALLS_TABLE, MEDIA_CLOCK_QUEUE, NOTIFICATIONS_QUEUE }, ['--in-memory']);
+      expect(service.output()).toContain("Azurite's default ports (10000/10001/10002) are in use; using ");
+      expect((await fetch(`${service.url}/health`)).status).toBe(200);
+      expect(await service.stop('SIGINT')).toBe(0);
+    } finally {
+      squatter.close();
+    }
   });
 
   it('uses storage that the settings point at, and starts no Azurite', async () => {

@@ -52,7 +52,16 @@ export class GraphClient {
   }
 
   async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    return fetch(`${this.serviceUrl}${this.prefix}${path}`, {
+    return this.#fetch(method, `${this.prefix}${path}`, body, headers);
+  }
+
+  /** POST /emulator/{path}: the caller simulation, with this client's token. */
+  async emulator(path: string, body?: unknown): Promise<Response> {
+    return this.#fetch('POST', `/emulator/${path}`, body);
+  }
+
+  #fetch(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.serviceUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${this.bearer}`,

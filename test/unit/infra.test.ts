@@ -20,16 +20,29 @@ function variables(bicep: string): Record<string, string> {
   return Object.fromEntries([...bicep.matchAll(/^var (\w+) = '([^']*)'$/gm)].map((m) => [m[1], m[2]]));
 }
 
-/** The body of a resource's `properties: { ... }`, by the resource's symbolic name. */
-function propertiesOf(bicep: string, symbol: string): string {
-  const start = bicep.indexOf(`resource ${symbol} `);
-  const open = bicep.indexOf('properties: {', start) + 'properties: '.length;
+/** The text between the braces that open at `from`. */
+function braced(bicep: string, from: number): string {
   let depth = 0;
-  for (let i = open; i < bicep.length; i++) {
+  for (let i = from; i < bicep.length; i++) {
     if (bicep[i] === '{') depth++;
-    if (bicep[i] === '}' && --depth === 0) return bicep.slice(open + 1, i);
+    if (bicep[i] === '}' && --depth === 0) return bicep.slice(from + 1, i);
   }
-  throw new Error(`no properties for ${symbol}`);
+  throw new Error('unbalanced braces');
+}
+
+/** A resource's whole declaration body, by its symbolic name. */
+function resourceBody(bicep: string, symbol: string): string {
+  const start = bicep.indexOf(`resource ${symbol} `);
+  if (start < 0) throw new Error(`no resource ${symbol}`);
+  return braced(bicep, bicep.indexOf('{', start));
+}
+
+/** The body of a resource's own `properties: { ... }`. */
+function propertiesOf(bicep: string, symbol: string): string {
+  const body = resourceBody(bicep, symbol);
+  const at = body.indexOf('properties: {');
+  if (at < 0) throw new Error(`resource ${symbol} has no properties`);
+  return braced(body, at + 'properties: '.length);
 }
 
 /** App settings as name → value; string literals unquoted, variables resolved, other expressions kept. */
@@ -93,7 +106,7 @@ describe('infra/ and the code agree', () => {
     expect(settings['CALLS_TABLE']).toBe(defaults.tableName);
     expect(settings['MEDIA_CLOCK_QUEUE']).toBe(defaults.queues.mediaClock);
     expect(settings['NOTIFICATIONS_QUEUE']).toBe(defaults.queues.notifications);
-    expect(propertiesOf(resources, 'callsTable') + resources).toContain('name: tableName');
+    expect(resourceBody(resources, 'callsTable')).toMatch(/^\s+name: tableName$/m);
     expect(resources).toMatch(/queueNames = \[\s+mediaClockQueue\s+'\$\{mediaClockQueue\}-poison'\s+notificationsQueue\s+'\$\{notificationsQueue\}-poison'\s+\]/);
     expect(vars['tableName']).toBe(defaults.tableName);
     // The local example settings agree too.

@@ -5,7 +5,7 @@ import { createOutgoingCall } from '../../../src/calls/lifecycle';
 import type { Call } from '../../../src/calls/model';
 import { loadConfig } from '../../../src/config';
 import { createServices, domainContext } from '../../../src/service/services';
-import { CallStore } from '../../../src/store/call-store';
+import { CallBusyError, CallStore, MAX_CHANGE_ATTEMPTS } from '../../../src/store/call-store';
 import { storageAccount } from '../../../src/store/connection';
 import { prompt } from '../../unit/calls/fixtures';
 import { APP, TENANT } from '../../support/graph';
@@ -16,6 +16,28 @@ import { isolatedSettings, provisioned } from '../../support/storage';
  * it before the SDK's retry runs into the changed ETag: the store must see that its own change is
  * in, not decide it again.
  */
+describe('a call changed by too many writers at once', () => {
+  it('gives up after a bounded number of lost races, with CallBusyError (a 503 with Retry-After)', async () => {
+    const settings = isolatedSettings();
+    await provisioned(settings);
+    const s = createServices(loadConfig(settings), storageAccount('CallsStorage', settings));
+    const change = createOutgoingCall(
+      { id: crypto.randomUUID(), owner: { tenantId: TENANT, appId: APP }, callbackUri: 'https://bot.example/cb', family: 'communications', apiVersion: 'v1.0', mediaHosting: 'service', baseUrl: 'https://svc', resource: {} },
+      domainContext(s),
+    );
+    await s.store.insert({ change, notifications: [] }, Date.now());
+    const alwaysLoses = Object.create(s.store.table) as TableClient;
+    let tries = 0;
+    alwaysLoses.submitTransaction = async () => {
+      tries++;
+      throw Object.assign(new Error('precondition failed'), { statusCode: 412 });
+    };
+    const attempt = new CallStore(alwaysLoses).mutate(change.call.id, (record) => ({ change: enqueueMedia(record.call, prompt('p'), domainContext(s)), notifications: [] }), { now: Date.now });
+    await expect(attempt).rejects.toBeInstanceOf(CallBusyError);
+    expect(tries).toBe(MAX_CHANGE_ATTEMPTS);
+  });
+});
+
 describe('a commit whose reply was lost while others committed on top', () => {
   it('is recognised as done by its id among the call row’s recent changes', async () => {
     const settings = isolatedSettings();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pressTone, speak } from '../../../src/calls/caller';
+import { pressTones, speak } from '../../../src/calls/caller';
 import { tick } from '../../../src/calls/clock';
 import { CallDraft } from '../../../src/calls/draft';
 import { answer, hangUp, receiveIncomingCall } from '../../../src/calls/lifecycle';
@@ -78,8 +78,8 @@ describe('recordResponse timing', () => {
 
   it('ends on a stop tone at once; other keys do not stop it', () => {
     const call = recording({ stopTones: ['#', '*'] });
-    expect(endedOperations(pressTone(call, 'tone5', context(listenFrom + 300)))).toEqual([]);
-    const change = pressTone(call, 'pound', context(listenFrom + 700));
+    expect(endedOperations(pressTones(call, ['tone5'], context(listenFrom + 300)))).toEqual([]);
+    const change = pressTones(call, ['pound'], context(listenFrom + 700));
     expect(endedOperations(change)).toEqual([['r1', 'completed', 'stopToneDetected']]);
     expect(change.patches[0]).toMatchObject({ recordedMs: 700, resultInfo: { subcode: 8514 } });
   });
@@ -102,7 +102,7 @@ describe('events that come after a deadline the clock has not acted on yet', () 
 
   it('a stop tone after the max duration does not stop the recording: the max duration already did', () => {
     const call = speak(recording({ maxRecordDurationInSeconds: 2, stopTones: ['#'] }), 30, context(listenFrom)).call;
-    const change = pressTone(call, 'pound', context(listenFrom + 2900));
+    const change = pressTones(call, ['pound'], context(listenFrom + 2900));
     expect(endedOperations(change)).toEqual([['r1', 'completed', 'maxRecordDurationReached']]);
     expect(change.patches[0]).toMatchObject({ recordedMs: 2000 });
   });
@@ -125,12 +125,25 @@ describe('events that come after a deadline the clock has not acted on yet', () 
 });
 
 describe('tones', () => {
+  it('presses several keys as one change, in order: each numbered, a stop tone among them ends the recording', () => {
+    let call = subscribeToTone(establishedCall(), { operationId: 's' }, context(1100)).call;
+    call = enqueueMedia(call, record('r1', { stopTones: ['#'], playBeep: false }), context(1200)).call;
+    const change = pressTones(call, ['tone1', 'pound', 'tone2'], context(2000));
+    expect(change.result).toEqual([1, 2, 3]);
+    expect(change.events.map((e) => (e.kind === 'tone' ? `tone ${e.sequenceId}` : e.kind === 'operation' ? `${e.operation.id} ${e.operation.completionReason}` : e.kind))).toEqual([
+      'tone 1',
+      'tone 2',
+      'r1 stopToneDetected',
+      'tone 3',
+    ]);
+  });
+
   it('numbers tones from 1 once subscribed, and not before', () => {
     let call = establishedCall();
-    expect(pressTone(call, 'tone1', context(1100)).events).toEqual([]);
+    expect(pressTones(call, ['tone1'], context(1100)).events).toEqual([]);
     call = subscribeToTone(call, { operationId: 's' }, context(1200)).call;
-    const first = pressTone(call, 'tone1', context(1300));
-    const second = pressTone(first.call, 'star', context(1400));
+    const first = pressTones(call, ['tone1'], context(1300));
+    const second = pressTones(first.call, ['star'], context(1400));
     expect([...first.events, ...second.events]).toEqual([
       { kind: 'tone', sequenceId: 1, tone: 'tone1' },
       { kind: 'tone', sequenceId: 2, tone: 'star' },

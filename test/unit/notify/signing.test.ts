@@ -19,6 +19,8 @@ describe('the notification signer from NOTIFICATION_SIGNING_KEY', () => {
     const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet({ keys: [signer.publicJwk] }), { issuer: 'https://svc.example', audience: 'bot-app' });
     expect(payload['tid']).toBe('tenant-1');
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(600);
+    expect((payload.iat ?? 0) - (payload.nbf ?? 0)).toBe(60);
+    expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
     expect(protectedHeader.kid).toBe(signer.publicJwk.kid);
   });
 
