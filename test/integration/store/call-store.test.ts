@@ -16,16 +16,22 @@ import { isolatedSettings, provisioned } from '../../support/storage';
  * it before the SDK's retry runs into the changed ETag: the store must see that its own change is
  * in, not decide it again.
  */
+/** The service's pieces in this process on a table of their own, and a call stored there. */
+async function storedCall() {
+  const settings = isolatedSettings();
+  await provisioned(settings);
+  const s = createServices(loadConfig(settings), storageAccount('CallsStorage', settings));
+  const change = createOutgoingCall(
+    { id: crypto.randomUUID(), owner: { tenantId: TENANT, appId: APP }, callbackUri: 'https://bot.example/cb', family: 'communications', apiVersion: 'v1.0', mediaHosting: 'service', baseUrl: 'https://svc', resource: {} },
+    domainContext(s),
+  );
+  await s.store.insert({ change, notifications: [] }, Date.now());
+  return { s, change };
+}
+
 describe('a call changed by too many writers at once', () => {
   it('gives up after a bounded number of lost races, with CallBusyError (a 503 with Retry-After)', async () => {
-    const settings = isolatedSettings();
-    await provisioned(settings);
-    const s = createServices(loadConfig(settings), storageAccount('CallsStorage', settings));
-    const change = createOutgoingCall(
-      { id: crypto.randomUUID(), owner: { tenantId: TENANT, appId: APP }, callbackUri: 'https://bot.example/cb', family: 'communications', apiVersion: 'v1.0', mediaHosting: 'service', baseUrl: 'https://svc', resource: {} },
-      domainContext(s),
-    );
-    await s.store.insert({ change, notifications: [] }, Date.now());
+    const { s, change } = await storedCall();
     const alwaysLoses = Object.create(s.store.table) as TableClient;
     let tries = 0;
     alwaysLoses.submitTransaction = async () => {
@@ -40,14 +46,7 @@ describe('a call changed by too many writers at once', () => {
 
 describe('a commit whose reply was lost while others committed on top', () => {
   it('is recognised as done by its id among the call row’s recent changes', async () => {
-    const settings = isolatedSettings();
-    await provisioned(settings);
-    const s = createServices(loadConfig(settings), storageAccount('CallsStorage', settings));
-    const change = createOutgoingCall(
-      { id: crypto.randomUUID(), owner: { tenantId: TENANT, appId: APP }, callbackUri: 'https://bot.example/cb', family: 'communications', apiVersion: 'v1.0', mediaHosting: 'service', baseUrl: 'https://svc', resource: {} },
-      domainContext(s),
-    );
-    await s.store.insert({ change, notifications: [] }, Date.now());
+    const { s, change } = await storedCall();
     const callId = change.call.id;
 
     const other = new CallStore(s.store.table);
