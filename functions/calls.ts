@@ -1,7 +1,7 @@
-import { app } from '@azure/functions';
+import { httpRoute } from '../src/api/route-table';
 import { answerCall, createCall, deleteCall, getCall } from '../src/api/calls';
 import { graphApi } from '../src/api/graph-api';
-import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } from '../src/api/media';
+import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } from '../src/api/media-actions';
 import { getOperation } from '../src/api/operations';
 import { CALL_CONTROL_ROLES, CREATE_CALL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
 import { FAMILY_ROUTE, PATH_FAMILIES } from '../src/graph/paths';
@@ -14,7 +14,7 @@ for (const family of PATH_FAMILIES) {
   const control = { family, roles: CALL_CONTROL_ROLES };
   const media = { family, roles: MEDIA_ACCESS_ROLES };
   const http = (name: string, method: 'GET' | 'POST' | 'DELETE', route: string, handler: ReturnType<typeof graphApi>) =>
-    app.http(`${family}-${name}`, { methods: [method], route, authLevel: 'anonymous', handler });
+    httpRoute(`${family}-${name}`, { methods: [method], route, authLevel: 'anonymous', handler });
 
   http('createCall', 'POST', calls, graphApi({ family, roles: CREATE_CALL_ROLES }, createCall));
   http('getCall', 'GET', call, graphApi(control, getCall));

@@ -1,5 +1,5 @@
-import { app } from '@azure/functions';
-import { graphRoute } from '../src/graph/handler';
-import { health } from '../src/health';
+import { httpRoute } from '../src/api/route-table';
+import { graphRoute } from '../src/api/graph-route';
+import { health } from '../src/api/health';
 
-app.http('health', { methods: ['GET'], route: 'health', authLevel: 'anonymous', handler: graphRoute(health) });
+httpRoute('health', { methods: ['GET'], route: 'health', authLevel: 'anonymous', handler: graphRoute(health) });

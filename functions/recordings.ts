@@ -1,6 +1,6 @@
-import { app } from '@azure/functions';
-import { graphRoute } from '../src/graph/handler';
-import { getRecording } from '../src/media/recordings';
+import { httpRoute } from '../src/api/route-table';
+import { graphRoute } from '../src/api/graph-route';
+import { getRecording } from '../src/api/recordings';
 
 // Where a finished recordResponse's recordingLocation points; authorized by its recordingAccessToken.
-app.http('recording', { methods: ['GET'], route: 'recordings/{callId}/{operationId}', authLevel: 'anonymous', handler: graphRoute(getRecording) });
+httpRoute('recording', { methods: ['GET'], route: 'recordings/{callId}/{operationId}', authLevel: 'anonymous', handler: graphRoute(getRecording) });

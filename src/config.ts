@@ -33,7 +33,7 @@ function list(item: z.ZodString) {
 const milliseconds = (fallback: number) => z.coerce.number().int().min(0).max(3_600_000).default(fallback);
 
 const settingsSchema = z.object({
-  /** `local`: the local token issuer, loopback http callbacks and the caller simulation are on. */
+  /** `local`: the local token issuer, loopback http callbacks and the emulator (the caller's side) are on. */
   SERVICE_MODE: z.enum(['local', 'deployed']).default('deployed'),
   CALLS_TABLE: tableName.default('calls'),
   MEDIA_CLOCK_QUEUE: queueName.default('media-clock'),

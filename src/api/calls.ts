@@ -2,15 +2,15 @@ import type { HttpResponseInit } from '@azure/functions';
 import { requireRole } from '../auth/tokens';
 import { MEDIA_ACCESS_ROLES } from '../auth/roles';
 import { answer, createOutgoingCall, hangUp } from '../calls/lifecycle';
-import type { Call } from '../calls/model';
+import { isOwnedBy, type Call } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { absoluteUrl, resourcePath } from '../graph/paths';
 import { callJson, participant } from '../graph/resources';
 import { answerSchema, createCallSchema } from '../graph/schemas';
-import { changeCall, insertCall, isOwner } from '../service/changes';
+import { commitNewCall } from '../service/commit';
 import { checkCallbackUri } from './callback-uri';
-import { addressOf, callNotFound, ownerOf, routeCallId, type ApiRequest } from './graph-api';
+import { addressOf, callNotFound, changeOwnedCall, ownerOf, routeCallId, type ApiRequest } from './graph-api';
 import { metadataContext } from './responses';
 
 const APP_HOSTED = '#microsoft.graph.appHostedMediaConfig';
@@ -25,23 +25,23 @@ export async function createCall(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(createCallSchema, await readJsonBody(req.request, { required: true }), 'create call');
   const appHosted = body.mediaConfig['@odata.type'] === APP_HOSTED;
   // The route needs one of CREATE_CALL_ROLES; per the docs, app-hosted media also needs this one.
-  if (appHosted) requireRole(req.caller, MEDIA_ACCESS_ROLES);
+  if (appHosted) requireRole(req.app, MEDIA_ACCESS_ROLES);
   const s = req.services;
   const callbackUri = checkCallbackUri(body.callbackUri, s.config.mode);
   const resource: Record<string, unknown> = {
-    source: body.source ?? participant('participantInfo', 'application', { id: req.caller.appId }),
+    source: body.source ?? participant('participantInfo', 'application', { id: req.app.appId }),
     targets: body.targets ?? [],
     requestedModalities: body.requestedModalities ?? ['audio'],
     mediaConfig: body.mediaConfig,
     callOptions: body.callOptions ?? null,
     subject: body.subject ?? null,
-    tenantId: body.tenantId?.toLowerCase() ?? req.caller.tenantId,
+    tenantId: body.tenantId?.toLowerCase() ?? req.app.tenantId,
     chatInfo: body.chatInfo ?? null,
     meetingInfo: body.meetingInfo ?? null,
     callChainId: body.callChainId?.toLowerCase() ?? newId(),
     myParticipantId: newId(),
   };
-  const call = await insertCall(s, (ctx) =>
+  const call = await commitNewCall(s, (ctx) =>
     createOutgoingCall(
       {
         id: newId(),
@@ -64,33 +64,28 @@ export async function createCall(req: ApiRequest): Promise<HttpResponseInit> {
 export async function getCall(req: ApiRequest): Promise<HttpResponseInit> {
   const callId = routeCallId(req);
   const loaded = await req.services.store.load(callId);
-  if (!loaded || !isOwner(loaded.record.call, ownerOf(req))) throw callNotFound(callId);
+  if (!loaded || !isOwnedBy(loaded.record.call, ownerOf(req))) throw callNotFound(callId);
   return { status: 200, jsonBody: callBody(req, loaded.record.call) };
 }
 
-/** DELETE .../calls/{id}: hang up. 204, also when the call had already ended. */
+/** DELETE .../calls/{id}: hang up. 204, also when the call had already ended (then nothing changes). */
 export async function deleteCall(req: ApiRequest): Promise<HttpResponseInit> {
-  const callId = routeCallId(req);
-  const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => hangUp(call, 'bot', ctx));
-  if (!changed) throw callNotFound(callId);
+  await changeOwnedCall(req, (call, ctx) => hangUp(call, 'bot', ctx));
   return { status: 204 };
 }
 
 /** POST .../calls/{id}/answer on an incoming call: 202, then `establishing` → `established`. */
 export async function answerCall(req: ApiRequest): Promise<HttpResponseInit> {
-  const callId = routeCallId(req);
   const body = parseBody(answerSchema, await readJsonBody(req.request, { required: true }), 'answer');
   const appHosted = body.mediaConfig['@odata.type'] === APP_HOSTED;
-  if (appHosted) requireRole(req.caller, MEDIA_ACCESS_ROLES);
+  if (appHosted) requireRole(req.app, MEDIA_ACCESS_ROLES);
   const callbackUri = checkCallbackUri(body.callbackUri, req.services.config.mode);
   const resource = {
     mediaConfig: body.mediaConfig,
     requestedModalities: body.acceptedModalities,
     ...(body.callOptions && { callOptions: body.callOptions }),
   };
-  const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) =>
-    answer(call, { callbackUri, mediaHosting: appHosted ? 'app' : 'service', resource }, ctx),
-  );
-  if (!changed) throw callNotFound(callId);
+  // answer() changes the call or refuses (only an incoming call can be answered).
+  await changeOwnedCall(req, (call, ctx) => answer(call, { callbackUri, mediaHosting: appHosted ? 'app' : 'service', resource }, ctx));
   return { status: 202 };
 }

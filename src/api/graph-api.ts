@@ -1,20 +1,21 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/functions';
-import { authenticate, requireRole, type Caller } from '../auth/tokens';
-import type { ApiVersion, PathFamily } from '../calls/model';
+import { authenticate, requireRole, type CallingApp } from '../auth/tokens';
+import type { ApiVersion, Owner, PathFamily } from '../calls/model';
 import { CallRuleViolation } from '../calls/rules';
 import { GraphError } from '../graph/errors';
-import { graphRoute } from '../graph/handler';
 import { parseGuid } from '../graph/ids';
 import type { CallAddress } from '../graph/paths';
 import type { RequestIds } from '../graph/request-ids';
+import { commitChange, type Decide, type Outcome } from '../service/commit';
 import { services, type Services } from '../service/services';
-import { CallBusyError } from '../store/call-store';
+import { graphRoute } from './graph-route';
 
 /** One authenticated Graph request, with what every handler needs. */
 export interface ApiRequest {
   readonly request: HttpRequest;
   readonly ids: RequestIds;
-  readonly caller: Caller;
+  /** The app the bearer token names: the one making this request. */
+  readonly app: CallingApp;
   readonly family: PathFamily;
   readonly version: ApiVersion;
   /** This service's base URL as the bot sees it (PUBLIC_BASE_URL, else the request's origin). */
@@ -24,37 +25,47 @@ export interface ApiRequest {
 
 export interface RouteOptions {
   readonly family: PathFamily;
-  /** The caller needs one of these app roles. */
+  /** The calling app needs one of these app roles. */
   readonly roles: readonly string[];
   /** Exists only in local mode; deployed, the route answers like an unknown path. */
   readonly localOnly?: boolean;
 }
 
 /**
- * A Graph calls route: authenticates the caller (401 / 403 before anything else), checks the
- * 2018 path's `{appId}` against the caller (another app's id is a 404, like another app's call),
- * and turns domain refusals into Graph errors.
+ * A Graph calls route: authenticates the calling app (401 / 403 before anything else), checks the
+ * 2018 path's `{appId}` against it (another app's id is a 404, like another app's call), and turns
+ * domain refusals into Graph errors.
  */
 export function graphApi(options: RouteOptions, handler: (req: ApiRequest) => Promise<HttpResponseInit>): HttpHandler {
   return graphRoute(async (request, _context, ids) => {
     const s = services();
     if (options.localOnly && s.config.mode !== 'local') throw GraphError.noRoute(request.method, new URL(request.url).pathname);
-    const caller = await authenticate(request.headers.get('authorization'), s.verifier);
-    requireRole(caller, options.roles);
+    const app = await authenticate(request.headers.get('authorization'), s.verifier);
+    requireRole(app, options.roles);
     if (options.family === 'applications') {
       const appId = request.params['appId'] ?? '';
-      if ((parseGuid(appId) ?? appId.toLowerCase()) !== caller.appId) throw GraphError.itemNotFound(`Application '${appId}' was not found.`);
+      if ((parseGuid(appId) ?? appId.toLowerCase()) !== app.appId) throw GraphError.itemNotFound(`Application '${appId}' was not found.`);
     }
     const version = (request.params['version'] ?? 'v1.0').toLowerCase() === 'beta' ? 'beta' : 'v1.0';
     const baseUrl = s.config.publicBaseUrl ?? new URL(request.url).origin;
     try {
-      return await handler({ request, ids, caller, family: options.family, version, baseUrl, services: s });
+      return await handler({ request, ids, app, family: options.family, version, baseUrl, services: s });
     } catch (error) {
-      if (error instanceof CallRuleViolation) throw GraphError.badRequest(error.message);
-      if (error instanceof CallBusyError) throw new GraphError(503, 'serviceNotAvailable', `${error.message} Retry the request.`, { 'Retry-After': '1' });
+      if (error instanceof CallRuleViolation) throw GraphError.badRequest(error.message, error.code);
       throw error;
     }
   });
+}
+
+/**
+ * Finds the route's call, lets `decide` change it and commits the change (service/commit.ts); a
+ * 404 when the call does not exist or is another app's. What "unchanged" means is the handler's.
+ */
+export async function changeOwnedCall<R>(req: ApiRequest, decide: Decide<R>): Promise<Exclude<Outcome<R>, { kind: 'notFound' }>> {
+  const callId = routeCallId(req);
+  const outcome = await commitChange(req.services, callId, decide, { owner: ownerOf(req) });
+  if (outcome.kind === 'notFound') throw callNotFound(callId);
+  return outcome;
 }
 
 /** The call id in the route, in canonical form; a 404 when it is not a GUID (no call can have it). */
@@ -70,9 +81,9 @@ export function callNotFound(id: string): GraphError {
 }
 
 export function addressOf(req: ApiRequest, callId: string): CallAddress {
-  return { family: req.family, appId: req.caller.appId, callId };
+  return { family: req.family, appId: req.app.appId, callId };
 }
 
-export function ownerOf(req: ApiRequest) {
-  return { tenantId: req.caller.tenantId, appId: req.caller.appId };
+export function ownerOf(req: ApiRequest): Owner {
+  return { tenantId: req.app.tenantId, appId: req.app.appId };
 }

@@ -1,7 +1,7 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
-import { isOwner } from '../service/changes';
+import { isOwnedBy } from '../calls/model';
 import { ownerOf, routeCallId, type ApiRequest } from './graph-api';
 import { operationBody } from './responses';
 
@@ -11,6 +11,6 @@ export async function getOperation(req: ApiRequest): Promise<HttpResponseInit> {
   const raw = req.request.params['operationId'] ?? '';
   const operationId = parseGuid(raw);
   const op = operationId ? await req.services.store.loadOperation(callId, operationId) : undefined;
-  if (!op || !isOwner(op, ownerOf(req))) throw GraphError.itemNotFound(`Operation '${raw}' of call '${callId}' was not found.`);
+  if (!op || !isOwnedBy(op, ownerOf(req))) throw GraphError.itemNotFound(`Operation '${raw}' of call '${callId}' was not found.`);
   return { status: 200, jsonBody: operationBody(req, op) };
 }

@@ -6,14 +6,14 @@ import { ALL_CALL_ROLES } from './roles';
 /**
  * Inbound bearer tokens. One validation path (jose's jwtVerify) with two key sources: the local
  * issuer whose tokens `npm run token` mints (local mode), and Entra ID's published keys (deployed).
- * Only application tokens are accepted; the caller is the token's (tenant, app).
+ * Only application tokens are accepted; the calling app is the token's (tenant, app).
  */
 export const LOCAL_ISSUER = 'urn:graph-calls-media-service:local-issuer';
 /** Graph's audience, as a bot's client-credentials token for Graph carries it (URI or app id). */
 export const GRAPH_AUDIENCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
 const CLOCK_TOLERANCE_SECONDS = 60;
 
-export interface Caller {
+export interface CallingApp {
   readonly tenantId: string;
   readonly appId: string;
   readonly roles: readonly string[];
@@ -75,7 +75,7 @@ export async function mintLocalToken(keysFile: string, request: LocalTokenReques
 }
 
 /** Turns `Authorization: Bearer <jwt>` into the calling app, or a 401 / 403 Graph error. */
-export async function authenticate(authorization: string | null, verifier: TokenVerifier): Promise<Caller> {
+export async function authenticate(authorization: string | null, verifier: TokenVerifier): Promise<CallingApp> {
   if (!authorization?.trim()) throw GraphError.unauthenticated('Access token is empty.');
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!m?.[1]) throw GraphError.unauthenticated("The Authorization header must be 'Bearer <access token>'.");
@@ -97,9 +97,9 @@ export async function authenticate(authorization: string | null, verifier: Token
   return { tenantId: tenantId.toLowerCase(), appId: appId.toLowerCase(), roles };
 }
 
-/** 403 unless the caller holds one of the roles. */
-export function requireRole(caller: Caller, anyOf: readonly string[]): void {
-  if (anyOf.some((role) => caller.roles.includes(role))) return;
+/** 403 unless the calling app holds one of the roles. */
+export function requireRole(app: CallingApp, anyOf: readonly string[]): void {
+  if (anyOf.some((role) => app.roles.includes(role))) return;
   throw GraphError.forbidden(`The application lacks the permission this request needs: one of the application permissions ${anyOf.join(', ')}.`);
 }
 

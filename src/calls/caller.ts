@@ -32,10 +32,10 @@ export function pressTones(call: Call, tones: readonly Tone[], ctx: DomainContex
       draft.set({ nextToneSequenceId: current.nextToneSequenceId + 1 });
       draft.event({ kind: 'tone', sequenceId: current.nextToneSequenceId, tone });
     }
-    const [head] = current.mediaQueue;
-    if (head?.type === 'recordResponse' && current.head && head.run.stopTones.some((t) => DTMF[t.toUpperCase()] === tone)) {
-      const end = recordEnd('stopToneDetected', ctx.now, current.head.listenFrom ?? ctx.now);
-      draft.finishHead(end.outcome, { ...ctx.recording(current, head.id), recordedMs: end.recordedMs ?? 0 });
+    const [first] = current.mediaQueue;
+    if (first?.type === 'recordResponse' && current.running && first.run.stopTones.some((t) => DTMF[t.toUpperCase()] === tone)) {
+      const end = recordEnd('stopToneDetected', ctx.now, current.running.listenFrom ?? ctx.now);
+      draft.finishRunning(end.outcome, { ...ctx.recording(current, first.id), recordedMs: end.recordedMs ?? 0 });
     }
   }
   return draft.finish(sequenceIds);
@@ -50,10 +50,10 @@ export function speak(call: Call, seconds: number, ctx: DomainContext): CallChan
   assertEstablished(call, 'speak');
   const draft = new CallDraft(call, ctx);
   const current = draft.call;
-  const [head] = current.mediaQueue;
-  if (head?.type !== 'recordResponse' || !current.head) return draft.finish({ heard: false });
-  const from = Math.max(ctx.now, current.head.listenFrom ?? ctx.now, current.head.speakingUntil ?? 0);
-  draft.set({ head: { ...current.head, heardSpeech: true, speakingUntil: from + seconds * 1000 } });
-  draft.scheduleHead();
+  const [first] = current.mediaQueue;
+  if (first?.type !== 'recordResponse' || !current.running) return draft.finish({ heard: false });
+  const from = Math.max(ctx.now, current.running.listenFrom ?? ctx.now, current.running.speakingUntil ?? 0);
+  draft.set({ running: { ...current.running, heardSpeech: true, speakingUntil: from + seconds * 1000 } });
+  draft.scheduleRunning();
   return draft.finish({ heard: true });
 }

@@ -1,6 +1,6 @@
 import type { Call, CallChange, CallEvent, Operation, OperationPatch, OperationSnapshot, QueuedOperation } from './model';
 import { cancelledOutcome, type Outcome } from './results';
-import { headEnd, listenStart, type MediaTiming } from './timing';
+import { runningEnd, listenStart, type MediaTiming } from './timing';
 
 /** What a decision needs from outside: the time, the timing settings, fresh ids. */
 export interface DomainContext {
@@ -32,7 +32,7 @@ export class CallDraft {
     readonly ctx: DomainContext,
   ) {
     this.#call = { ...before, version: before.version + 1 };
-    this.#settleOverdueHead();
+    this.#settleOverdueRunning();
   }
 
   get call(): Call {
@@ -54,14 +54,14 @@ export class CallDraft {
     this.#events.push(event);
   }
 
-  #settleOverdueHead(): void {
+  #settleOverdueRunning(): void {
     const call = this.#call;
-    const [head] = call.mediaQueue;
-    if (call.state !== 'established' || !head || !call.head) return;
-    const end = headEnd(head, call.head, this.ctx.timing);
+    const [first] = call.mediaQueue;
+    if (call.state !== 'established' || !first || !call.running) return;
+    const end = runningEnd(first, call.running, this.ctx.timing);
     if (!end || end.at > this.ctx.now) return;
-    const recording = end.recordedMs !== undefined && end.outcome.status === 'completed' ? { ...this.ctx.recording(call, head.id), recordedMs: end.recordedMs } : undefined;
-    this.finishHead(end.outcome, recording);
+    const recording = end.recordedMs !== undefined && end.outcome.status === 'completed' ? { ...this.ctx.recording(call, first.id), recordedMs: end.recordedMs } : undefined;
+    this.finishRunning(end.outcome, recording);
   }
 
   createOperation(fields: Omit<Operation, 'callId' | 'owner' | 'version' | 'createdAt'>): Operation {
@@ -123,44 +123,44 @@ export class CallDraft {
   }
 
   /**
-   * Starts the head of the media queue if the call is established and nothing runs yet, and sets
-   * the call's timer to the head's expected end. Called after every change to the queue.
+   * Starts the first operation of the media queue if the call is established and nothing runs yet, and sets
+   * the call's timer to its expected end. Called after every change to the queue.
    */
-  startHead(): void {
+  startNext(): void {
     const call = this.#call;
-    const [head] = call.mediaQueue;
-    if (!head) {
+    const [first] = call.mediaQueue;
+    if (!first) {
       // The queue ran empty: nothing runs, nothing to wake up for.
-      if (call.head) this.set({ head: undefined, timer: undefined });
+      if (call.running) this.set({ running: undefined, timer: undefined });
       return;
     }
-    if (call.state !== 'established' || call.head?.operationId === head.id) return;
+    if (call.state !== 'established' || call.running?.operationId === first.id) return;
     const now = this.ctx.now;
     const progress = {
-      operationId: head.id,
+      operationId: first.id,
       startedAt: now,
-      ...(head.type === 'recordResponse' && { listenFrom: listenStart(now, head.run, this.ctx.timing) }),
+      ...(first.type === 'recordResponse' && { listenFrom: listenStart(now, first.run, this.ctx.timing) }),
     };
-    this.set({ head: progress });
-    this.updateOperation(head.id, { status: 'running' });
-    this.scheduleHead();
+    this.set({ running: progress });
+    this.updateOperation(first.id, { status: 'running' });
+    this.scheduleRunning();
   }
 
-  /** Points the call's timer at the running head's next deadline (none for a looping prompt). */
-  scheduleHead(): void {
+  /** Points the call's timer at the running operation's next deadline (none for a looping prompt). */
+  scheduleRunning(): void {
     const call = this.#call;
-    const [head] = call.mediaQueue;
-    const end = head && call.head ? headEnd(head, call.head, this.ctx.timing) : undefined;
+    const [first] = call.mediaQueue;
+    const end = first && call.running ? runningEnd(first, call.running, this.ctx.timing) : undefined;
     this.set({ timer: end ? { token: this.ctx.newId(), dueAt: end.at } : undefined });
   }
 
-  /** Ends the running head with an outcome and starts the next queued operation. */
-  finishHead(outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }): void {
-    const [head, ...rest] = this.#call.mediaQueue;
-    if (!head) return;
-    this.set({ mediaQueue: rest, head: undefined, timer: undefined });
-    this.endOperation(head, outcome, recording);
-    this.startHead();
+  /** Ends the running operation with an outcome and starts the next queued operation. */
+  finishRunning(outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }): void {
+    const [first, ...rest] = this.#call.mediaQueue;
+    if (!first) return;
+    this.set({ mediaQueue: rest, running: undefined, timer: undefined });
+    this.endOperation(first, outcome, recording);
+    this.startNext();
   }
 
   timerIn(ms: number): void {

@@ -18,7 +18,7 @@ export function createOutgoingCall(input: NewCall, ctx: DomainContext): CallChan
   return draft.finish(draft.call);
 }
 
-/** A (simulated) caller rings a bot: the bot is told with a `created` notification and must answer. */
+/** The caller (played by the emulator) rings a bot: the bot is told with a `created` notification and must answer. */
 export function receiveIncomingCall(input: NewCall, ctx: DomainContext): CallChange<Call> {
   const draft = new CallDraft(blankCall(input, ctx, { state: 'incoming', direction: 'incoming' }), ctx);
   draft.timerIn(ctx.timing.answerTimeoutMs);
@@ -48,7 +48,7 @@ export function answer(call: Call, input: Answer, ctx: DomainContext): CallChang
 export function establish(draft: CallDraft): void {
   draft.set({ state: 'established', timer: undefined });
   draft.event({ kind: 'callState', changeType: 'updated', state: 'established' });
-  draft.startHead();
+  draft.startNext();
 }
 
 export type HangUpBy = 'bot' | 'caller' | 'unanswered';
@@ -70,7 +70,7 @@ export function hangUp(call: Call, by: HangUpBy, ctx: DomainContext): CallChange
   const queued = draft.call.mediaQueue;
   draft.set({ state: 'terminating' });
   draft.event({ kind: 'callState', changeType: 'updated', state: 'terminating' });
-  draft.set({ mediaQueue: [], head: undefined, timer: undefined, toneSubscription: undefined });
+  draft.set({ mediaQueue: [], running: undefined, timer: undefined, toneSubscription: undefined });
   draft.cancel(queued);
   const resultInfo = END_REASONS[by];
   draft.set({ state: 'terminated', resultInfo, endedAt: ctx.now });

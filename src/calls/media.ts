@@ -36,15 +36,15 @@ export function enqueueMedia(call: Call, request: MediaRequest, ctx: DomainConte
   });
   const entry = queued(request);
   const bargeIn = request.type === 'recordResponse' && request.parameters.bargeInAllowed;
-  const running = current.head ? current.mediaQueue[0] : undefined;
+  const running = current.running ? current.mediaQueue[0] : undefined;
   if (bargeIn) {
     const waiting = running ? current.mediaQueue.slice(1) : current.mediaQueue;
-    draft.set({ mediaQueue: [entry, ...waiting], head: undefined, timer: running ? undefined : current.timer });
+    draft.set({ mediaQueue: [entry, ...waiting], running: undefined, timer: running ? undefined : current.timer });
     if (running) draft.cancel([running]);
   } else {
     draft.set({ mediaQueue: [...current.mediaQueue, entry] });
   }
-  draft.startHead();
+  draft.startNext();
   return draft.finish(draft.created(entry.id) as Operation);
 }
 
@@ -66,11 +66,11 @@ export function cancelMediaProcessing(call: Call, request: CancelRequest, ctx: D
   }
   const draft = new CallDraft(call, ctx);
   const current = draft.call;
-  const running = current.head ? current.mediaQueue.slice(0, 1) : [];
+  const running = current.running ? current.mediaQueue.slice(0, 1) : [];
   const cancelled = request.all ? current.mediaQueue : running;
-  draft.set({ mediaQueue: current.mediaQueue.slice(cancelled.length), head: undefined, timer: current.head ? undefined : current.timer });
+  draft.set({ mediaQueue: current.mediaQueue.slice(cancelled.length), running: undefined, timer: current.running ? undefined : current.timer });
   draft.cancel(cancelled);
-  draft.startHead();
+  draft.startNext();
   const op = draft.createOperation({
     id: request.operationId,
     type: 'cancelMediaProcessing',

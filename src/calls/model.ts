@@ -68,7 +68,7 @@ export type RecordRun = Pick<RecordParameters, 'playBeep' | 'initialSilenceTimeo
 };
 
 /**
- * A playPrompt or recordResponse waiting in (or running at the head of) a call's media queue. It
+ * A playPrompt or recordResponse waiting in (or running at the front of) a call's media queue. It
  * carries what notifications and the media clock need, so neither has to read the operation row,
  * and nothing more (not the prompts), so the call row stays small however large the requests.
  */
@@ -89,8 +89,8 @@ export function queued(request: MediaRequest): QueuedOperation {
   };
 }
 
-/** Progress of the running head operation; times are epoch milliseconds. */
-export interface HeadProgress {
+/** Progress of the running operation (the first of the media queue); times are epoch milliseconds. */
+export interface RunningProgress {
   readonly operationId: string;
   readonly startedAt: number;
   /** recordResponse: when prompt and beep are over and listening begins. */
@@ -120,9 +120,9 @@ export interface Call {
   readonly baseUrl: string;
   /** The call's Graph properties as created (targets, source, mediaConfig...), returned by GET. */
   readonly resource: Readonly<Record<string, unknown>>;
-  /** playPrompt / recordResponse in order; the head runs once the call is established. */
+  /** playPrompt / recordResponse in order; the first runs once the call is established. */
   readonly mediaQueue: readonly QueuedOperation[];
-  readonly head?: HeadProgress;
+  readonly running?: RunningProgress;
   readonly toneSubscription?: { readonly operationId: string; readonly clientContext?: string };
   readonly nextToneSequenceId: number;
   readonly timer?: ClockTimer;
@@ -176,6 +176,11 @@ export interface CallChange<R = undefined> {
   readonly patches: readonly OperationPatch[];
   readonly events: readonly CallEvent[];
   readonly result: R;
+}
+
+/** A call (or operation) is visible and changeable only by the app that created it. */
+export function isOwnedBy(resource: Pick<Call, 'owner'>, owner: Owner): boolean {
+  return resource.owner.tenantId === owner.tenantId && resource.owner.appId === owner.appId;
 }
 
 /** Calls in these states take no media operations and no more changes from the bot. */

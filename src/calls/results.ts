@@ -2,7 +2,7 @@ import type { OperationStatus, ResultInfo } from './model';
 
 /**
  * How operations and calls end. Codes the Graph docs document are used as documented; the others
- * follow the same 85xx family and are listed in docs/simulation.md.
+ * follow the same 85xx family and are listed in docs/emulator.md.
  */
 export interface Outcome {
   readonly status: Extract<OperationStatus, 'completed' | 'failed'>;

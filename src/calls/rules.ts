@@ -1,11 +1,15 @@
+/** The rules a request can break; each is a stable code that clients (and tests) can rely on. */
+export type CallRule = 'callEnded' | 'queueFull' | 'appHostedMedia' | 'notIncoming' | 'notEstablished';
+
 /**
  * A request that the call's current state does not allow (a media action on a hung-up call, a full
- * queue...). The HTTP layer answers it with a 400 that carries the message.
+ * queue...). The HTTP layer answers it with a 400 that carries the message, and the rule as
+ * `innerError.code`.
  */
 export class CallRuleViolation extends Error {
   override readonly name = 'CallRuleViolation';
   constructor(
-    readonly rule: 'callEnded' | 'queueFull' | 'appHostedMedia' | 'notIncoming' | 'notEstablished',
+    readonly code: CallRule,
     message: string,
   ) {
     super(message);

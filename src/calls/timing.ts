@@ -1,4 +1,4 @@
-import type { HeadProgress, QueuedOperation, RecordRun } from './model';
+import type { RunningProgress, QueuedOperation, RecordRun } from './model';
 import { PLAY_COMPLETED, RECORD_OUTCOMES, type Outcome, type RecordEnd } from './results';
 
 /** How long simulated media takes; settings, so tests can make it short. */
@@ -13,7 +13,7 @@ export interface MediaTiming {
   readonly answerTimeoutMs: number;
 }
 
-export interface HeadEnd {
+export interface RunningEnd {
   readonly at: number;
   readonly outcome: Outcome;
   /** recordResponse: how much audio was recorded by then. */
@@ -26,20 +26,20 @@ export function listenStart(startedAt: number, run: RecordRun, timing: MediaTimi
 }
 
 /**
- * When the running head operation will end and how, if nothing else happens first; undefined for
+ * When the running operation will end and how, if nothing else happens first; undefined for
  * a looping playPrompt, which plays until cancelled.
  */
-export function headEnd(entry: QueuedOperation, head: HeadProgress, timing: MediaTiming): HeadEnd | undefined {
+export function runningEnd(entry: QueuedOperation, progress: RunningProgress, timing: MediaTiming): RunningEnd | undefined {
   if (entry.type === 'playPrompt') {
     if (entry.run.loop) return undefined;
-    return { at: head.startedAt + entry.run.prompts * timing.promptMs, outcome: PLAY_COMPLETED };
+    return { at: progress.startedAt + entry.run.prompts * timing.promptMs, outcome: PLAY_COMPLETED };
   }
   const p = entry.run;
-  const listenFrom = head.listenFrom ?? listenStart(head.startedAt, p, timing);
+  const listenFrom = progress.listenFrom ?? listenStart(progress.startedAt, p, timing);
   const candidates: [number, RecordEnd][] = [
     [listenFrom + p.maxRecordDurationInSeconds * 1000, 'maxRecordDurationReached'],
-    head.heardSpeech && head.speakingUntil !== undefined
-      ? [head.speakingUntil + p.maxSilenceTimeoutInSeconds * 1000, 'maxSilenceTimeout']
+    progress.heardSpeech && progress.speakingUntil !== undefined
+      ? [progress.speakingUntil + p.maxSilenceTimeoutInSeconds * 1000, 'maxSilenceTimeout']
       : [listenFrom + p.initialSilenceTimeoutInSeconds * 1000, 'initialSilenceTimeout'],
   ];
   // The earliest deadline wins; on a tie, max duration (it is listed first).
@@ -47,7 +47,7 @@ export function headEnd(entry: QueuedOperation, head: HeadProgress, timing: Medi
   return recordEnd(reason, at, listenFrom);
 }
 
-export function recordEnd(reason: RecordEnd, at: number, listenFrom: number): HeadEnd {
+export function recordEnd(reason: RecordEnd, at: number, listenFrom: number): RunningEnd {
   const outcome = RECORD_OUTCOMES[reason];
   return { at, outcome, recordedMs: outcome.status === 'completed' ? Math.max(0, at - listenFrom) : 0 };
 }

@@ -14,12 +14,14 @@ export class GraphError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** A finer, stable reason, rendered as `innerError.code` (as Graph does for some errors). */
+    readonly innerCode?: string,
   ) {
     super(message);
   }
 
-  static badRequest(message: string): GraphError {
-    return new GraphError(400, 'BadRequest', message);
+  static badRequest(message: string, innerCode?: string): GraphError {
+    return new GraphError(400, 'BadRequest', message, {}, innerCode);
   }
   static unauthenticated(message: string): GraphError {
     return new GraphError(401, 'InvalidAuthenticationToken', message, { 'WWW-Authenticate': 'Bearer' });
@@ -64,6 +66,7 @@ export function graphErrorBody(error: GraphError, ids: RequestIds, now: Date = n
       code: error.code,
       message: error.message,
       innerError: {
+        ...(error.innerCode !== undefined && { code: error.innerCode }),
         date: graphDate(now),
         'request-id': ids.requestId,
         'client-request-id': ids.clientRequestId,

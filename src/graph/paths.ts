@@ -44,3 +44,8 @@ export function notificationPath(address: CallAddress, operationId?: string): st
 export function absoluteUrl(baseUrl: string, version: ApiVersion, path: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/${version}${path}`;
 }
+
+/** Where a finished recording is served, relative to the service's base URL. */
+export function recordingPath(callId: string, operationId: string): string {
+  return `/recordings/${callId}/${operationId}`;
+}

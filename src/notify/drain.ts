@@ -2,7 +2,7 @@ import { KeyedMutex } from '../store/keyed-mutex';
 import type { PendingRow } from '../store/outbox-store';
 import type { Services } from '../service/services';
 import { post } from './deliver';
-import { issuerFor } from './openid';
+import { issuerFor } from './issuer';
 import { publicOnly } from './public-callbacks';
 import { nextAttemptAt } from './retry-policy';
 import { notificationSigner } from './signing';

@@ -1,10 +1,8 @@
 import type { InvocationContext, Timer } from '@azure/functions';
-import { z } from 'zod';
+import { drainMessage } from '../service/queue-messages';
 import { services } from '../service/services';
 import { drainOutbox } from './drain';
 import { sweep } from './sweeper';
-
-const drainMessage = z.object({ callId: z.string().regex(/^[0-9a-f-]{36}$/) });
 
 /** The notifications queue: "deliver call X's outbox". */
 export async function runDrain(message: unknown, context: InvocationContext): Promise<void> {

@@ -1,5 +1,5 @@
 import { statusOf } from '../store/status';
-import { CALL_ROW, OUTBOX_PREFIX } from '../store/rows';
+import { CALL_ROW, COLUMN, OUTBOX_PREFIX } from '../store/table-schema';
 import type { Services } from '../service/services';
 
 /** Table numbers are doubles; a double literal compares with them on every storage implementation. */
@@ -19,21 +19,22 @@ export async function sweep(s: Services): Promise<{ drains: number; timers: numb
   const threshold = s.now() - s.config.sweepAfterMs;
 
   const stranded = new Set<string>();
-  const outboxFilter = `RowKey ge '${OUTBOX_PREFIX}' and RowKey lt '${OUTBOX_PREFIX.slice(0, -1)}}' and nextAttemptAt le ${double(threshold)}`;
+  const outboxFilter = `RowKey ge '${OUTBOX_PREFIX}' and RowKey lt '${OUTBOX_PREFIX.slice(0, -1)}}' and ${COLUMN.nextAttemptAt} le ${double(threshold)}`;
   for await (const e of table.listEntities({ queryOptions: { filter: outboxFilter, select: ['PartitionKey'] } })) stranded.add(String(e.partitionKey));
   for (const callId of stranded) await s.notifications.send({ callId });
 
   let timers = 0;
-  const timerFilter = `RowKey eq '${CALL_ROW}' and timerDueAt le ${double(threshold)}`;
-  for await (const e of table.listEntities({ queryOptions: { filter: timerFilter, select: ['PartitionKey', 'timerToken'] } })) {
-    if (typeof e['timerToken'] !== 'string') continue;
-    await s.mediaClock.send({ callId: String(e.partitionKey), token: e['timerToken'] });
+  const timerFilter = `RowKey eq '${CALL_ROW}' and ${COLUMN.timerDueAt} le ${double(threshold)}`;
+  for await (const e of table.listEntities({ queryOptions: { filter: timerFilter, select: ['PartitionKey', COLUMN.timerToken] } })) {
+    const token = e[COLUMN.timerToken];
+    if (typeof token !== 'string') continue;
+    await s.mediaClock.send({ callId: String(e.partitionKey), token });
     timers++;
   }
 
   let deleted = 0;
   const endedBefore = s.now() - s.config.callRetentionMs;
-  const endedFilter = `RowKey eq '${CALL_ROW}' and state eq 'terminated' and endedAt le ${double(endedBefore)}`;
+  const endedFilter = `RowKey eq '${CALL_ROW}' and ${COLUMN.state} eq 'terminated' and ${COLUMN.endedAt} le ${double(endedBefore)}`;
   for await (const e of table.listEntities({ queryOptions: { filter: endedFilter, select: ['PartitionKey'] } })) {
     const callId = String(e.partitionKey);
     if (stranded.has(callId)) continue; // still delivering its last notifications
@@ -60,7 +61,7 @@ async function deleteCall(s: Services, callId: string, retainedAfter: number): P
   const call = await s.store.load(callId);
   if (!call) return false;
   try {
-    await table.updateEntity({ partitionKey: callId, rowKey: CALL_ROW, deleting: true }, 'Merge', { etag: call.etag });
+    await table.updateEntity({ partitionKey: callId, rowKey: CALL_ROW, [COLUMN.deleting]: true }, 'Merge', { etag: call.etag });
   } catch (error) {
     if (statusOf(error) === 412 || statusOf(error) === 404) return false;
     throw error;

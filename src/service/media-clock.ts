@@ -1,16 +1,8 @@
 import type { InvocationContext } from '@azure/functions';
-import { z } from 'zod';
 import { tick } from '../calls/clock';
-import { changeCall } from './changes';
+import { commitChange } from './commit';
+import { clockMessage } from './queue-messages';
 import { services } from './services';
-
-const clockMessage = z.object({
-  callId: z.string().min(1),
-  token: z.string().min(1),
-  version: z.number().int().optional(),
-  sentAt: z.number().optional(),
-  waited: z.number().int().min(0).optional(),
-});
 
 /**
  * How long a message waits for its commit to become visible before it is taken for a commit that
@@ -34,7 +26,7 @@ export async function runMediaClock(message: unknown, context: InvocationContext
   const s = services();
   let earlyUntil: number | undefined;
   let commitPending = false;
-  const changed = await changeCall(s, wake.callId, undefined, (call, ctx) => {
+  const outcome = await commitChange(s, wake.callId, (call, ctx) => {
     // Sent just before its commit, which is not visible yet (a slow transaction): wait for it.
     commitPending = wake.version !== undefined && call.version < wake.version;
     if (commitPending) return undefined;
@@ -43,7 +35,7 @@ export async function runMediaClock(message: unknown, context: InvocationContext
     return result.kind === 'changed' ? result.change : undefined;
   });
   const young = wake.sentAt !== undefined && s.now() - wake.sentAt < COMMIT_WAIT_MS;
-  if ((commitPending || !changed) && young) {
+  if ((commitPending || outcome.kind === 'notFound') && young) {
     const waited = wake.waited ?? 0;
     await s.mediaClock.send({ ...wake, waited: waited + 1 }, 2 ** Math.min(waited, 3));
     return;

@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { statusOf } from './status';
 import { jsonColumns, readJsonColumn } from './json-columns';
-import type { OutboxRow, Recipient } from './rows';
+import type { OutboxRow, Recipient } from './table-schema';
 
 /** Dead letters live in one partition of the calls table, keyed {callId}|{seq}|{index}. */
 export const DEAD_LETTER_PARTITION = '~deadletters';

@@ -1,6 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import { statusOf } from './status';
-import { DRAIN_LEASE_ROW, OUTBOX_PREFIX, outboxFromEntity, outboxRowKey, type OutboxRow } from './rows';
+import { DRAIN_LEASE_ROW, leaseEntity, leaseFromEntity, OUTBOX_PREFIX, outboxFromEntity, outboxProgressEntity, outboxRowKey, type OutboxRow } from './table-schema';
 
 /** An outbox row with the ETag it was read at. */
 export interface PendingRow {
@@ -35,8 +35,7 @@ export class OutboxStore {
 
   /** Records how far delivery got and when to try again. */
   async recordFailure(pending: PendingRow, progress: Pick<OutboxRow, 'delivered' | 'attempts' | 'nextAttemptAt' | 'lastError'>): Promise<void> {
-    const { row } = pending;
-    await this.table.updateEntity({ partitionKey: row.callId, rowKey: outboxRowKey(row.seq), ...progress, lastError: progress.lastError ?? '' }, 'Merge');
+    await this.table.updateEntity(outboxProgressEntity(pending.row, progress), 'Merge');
   }
 
   /** Deletes delivered rows of one call, in one transaction (at most 100 rows). */
@@ -61,13 +60,13 @@ export class OutboxStore {
     let current: { etag: string; holder: string; until: number } | undefined;
     try {
       const e = await this.table.getEntity(callId, DRAIN_LEASE_ROW);
-      current = { etag: e.etag, holder: String(e['holder']), until: Number(e['until']) };
+      current = { etag: e.etag, ...leaseFromEntity(e) };
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
     }
     if (current && current.until > now && current.holder !== holder) return { held: false, until: current.until };
     try {
-      const entity = { partitionKey: callId, rowKey: DRAIN_LEASE_ROW, holder, until };
+      const entity = leaseEntity(callId, { holder, until });
       const response = current
         ? await this.table.updateEntity(entity, 'Replace', { etag: current.etag })
         : await this.table.createEntity(entity);
@@ -82,7 +81,7 @@ export class OutboxStore {
   /** Extends a held lease; false if it was lost meanwhile. */
   async renewLease(callId: string, holder: string, etag: string, until: number): Promise<string | undefined> {
     try {
-      return (await this.table.updateEntity({ partitionKey: callId, rowKey: DRAIN_LEASE_ROW, holder, until }, 'Replace', { etag })).etag;
+      return (await this.table.updateEntity(leaseEntity(callId, { holder, until }), 'Replace', { etag })).etag;
     } catch (error) {
       if (statusOf(error) === 412 || statusOf(error) === 404) return undefined;
       throw error;
@@ -91,7 +90,7 @@ export class OutboxStore {
 
   async releaseLease(callId: string, etag: string): Promise<void> {
     try {
-      await this.table.updateEntity({ partitionKey: callId, rowKey: DRAIN_LEASE_ROW, holder: '', until: 0 }, 'Replace', { etag });
+      await this.table.updateEntity(leaseEntity(callId, { holder: '', until: 0 }), 'Replace', { etag });
     } catch (error) {
       // Lost meanwhile: whoever holds it now is responsible.
       if (statusOf(error) !== 412 && statusOf(error) !== 404) throw error;

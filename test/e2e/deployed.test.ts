@@ -102,8 +102,8 @@ describe('deployed mode: callbacks', () => {
   });
 });
 
-describe('deployed mode: no simulation', () => {
-  it('has no caller simulation: its routes answer 404 like unknown paths, before any token check', async () => {
+describe('deployed mode: no emulator', () => {
+  it('has no emulator: its routes answer 404 like unknown paths, before any token check', async () => {
     for (const path of ['incomingCalls', 'calls/00000000-0000-4000-8000-000000000000/tones']) {
       const res = await fetch(`${svc.host.url}/emulator/${path}`, { method: 'POST' });
       expect(res.status).toBe(404);

@@ -16,6 +16,13 @@ describe('GET /health through the local host', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
       expect(await res.json()).toEqual({ status: 'ok', storage: { table: settings.CALLS_TABLE, reachable: true } });
+      // Beside it, the app's catch-all takes what no route does, through the host's own routing.
+      const unknown = await fetch(`${host.url}/v1.0/communications/nothing`);
+      expect(unknown.status).toBe(404);
+      expect((await graphError(unknown)).code).toBe('NotFound');
+      const wrongMethod = await fetch(`${host.url}/health`, { method: 'POST' });
+      expect(wrongMethod.status).toBe(405);
+      expect(wrongMethod.headers.get('allow')).toBe('GET');
     } finally {
       await host.stop();
     }

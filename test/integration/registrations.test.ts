@@ -55,6 +55,10 @@ describe('function registrations', () => {
     const anonymous = (name: string, method: string, route: string) => ({ name, type: 'httpTrigger', route, methods: [method], authLevel: 'anonymous' });
     expect(registrations()).toEqual([
       ...graph,
+      anonymous('emulator-tones', 'POST', 'emulator/calls/{callId}/tones'),
+      anonymous('emulator-speech', 'POST', 'emulator/calls/{callId}/speech'),
+      anonymous('emulator-hangUp', 'POST', 'emulator/calls/{callId}/hangUp'),
+      anonymous('emulator-incomingCall', 'POST', 'emulator/incomingCalls'),
       anonymous('health', 'GET', 'health'),
       { name: 'mediaClock', type: 'queueTrigger', queueName: '%MEDIA_CLOCK_QUEUE%', connection: 'CallsStorage' },
       { name: 'notifications', type: 'queueTrigger', queueName: '%NOTIFICATIONS_QUEUE%', connection: 'CallsStorage' },
@@ -64,10 +68,8 @@ describe('function registrations', () => {
       { name: 'deadLetters', type: 'httpTrigger', route: 'notifications/deadLetters', methods: ['GET'], authLevel: 'admin' },
       { name: 'replayDeadLetter', type: 'httpTrigger', route: 'notifications/deadLetters/{id}/replay', methods: ['POST'], authLevel: 'admin' },
       anonymous('recording', 'GET', 'recordings/{callId}/{operationId}'),
-      anonymous('emulator-tones', 'POST', 'emulator/calls/{callId}/tones'),
-      anonymous('emulator-speech', 'POST', 'emulator/calls/{callId}/speech'),
-      anonymous('emulator-hangUp', 'POST', 'emulator/calls/{callId}/hangUp'),
-      anonymous('emulator-incomingCall', 'POST', 'emulator/incomingCalls'),
+      // The catch-all: on Azure too, a path no other function takes gets a Graph-shaped answer.
+      { name: 'unknownRoute', type: 'httpTrigger', route: '{*path}', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'], authLevel: 'anonymous' },
     ]);
   });
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TableClient } from '@azure/data-tables';
 import { mintLocalToken, type LocalTokenRequest } from '../../src/auth/tokens';
-import { OUTBOX_PREFIX, outboxFromEntity, operationFromEntity, OPERATION_PREFIX } from '../../src/store/rows';
+import { OUTBOX_PREFIX, outboxFromEntity, operationFromEntity, OPERATION_PREFIX } from '../../src/store/table-schema';
 import { eventually } from './eventually';
 import { ROOT } from './host-process';
 
@@ -45,23 +45,25 @@ export class GraphClient {
     readonly serviceUrl: string,
     readonly bearer: string,
     readonly prefix = '/v1.0/communications/calls',
+    /** How requests travel: over HTTP by default, or into the app in this process (in-process.ts). */
+    readonly transport: (url: string, init: RequestInit) => Promise<Response> = fetch,
   ) {}
 
   with(options: { bearer?: string; prefix?: string }): GraphClient {
-    return new GraphClient(this.serviceUrl, options.bearer ?? this.bearer, options.prefix ?? this.prefix);
+    return new GraphClient(this.serviceUrl, options.bearer ?? this.bearer, options.prefix ?? this.prefix, this.transport);
   }
 
   async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
     return this.#fetch(method, `${this.prefix}${path}`, body, headers);
   }
 
-  /** POST /emulator/{path}: the caller simulation, with this client's token. */
+  /** POST /emulator/{path}: the emulator (the caller's side), with this client's token. */
   async emulator(path: string, body?: unknown): Promise<Response> {
     return this.#fetch('POST', `/emulator/${path}`, body);
   }
 
   #fetch(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    return fetch(`${this.serviceUrl}${path}`, {
+    return this.transport(`${this.serviceUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${this.bearer}`,

@@ -1,6 +1,6 @@
 /** The parts of a Graph error body tests look at. */
 export interface GraphErrorBody {
-  error: { code: string; message: string; innerError: { date: string; 'request-id': string; 'client-request-id': string } };
+  error: { code: string; message: string; innerError: { code?: string; date: string; 'request-id': string; 'client-request-id': string } };
 }
 
 /** Reads a response body as JSON of the type the test expects (tests assert its shape). */

@@ -15,6 +15,8 @@ export async function startStorageProxy(target: { table: number; queue: number }
   const log: ProxiedRequest[] = [];
   // When set, the next table transaction reaches storage but its reply is lost (the connection drops).
   let dropNextBatchReply = false;
+  /** The storage status of each transaction whose reply was dropped: proof that it reached storage. */
+  const droppedReplies: number[] = [];
   const servers = await Promise.all(
     (['table', 'queue'] as const).map(
       (service) =>
@@ -27,6 +29,7 @@ export async function startStorageProxy(target: { table: number; queue: number }
               { host: '127.0.0.1', port: target[service], method: req.method, path: req.url, headers: req.headers },
               (up) => {
                 if (dropReply) {
+                  droppedReplies.push(up.statusCode ?? 0);
                   up.resume();
                   up.on('end', () => res.destroy());
                   return;
@@ -46,6 +49,7 @@ export async function startStorageProxy(target: { table: number; queue: number }
   return {
     ports: { table: port('table'), queue: port('queue') },
     log,
+    droppedReplies,
     dropNextBatchReply: () => {
       dropNextBatchReply = true;
     },

@@ -5,7 +5,7 @@ import { cancelMediaProcessing } from '../../src/calls/media';
 import type { DomainContext } from '../../src/calls/draft';
 import { renderNotifications } from '../../src/graph/notifications';
 import { CallStore } from '../../src/store/call-store';
-import { CALL_ROW, callEntity, operationEntity, operationPatchEntity, operationRowKey, outboxEntity, recipientOf } from '../../src/store/rows';
+import { CALL_ROW, callEntity, operationEntity, operationPatchEntity, operationRowKey, outboxEntity, recipientOf } from '../../src/store/table-schema';
 import { startEnvironment, startSink } from './environment';
 import { fmt, ratio, Samples } from './stats';
 

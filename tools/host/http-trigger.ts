@@ -75,19 +75,20 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpTrigg
 
 async function dispatch(req: IncomingMessage, res: ServerResponse, method: string, url: URL, deps: HttpTriggerDeps): Promise<number> {
   let matched: { route: HttpRoute; params: Record<string, string> } | undefined;
-  const allowed = new Set<string>();
   for (const route of deps.routes) {
     const params = route.template.match(url.pathname);
-    if (!params) continue;
-    if (route.methods.length === 0 || route.methods.includes(method)) {
+    if (params && (route.methods.length === 0 || route.methods.includes(method))) {
       matched = { route, params };
       break;
     }
-    route.methods.forEach((m) => allowed.add(m));
   }
   if (!matched) {
-    const error = allowed.size > 0 ? GraphError.methodNotAllowed(method, url.pathname, [...allowed]) : GraphError.noRoute(method, url.pathname);
-    return sendHostError(req, res, error, deps);
+    // As the Azure host answers a path (or a method) no function takes: 404, empty body. An app
+    // that wants another answer registers a catch-all route, as this one does.
+    req.resume();
+    res.writeHead(404, { 'Content-Length': '0' });
+    res.end();
+    return 404;
   }
 
   let body: Buffer;

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createOutgoingCall, hangUp } from '../../../src/calls/lifecycle';
+import type { Call, CallChange } from '../../../src/calls/model';
 import { loadConfig } from '../../../src/config';
 import { renderNotifications } from '../../../src/graph/notifications';
 import { drainOutbox } from '../../../src/notify/drain';
 import { sweep } from '../../../src/notify/sweeper';
-import { createServices, domainContext, type Services } from '../../../src/service/services';
+import { domainContext } from '../../../src/service/commit';
+import { createServices, type Services } from '../../../src/service/services';
 import { storageAccount } from '../../../src/store/connection';
-import { outboxRowKey } from '../../../src/store/rows';
+import { outboxRowKey } from '../../../src/store/table-schema';
 import { testBot } from '../../support/bot';
 import { APP, TENANT } from '../../support/graph';
 import { startHostProcess } from '../../support/host-process';
@@ -27,8 +29,17 @@ async function newCall(s: Services, callbackUri: string, baseUrl = 'http://127.0
     { id: crypto.randomUUID(), owner: { tenantId: TENANT, appId: APP }, callbackUri, family: 'communications', apiVersion: 'v1.0', mediaHosting: 'service', baseUrl, resource: {} },
     domainContext(s),
   );
-  await s.store.insert({ change, notifications: renderNotifications(change.call, change.events, 'docs') }, s.now());
+  const notifications = renderNotifications(change.call, change.events, 'docs');
+  await s.store.submit({ change, notifications, loaded: undefined, changeId: crypto.randomUUID(), now: s.now() });
   return change.call;
+}
+
+/** Stores a change without notifications or queue messages, so only what the test arranges is pending. */
+async function storeQuietly(s: Services, callId: string, decide: (call: Call) => CallChange<unknown> | undefined) {
+  const loaded = await s.store.load(callId);
+  const change = loaded && decide(loaded.record.call);
+  if (!change) throw new Error('nothing to store');
+  expect(await s.store.submit({ change, notifications: [], loaded, changeId: crypto.randomUUID(), now: s.now() })).toBe('committed');
 }
 
 async function queued(s: Services): Promise<number> {
@@ -70,8 +81,7 @@ describe('the sweeper deleting ended calls', () => {
     const { s, setNow } = await services();
     const start = Date.now();
     const call = await newCall(s, 'http://127.0.0.1:9/nobody');
-    const ended = hangUp(call, 'bot', domainContext(s));
-    await s.store.mutate(call.id, () => ended && { change: ended, notifications: [] }, { now: s.now });
+    await storeQuietly(s, call.id, (current) => hangUp(current, 'bot', domainContext(s)));
     const { row } = (await s.outbox.pending(call.id))[0] ?? { row: undefined };
     if (!row) throw new Error('no outbox row');
     await s.deadLetters.bury(row, 0, row.notifications.length, { reason: 'test', lastError: 'HTTP 500', attempts: 3, now: start + 10 * 3_600_000 });
@@ -90,8 +100,7 @@ describe('the sweeper deleting ended calls', () => {
   it('steps back when something committed to the call since it looked (a replay)', async () => {
     const { s, setNow } = await services();
     const call = await newCall(s, 'http://127.0.0.1:9/nobody');
-    const ended = hangUp(call, 'bot', domainContext(s));
-    await s.store.mutate(call.id, () => ended && { change: ended, notifications: [] }, { now: s.now });
+    await storeQuietly(s, call.id, (current) => hangUp(current, 'bot', domainContext(s)));
     await s.outbox.remove((await s.outbox.pending(call.id)).map((p) => p.row));
     setNow(Date.now() + 25 * 3_600_000);
 
@@ -102,7 +111,7 @@ describe('the sweeper deleting ended calls', () => {
     table.updateEntity = (async (...args: Parameters<typeof realUpdate>) => {
       if (!interleaved && (args[0] as { deleting?: boolean }).deleting) {
         interleaved = true;
-        await s.store.mutate(call.id, (record) => ({ change: { call: record.call, created: [], patches: [], events: [], result: undefined }, notifications: [] }), { now: s.now });
+        await storeQuietly(s, call.id, (current) => ({ call: current, created: [], patches: [], events: [], result: undefined }));
       }
       return realUpdate(...args);
     }) as typeof table.updateEntity;

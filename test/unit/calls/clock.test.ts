@@ -20,7 +20,7 @@ describe('call lifecycle on the clock', () => {
     const change = fire(call, TIMING.establishMs);
     expect(change.call.state).toBe('established');
     expect(change.events[0]).toEqual({ kind: 'callState', changeType: 'updated', state: 'established' });
-    expect(change.call.head?.operationId).toBe('p1');
+    expect(change.call.running?.operationId).toBe('p1');
   });
 
   it('rings an incoming call, establishes it after answer, or ends it when nobody answers', () => {
@@ -49,7 +49,7 @@ describe('recordResponse timing', () => {
 
   it('listens after its prompt and beep, and fails on initial silence', () => {
     const call = recording({ initialSilenceTimeoutInSeconds: 3, maxRecordDurationInSeconds: 10 });
-    expect(call.head?.listenFrom).toBe(listenFrom);
+    expect(call.running?.listenFrom).toBe(listenFrom);
     expect(call.timer?.dueAt).toBe(listenFrom + 3000);
     const change = fire(call);
     expect(endedOperations(change)).toEqual([['r1', 'failed', 'initialSilenceTimeout']]);
@@ -68,7 +68,7 @@ describe('recordResponse timing', () => {
   it('ends on max silence after the caller stops; speech during the prompt counts from listening', () => {
     let call = recording({ maxRecordDurationInSeconds: 60, maxSilenceTimeoutInSeconds: 2 });
     call = speak(call, 1, context(start + 100)).call; // during the prompt
-    expect(call.head).toMatchObject({ heardSpeech: true, speakingUntil: listenFrom + 1000 });
+    expect(call.running).toMatchObject({ heardSpeech: true, speakingUntil: listenFrom + 1000 });
     call = speak(call, 1, context(listenFrom + 500)).call; // continues the same utterance
     expect(call.timer?.dueAt).toBe(listenFrom + 2000 + 2000);
     const change = fire(call);
@@ -87,7 +87,7 @@ describe('recordResponse timing', () => {
   it('a looping playPrompt has no end until it is cancelled', () => {
     const looping: MediaRequest = { id: 'loop', type: 'playPrompt', parameters: { prompts: [{ uri: 'https://cdn/m.wav' }], loop: true } };
     const call = enqueueMedia(establishedCall(), looping, context(1000)).call;
-    expect(call.head?.operationId).toBe('loop');
+    expect(call.running?.operationId).toBe('loop');
     expect(call.timer).toBeUndefined();
     const cancelled = cancelMediaProcessing(call, { operationId: 'c', all: true }, context(99_000));
     expect(endedOperations(cancelled)[0]).toEqual(['loop', 'failed', 'mediaOperationCanceled']);
@@ -186,7 +186,7 @@ describe('races, each decided on the state the winner left', () => {
     expect(endedOperations(hangUp(cancelled, 'bot', context(1600)) as CallChange)).toEqual([]);
   });
 
-  it('a timer that is due while the head’s end moved later (a changed prompt length) is aimed again', () => {
+  it('a timer that is due while the running operation’s end moved later (a changed prompt length) is aimed again', () => {
     const call = enqueueMedia(establishedCall(), prompt('p1'), context(1000)).call;
     const slower = { ...context(3000, 'slow'), timing: { ...TIMING, promptMs: 4000 } };
     const result = tick(call, call.timer?.token ?? '', slower);

@@ -14,7 +14,7 @@ describe('the media queue', () => {
   it('runs the first operation at once and queues the rest', () => {
     const first = enqueueMedia(establishedCall(), prompt('p1', 2), context(1000));
     expect(first.result.status).toBe('running');
-    expect(first.call.head).toEqual({ operationId: 'p1', startedAt: 1000 });
+    expect(first.call.running).toEqual({ operationId: 'p1', startedAt: 1000 });
     expect(first.call.timer?.dueAt).toBe(1000 + 2 * 2000);
 
     const second = enqueueMedia(first.call, prompt('p2'), context(1200));
@@ -27,10 +27,10 @@ describe('the media queue', () => {
   it('waits for the call to be established before starting anything', () => {
     const change = enqueueMedia(newCall(), prompt('p1'), context(100));
     expect(change.result.status).toBe('notStarted');
-    expect(change.call.head).toBeUndefined();
+    expect(change.call.running).toBeUndefined();
   });
 
-  it('completes the head when its timer fires and starts the next', () => {
+  it('completes the running operation when its timer fires and starts the next', () => {
     const call = queue(establishedCall(), 'p1', 'p2');
     const fired = tick(call, call.timer?.token ?? '', context(3000));
     expect(fired.kind).toBe('changed');
@@ -81,7 +81,7 @@ describe('cancelMediaProcessing', () => {
     ]);
     expect(change.result).toMatchObject({ type: 'cancelMediaProcessing', status: 'completed', clientContext: 'ctx' });
     expect(change.call.mediaQueue).toEqual([]);
-    expect(change.call.head).toBeUndefined();
+    expect(change.call.running).toBeUndefined();
     expect(change.call.timer).toBeUndefined();
     // Cancelled operations are merged without reading their rows; the cancelled recording is emptied.
     expect(change.patches.find((p) => p.id === 'r1')).toMatchObject({
@@ -97,7 +97,7 @@ describe('cancelMediaProcessing', () => {
     const change = cancelMediaProcessing(call, { operationId: 'c1', all: false }, context(1500));
     expect(endedOperations(change).map(([id]) => id)).toEqual(['p1', 'c1']);
     expect(change.call.mediaQueue.map((e) => e.id)).toEqual(['p2', 'p3']);
-    expect(change.call.head).toEqual({ operationId: 'p2', startedAt: 1500 });
+    expect(change.call.running).toEqual({ operationId: 'p2', startedAt: 1500 });
   });
 
   it('never touches a tone subscription', () => {

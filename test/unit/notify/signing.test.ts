@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../support/host-process';
 import { signerFromJwk } from '../../../src/notify/signing';
 import { notificationId } from '../../../src/store/notification-id';
-import { silentWav } from '../../../src/media/wav';
+import { silentWav } from '../../../src/graph/wav';
 
 describe('the notification signer from NOTIFICATION_SIGNING_KEY', () => {
   it.each(['ES256', 'RS256'] as const)('signs %s tokens a bot can verify with the published key, which has no private part', async (alg) => {

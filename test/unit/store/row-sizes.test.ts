@@ -5,7 +5,7 @@ import { MEDIA_QUEUE_LIMIT } from '../../../src/calls/rules';
 import { MAX_BODY_BYTES } from '../../../src/graph/body';
 import { renderNotifications } from '../../../src/graph/notifications';
 import { cancelMediaProcessing } from '../../../src/calls/media';
-import { callEntity, operationEntity, outboxEntity, recipientOf } from '../../../src/store/rows';
+import { callEntity, operationEntity, outboxEntity, recipientOf } from '../../../src/store/table-schema';
 import { context, establishedCall } from '../calls/fixtures';
 
 /**

@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { HttpResponseInit } from '@azure/functions';
 import { GraphError } from '../graph/errors';
-import type { GraphHandler } from '../graph/handler';
 import { parseGuid } from '../graph/ids';
+import { silentWav } from '../graph/wav';
 import { services } from '../service/services';
-import { silentWav } from './wav';
+import type { GraphHandler } from './graph-route';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationIdForm } from '../../src/graph/ids';
 import { eventually } from '../support/eventually';
 import { APP, OTHER_APP, outboxNotifications, promptBody } from '../support/graph';
-import { startService, type RunningService } from '../support/service';
+import { startInProcess, type InProcessApp } from '../support/in-process';
 
-let svc: RunningService;
+let svc: InProcessApp;
 beforeAll(async () => {
-  svc = await startService();
+  svc = await startInProcess();
 });
 afterAll(async () => {
-  await svc?.host.stop();
+  await svc?.stop();
 });
 
 describe('the deprecated /app/calls paths', () => {
@@ -19,10 +19,10 @@ describe('the deprecated /app/calls paths', () => {
       const created = await app.send('POST', '', { callbackUri: 'https://bot.example.com/cb', targets: [{}], mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' } });
       expect(created.status).toBe(201);
       const call = (await created.json()) as Record<string, string>;
-      expect(created.headers.get('location')).toBe(`${svc.host.url}/${version}/app/calls/${call['id']}`);
+      expect(created.headers.get('location')).toBe(`${svc.client.serviceUrl}/${version}/app/calls/${call['id']}`);
       const play = await app.action(call['id'] ?? '', 'playPrompt', promptBody('legacy'));
       expect(play.res.status).toBe(200);
-      expect(play.res.headers.get('location')).toBe(`${svc.host.url}/${version}/app/calls/${call['id']}/operations/${play.json['id']}`);
+      expect(play.res.headers.get('location')).toBe(`${svc.client.serviceUrl}/${version}/app/calls/${call['id']}/operations/${play.json['id']}`);
       expect((await app.operation(call['id'] ?? '', play.json['id'])).json['status']).toBe('notStarted');
       // The same call is reachable through every family.
       expect((await svc.client.send('GET', `/${call['id']}`)).status).toBe(200);
@@ -56,8 +56,8 @@ describe('the 2018 /applications/{appId}/calls paths', () => {
       expect(res.status).toBe(202);
       expect(await res.text()).toBe('');
       const location = res.headers.get('location') ?? '';
-      expect(location).toMatch(new RegExp(`^${svc.host.url}${prefix}/${id}/operations/[0-9a-f-]{36}$`));
-      const op = await fetch(location, { headers: { authorization: `Bearer ${svc.client.bearer}` } });
+      expect(location).toMatch(new RegExp(`^${svc.client.serviceUrl}${prefix}/${id}/operations/[0-9a-f-]{36}$`));
+      const op = await svc.fetch(location, { headers: { authorization: `Bearer ${svc.client.bearer}` } });
       expect(op.status).toBe(200);
     }
     expect((await legacy.send('GET', `/${id}`)).status).toBe(200);

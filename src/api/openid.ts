@@ -1,13 +1,8 @@
 import type { HttpRequest } from '@azure/functions';
-import type { Config } from '../config';
-import type { GraphHandler } from '../graph/handler';
+import { issuerFor } from '../notify/issuer';
+import { notificationSigner } from '../notify/signing';
 import { services } from '../service/services';
-import { notificationSigner } from './signing';
-
-/** The issuer notifications carry, which is also what the OpenID configuration announces. */
-export function issuerFor(cfg: Config, baseUrl: string): string {
-  return cfg.publicBaseUrl ?? baseUrl;
-}
+import type { GraphHandler } from './graph-route';
 
 function origin(request: HttpRequest): string {
   return new URL(request.url).origin;

@@ -3,22 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ISSUER } from '../../src/auth/tokens';
 import { APP, OTHER_APP, promptBody, TENANT, token } from '../support/graph';
 import { graphError } from '../support/http';
-import { startService, type RunningService } from '../support/service';
+import { startInProcess, type InProcessApp } from '../support/in-process';
 
-let svc: RunningService;
+let svc: InProcessApp;
 let callId: string;
 let operationId: string;
 beforeAll(async () => {
-  svc = await startService();
+  svc = await startInProcess();
   callId = (await svc.client.createCall())['id'];
   operationId = (await svc.client.action(callId, 'subscribeToTone', {})).json['id'];
 });
 afterAll(async () => {
-  await svc?.host.stop();
+  await svc?.stop();
 });
 
 async function status(bearer: string | undefined, method = 'GET', path = `/${callId}`) {
-  const res = await fetch(`${svc.host.url}/v1.0/communications/calls${path}`, { method, headers: bearer === undefined ? {} : { authorization: bearer } });
+  const res = await svc.fetch(`${svc.client.serviceUrl}/v1.0/communications/calls${path}`, { method, headers: bearer === undefined ? {} : { authorization: bearer } });
   return { status: res.status, error: res.status >= 400 ? await graphError(res) : undefined, res };
 }
 

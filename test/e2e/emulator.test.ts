@@ -21,7 +21,7 @@ async function establishedCall() {
   return (await svc.client.establishedCall({ callbackUri: bot.callbackUri }))['id'] as string;
 }
 
-describe('the caller simulation', () => {
+describe('the emulator: the caller’s side of a call', () => {
   it('sends tones to a subscribed bot as toneInfo with increasing sequenceIds, and none before subscribing', async () => {
     const id = await establishedCall();
     expect(await (await emulator(`calls/${id}/tones`, { tones: ['9'] })).json()).toEqual({ pressed: ['tone9'], sequenceIds: [] });
@@ -64,7 +64,7 @@ describe('the caller simulation', () => {
 
     const again = await svc.client.send('POST', `/${id}/answer`, { callbackUri: bot.callbackUri, acceptedModalities: ['audio'], mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' } });
     expect(again.status).toBe(400);
-    expect((await graphError(again)).message).toContain('only an incoming call can be answered');
+    expect(await graphError(again)).toMatchObject({ message: expect.stringContaining('only an incoming call can be answered'), innerError: { code: 'notIncoming' } });
   });
 
   it('ends an incoming call nobody answers within ANSWER_TIMEOUT_MS', async () => {
@@ -74,12 +74,13 @@ describe('the caller simulation', () => {
     expect(notes[2]?.notification['resourceData']['resultInfo']).toMatchObject({ code: 408, subcode: 1106 });
   });
 
-  it('refuses bad simulation input and other apps’ calls', async () => {
+  it('refuses bad emulator input and other apps’ calls', async () => {
     const id = await establishedCall();
     expect((await graphError(await emulator(`calls/${id}/tones`, { tones: ['x'] }))).message).toContain("'tones[0]' must be a DTMF character");
     expect((await graphError(await emulator(`calls/${id}/speech`, { seconds: -1 }))).message).toContain("'seconds' must be more than 0");
     const notEstablished = (await svc.client.createCall(callBody({ callbackUri: bot.callbackUri })))['id'];
-    expect((await graphError(await emulator(`calls/${notEstablished}/tones`, { tones: ['1'] }))).message).toContain('only on an established call');
+    const early = await graphError(await emulator(`calls/${notEstablished}/tones`, { tones: ['1'] }));
+    expect(early).toMatchObject({ message: expect.stringContaining('only on an established call'), innerError: { code: 'notEstablished' } });
     const anonymous = await fetch(`${svc.host.url}/emulator/calls/${id}/hangUp`, { method: 'POST' });
     expect(anonymous.status).toBe(401);
     const otherApp = await fetch(`${svc.host.url}/emulator/calls/${id}/hangUp`, { method: 'POST', headers: { authorization: `Bearer ${await token({ appId: OTHER_APP })}` } });

@@ -1,7 +1,7 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ConfigError } from '../config';
-import { GraphError, graphErrorResponse } from './errors';
-import { requestIds, type RequestIds } from './request-ids';
+import { GraphError, graphErrorResponse } from '../graph/errors';
+import { requestIds, type RequestIds } from '../graph/request-ids';
 
 /** A storage SDK error that is the storage's trouble, not the request's: no answer, 5xx, throttling. */
 function isStorageOutage(error: unknown): boolean {

@@ -18,6 +18,19 @@ export const DRAIN_LEASE_ROW = 'drain';
 export const OPERATION_PREFIX = 'op|';
 export const OUTBOX_PREFIX = 'outbox|';
 
+/** Column names that queries and partial updates use (the sweeper's scans, the drain lease, outbox progress). */
+export const COLUMN = {
+  state: 'state',
+  endedAt: 'endedAt',
+  timerToken: 'timerToken',
+  timerDueAt: 'timerDueAt',
+  /** Set on the call row by the sweeper before it deletes an ended call. */
+  deleting: 'deleting',
+  nextAttemptAt: 'nextAttemptAt',
+  leaseHolder: 'holder',
+  leaseUntil: 'until',
+} as const;
+
 export const operationRowKey = (id: string) => `${OPERATION_PREFIX}${id}`;
 export const outboxRowKey = (seq: number) => `${OUTBOX_PREFIX}${String(seq).padStart(12, '0')}`;
 
@@ -51,7 +64,7 @@ export function callEntity({ call, outboxSeq, changeIds }: CallRecord): Entity {
     ...defined({
       ownerTenantId: call.owner.tenantId,
       ownerAppId: call.owner.appId,
-      state: call.state,
+      [COLUMN.state]: call.state,
       direction: call.direction,
       callbackUri: call.callbackUri,
       family: call.family,
@@ -59,14 +72,14 @@ export function callEntity({ call, outboxSeq, changeIds }: CallRecord): Entity {
       mediaHosting: call.mediaHosting,
       baseUrl: call.baseUrl,
       nextToneSequenceId: call.nextToneSequenceId,
-      timerToken: call.timer?.token,
-      timerDueAt: call.timer?.dueAt,
+      [COLUMN.timerToken]: call.timer?.token,
+      [COLUMN.timerDueAt]: call.timer?.dueAt,
       version: call.version,
       createdAt: call.createdAt,
-      endedAt: call.endedAt,
+      [COLUMN.endedAt]: call.endedAt,
       outboxSeq,
       changeIds: changeIds && JSON.stringify(changeIds),
-      head: call.head && JSON.stringify(call.head),
+      running: call.running && JSON.stringify(call.running),
       toneSubscription: call.toneSubscription && JSON.stringify(call.toneSubscription),
       resultInfo: call.resultInfo && JSON.stringify(call.resultInfo),
     }),
@@ -78,11 +91,11 @@ export function callEntity({ call, outboxSeq, changeIds }: CallRecord): Entity {
 const json = <T>(value: unknown): T | undefined => (typeof value === 'string' && value !== '' ? (JSON.parse(value) as T) : undefined);
 
 export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord {
-  const timerToken = e['timerToken'];
+  const timerToken = e[COLUMN.timerToken];
   const call: Call = {
     id: String(e['partitionKey']),
     owner: { tenantId: String(e['ownerTenantId']), appId: String(e['ownerAppId']) },
-    state: e['state'] as Call['state'],
+    state: e[COLUMN.state] as Call['state'],
     direction: e['direction'] as Call['direction'],
     callbackUri: String(e['callbackUri']),
     family: e['family'] as Call['family'],
@@ -95,18 +108,19 @@ export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord
     version: Number(e['version']),
     createdAt: Number(e['createdAt']),
     ...defined({
-      head: json(e['head']),
+      // 'head' is the column's name in tables written by earlier versions.
+      running: json(e['running'] ?? e['head']),
       toneSubscription: json(e['toneSubscription']),
       resultInfo: json(e['resultInfo']),
-      timer: typeof timerToken === 'string' ? { token: timerToken, dueAt: Number(e['timerDueAt']) } : undefined,
-      endedAt: typeof e['endedAt'] === 'number' ? e['endedAt'] : undefined,
+      timer: typeof timerToken === 'string' ? { token: timerToken, dueAt: Number(e[COLUMN.timerDueAt]) } : undefined,
+      endedAt: typeof e[COLUMN.endedAt] === 'number' ? e[COLUMN.endedAt] : undefined,
     }),
   };
   return {
     call,
     outboxSeq: Number(e['outboxSeq']),
     changeIds: json<string[]>(e['changeIds']) ?? [],
-    ...(e['deleting'] === true && { deleting: true }),
+    ...(e[COLUMN.deleting] === true && { deleting: true }),
   };
 }
 
@@ -205,10 +219,36 @@ export function outboxEntity(row: OutboxRow): Entity {
       createdAt: row.createdAt,
       delivered: row.delivered,
       attempts: row.attempts,
-      nextAttemptAt: row.nextAttemptAt,
+      [COLUMN.nextAttemptAt]: row.nextAttemptAt,
       lastError: row.lastError,
     }),
   };
+}
+
+/** The progress of a delivery that failed, as a Merge onto its outbox row. */
+export function outboxProgressEntity(row: Pick<OutboxRow, 'callId' | 'seq'>, progress: Pick<OutboxRow, 'delivered' | 'attempts' | 'nextAttemptAt' | 'lastError'>): Entity {
+  return {
+    partitionKey: row.callId,
+    rowKey: outboxRowKey(row.seq),
+    delivered: progress.delivered,
+    attempts: progress.attempts,
+    [COLUMN.nextAttemptAt]: progress.nextAttemptAt,
+    lastError: progress.lastError ?? '',
+  };
+}
+
+/** The call's drain lease: who delivers its outbox, until when (epoch ms). */
+export interface DrainLease {
+  readonly holder: string;
+  readonly until: number;
+}
+
+export function leaseEntity(callId: string, lease: DrainLease): Entity {
+  return { partitionKey: callId, rowKey: DRAIN_LEASE_ROW, [COLUMN.leaseHolder]: lease.holder, [COLUMN.leaseUntil]: lease.until };
+}
+
+export function leaseFromEntity(e: Readonly<Record<string, unknown>>): DrainLease {
+  return { holder: String(e[COLUMN.leaseHolder]), until: Number(e[COLUMN.leaseUntil]) };
 }
 
 export function recipientOf(call: Call): Recipient {
@@ -235,7 +275,7 @@ export function outboxFromEntity(e: Readonly<Record<string, unknown>>): OutboxRo
     createdAt: Number(e['createdAt']),
     delivered: Number(e['delivered'] ?? 0),
     attempts: Number(e['attempts'] ?? 0),
-    nextAttemptAt: Number(e['nextAttemptAt'] ?? 0),
+    nextAttemptAt: Number(e[COLUMN.nextAttemptAt] ?? 0),
     ...defined({ lastError: typeof e['lastError'] === 'string' ? e['lastError'] : undefined }),
   };
 }

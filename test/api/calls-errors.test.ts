@@ -4,16 +4,16 @@ import { MAX_BODY_BYTES } from '../../src/graph/body';
 import { newId } from '../../src/graph/ids';
 import { callBody, partition, promptBody } from '../support/graph';
 import { graphError } from '../support/http';
-import { startService, type RunningService } from '../support/service';
+import { startInProcess, type InProcessApp } from '../support/in-process';
 
-let svc: RunningService;
+let svc: InProcessApp;
 let callId: string;
 beforeAll(async () => {
-  svc = await startService();
+  svc = await startInProcess();
   callId = (await svc.client.establishedCall())['id'];
 });
 afterAll(async () => {
-  await svc?.host.stop();
+  await svc?.stop();
 });
 
 /** Every bad request gets a Graph error naming what is wrong, never a 5xx, and changes nothing. */
@@ -40,7 +40,7 @@ describe('bad input gets a Graph-shaped 4xx that names the problem', () => {
   });
 
   it('a body that is not JSON → 415', async () => {
-    const res = await fetch(`${svc.host.url}/v1.0/communications/calls/${callId}/playPrompt`, {
+    const res = await svc.fetch(`${svc.client.serviceUrl}/v1.0/communications/calls/${callId}/playPrompt`, {
       method: 'POST',
       headers: { authorization: `Bearer ${svc.client.bearer}`, 'content-type': 'text/plain' },
       body: 'play something',
@@ -111,14 +111,16 @@ describe('bad input gets a Graph-shaped 4xx that names the problem', () => {
   it('media operations on an app-hosted media call → 400', async () => {
     const call = await svc.client.createCall({ mediaConfig: { '@odata.type': '#microsoft.graph.appHostedMediaConfig', blob: '<media session>' } });
     for (const action of ['playPrompt', 'recordResponse', 'subscribeToTone']) {
-      await expectError(await svc.client.send('POST', `/${call['id']}/${action}`, action === 'playPrompt' ? promptBody() : {}), 400, 'serviceHostedMediaConfig');
+      const error = await expectError(await svc.client.send('POST', `/${call['id']}/${action}`, action === 'playPrompt' ? promptBody() : {}), 400, 'serviceHostedMediaConfig');
+      expect(error.innerError.code).toBe('appHostedMedia');
     }
   });
 
   it(`a full media queue (${MEDIA_QUEUE_LIMIT}) → 400 naming the limit`, async () => {
     const call = (await svc.client.createCall())['id'] as string;
     for (let i = 0; i < MEDIA_QUEUE_LIMIT; i++) expect((await svc.client.send('POST', `/${call}/playPrompt`, promptBody(`p${i}`))).status).toBe(200);
-    await expectError(await svc.client.send('POST', `/${call}/playPrompt`, promptBody('one more')), 400, `${MEDIA_QUEUE_LIMIT}`, 'limit');
+    const full = await expectError(await svc.client.send('POST', `/${call}/playPrompt`, promptBody('one more')), 400, `${MEDIA_QUEUE_LIMIT}`, 'limit');
+    expect(full).toMatchObject({ code: 'BadRequest', innerError: { code: 'queueFull' } });
     // Cancelling a full queue is one transaction: every operation ends, each with one notification.
     expect((await svc.client.send('POST', `/${call}/cancelMediaProcessing`, {})).status).toBe(200);
     const { operations } = await partition(svc.table, call);

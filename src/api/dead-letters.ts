@@ -1,8 +1,9 @@
 import { GraphError } from '../graph/errors';
-import type { GraphHandler } from '../graph/handler';
 import { parseGuid } from '../graph/ids';
-import { parseDeadLetterId, type DeadLetter } from '../store/dead-letters';
+import { commitChange } from '../service/commit';
 import { services } from '../service/services';
+import { parseDeadLetterId, type DeadLetter } from '../store/dead-letters';
+import type { GraphHandler } from './graph-route';
 
 /**
  * The dead letters of notification delivery, for the operator: list them, and replay one once the
@@ -39,17 +40,11 @@ export const replayDeadLetter: GraphHandler = async (request) => {
   const key = parseDeadLetterId(id);
   const letter = key && (await s.deadLetters.get(key));
   if (!key || !letter) throw GraphError.itemNotFound(`Dead letter '${id}' was not found.`);
-  const result = await s.store.mutate(
-    letter.callId,
-    (record) => ({
-      change: { call: record.call, created: [], patches: [], events: [], result: undefined },
-      notifications: letter.notifications,
-      notificationIds: letter.ids,
-    }),
-    { now: s.now },
-  );
-  if (!result) throw GraphError.itemNotFound(`Call '${letter.callId}' of dead letter '${id}' no longer exists.`);
+  // The call itself does not change: the commit only appends the letter's notifications to its outbox.
+  const outcome = await commitChange(s, letter.callId, (call) => ({ call, created: [], patches: [], events: [], result: undefined }), {
+    resend: { notifications: letter.notifications, ids: letter.ids },
+  });
+  if (outcome.kind === 'notFound') throw GraphError.itemNotFound(`Call '${letter.callId}' of dead letter '${id}' no longer exists.`);
   await s.deadLetters.remove(key);
-  await s.notifications.send({ callId: letter.callId });
-  return { status: 202, jsonBody: { replayed: id, outboxSeq: result.before.outboxSeq } };
+  return { status: 202, jsonBody: { replayed: id } };
 };

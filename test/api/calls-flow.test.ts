@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationIdForm } from '../../src/graph/ids';
 import { eventually } from '../support/eventually';
 import { APP, outboxNotifications, promptBody, TENANT } from '../support/graph';
-import { startService, type RunningService } from '../support/service';
+import { startInProcess, type InProcessApp } from '../support/in-process';
 
-let svc: RunningService;
+let svc: InProcessApp;
 beforeAll(async () => {
-  svc = await startService();
+  svc = await startInProcess();
 });
 afterAll(async () => {
-  await svc?.host.stop();
+  await svc?.stop();
 });
 
 const UPPER = /^[0-9A-F]{32}$/;
@@ -23,7 +23,7 @@ describe('a bot driving a call through the Graph calls API', () => {
     });
     expect(res.status).toBe(201);
     const call = (await res.json()) as Record<string, unknown>;
-    expect(res.headers.get('location')).toBe(`${svc.host.url}/v1.0/communications/calls/${call['id']}`);
+    expect(res.headers.get('location')).toBe(`${svc.client.serviceUrl}/v1.0/communications/calls/${call['id']}`);
     expect(call).toMatchObject({
       '@odata.type': '#microsoft.graph.call',
       state: 'establishing',
@@ -56,7 +56,7 @@ describe('a bot driving a call through the Graph calls API', () => {
     ] as const) {
       expect(result.res.status).toBe(200);
       expect(result.json).toMatchObject({ '@odata.type': `#microsoft.graph.${type}`, status, clientContext, resultInfo: null });
-      expect(result.res.headers.get('location')).toBe(`${svc.host.url}/v1.0/communications/calls/${callId}/operations/${result.json['id']}`);
+      expect(result.res.headers.get('location')).toBe(`${svc.client.serviceUrl}/v1.0/communications/calls/${callId}/operations/${result.json['id']}`);
     }
     expect(r1.json).toMatchObject({ recordingLocation: null, recordingAccessToken: null, completionReason: null });
 
@@ -141,6 +141,7 @@ describe('a bot driving a call through the Graph calls API', () => {
     expect((await client.operation(callId, p1.json['id'])).json).toMatchObject({ status: 'failed', completionReason: 'mediaOperationCanceled' });
     const late = await client.action(callId, 'playPrompt', promptBody('too late'));
     expect(late.res.status).toBe(400);
+    expect(late.json['error']).toMatchObject({ code: 'BadRequest', innerError: { code: 'callEnded' } });
     expect(late.json['error']['message']).toContain('terminated');
     expect((await client.send('DELETE', `/${callId}`)).status).toBe(204);
     const states = (await outboxNotifications(svc.table, callId)).map((n) => `${n['changeType']}:${n['resourceData']['state'] ?? n['resourceData']['status']}`);

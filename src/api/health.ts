@@ -1,7 +1,7 @@
-import { config } from './config';
-import { GraphError } from './graph/errors';
-import type { GraphHandler } from './graph/handler';
-import { appStorage } from './store/connection';
+import { config } from '../config';
+import { GraphError } from '../graph/errors';
+import { appStorage } from '../store/connection';
+import type { GraphHandler } from './graph-route';
 
 const STORAGE_PROBE_TIMEOUT_MS = 3000;
 

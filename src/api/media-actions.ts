@@ -1,11 +1,11 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { cancelMediaProcessing as cancel, enqueueMedia, subscribeToTone as subscribe } from '../calls/media';
 import type { MediaPrompt, MediaRequest, Operation } from '../calls/model';
-import { changeCall, type Decision } from '../service/changes';
+import type { Decide } from '../service/commit';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { cancelMediaProcessingSchema, playPromptSchema, recordResponseSchema, subscribeToToneSchema } from '../graph/schemas';
-import { callNotFound, ownerOf, routeCallId, type ApiRequest } from './graph-api';
+import { changeOwnedCall, type ApiRequest } from './graph-api';
 import { actionResponse } from './responses';
 
 const DEFAULT_RECORD_TIMER_SECONDS = 5;
@@ -14,11 +14,11 @@ function prompts(list: readonly { mediaInfo: { uri: string; resourceId?: string 
   return (list ?? []).map(({ mediaInfo }) => ({ uri: mediaInfo.uri, ...(mediaInfo.resourceId !== undefined && { resourceId: mediaInfo.resourceId }) }));
 }
 
-async function apply(req: ApiRequest, decide: Decision<Operation>): Promise<HttpResponseInit> {
-  const callId = routeCallId(req);
-  const changed = await changeCall(req.services, callId, ownerOf(req), decide);
-  if (!changed?.change) throw callNotFound(callId);
-  return actionResponse(req, changed.change.result);
+/** A media action always creates its operation (or is refused), so it never leaves the call unchanged. */
+async function apply(req: ApiRequest, decide: Decide<Operation>): Promise<HttpResponseInit> {
+  const outcome = await changeOwnedCall(req, decide);
+  if (outcome.kind === 'unchanged') throw new Error('A media action decided to change nothing.');
+  return actionResponse(req, outcome.change.result);
 }
 
 export async function playPrompt(req: ApiRequest): Promise<HttpResponseInit> {

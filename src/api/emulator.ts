@@ -1,7 +1,7 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
-import { addressOf, callNotFound, ownerOf, routeCallId, type ApiRequest } from '../api/graph-api';
-import { checkCallbackUri } from '../api/callback-uri';
+import { addressOf, changeOwnedCall, ownerOf, type ApiRequest } from './graph-api';
+import { checkCallbackUri } from './callback-uri';
 import { DTMF, pressTones as pressTonesOnCall, speak } from '../calls/caller';
 import { hangUp, receiveIncomingCall } from '../calls/lifecycle';
 import type { Tone } from '../calls/model';
@@ -10,12 +10,12 @@ import { newId } from '../graph/ids';
 import { absoluteUrl, resourcePath } from '../graph/paths';
 import { callJson, participant } from '../graph/resources';
 import { mustBe } from '../graph/schemas';
-import { changeCall, insertCall } from '../service/changes';
+import { commitNewCall } from '../service/commit';
 
 /**
- * The caller simulation (routes registered with localOnly): what the person on the other end of a call does, so a
- * bot's IVR flow can be tested end to end. Same bearer tokens as the Graph routes; a call is
- * driven only by the app that owns it.
+ * The emulator's routes (local mode only): what the caller, the person on the other end of a call,
+ * does, so a bot's IVR flow can be tested end to end. Same bearer tokens as the Graph routes; a
+ * call is driven only by the app that owns it.
  */
 
 const TONE_NAMES = new Set<string>([...Object.values(DTMF), 'flash']);
@@ -42,30 +42,25 @@ const incomingSchema = z.strictObject({
 
 /** POST /emulator/calls/{callId}/tones {"tones": ["1", "#"]}: the caller presses keys, in order. */
 export async function pressTones(req: ApiRequest): Promise<HttpResponseInit> {
-  const callId = routeCallId(req);
   const { tones } = parseBody(tonesSchema, await readJsonBody(req.request, { required: true }), 'tones');
   const pressed = tones.map((text) => toTone(text) as Tone);
   // One decision for all the keys: one transaction, the tones in order.
-  const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => pressTonesOnCall(call, pressed, ctx));
-  if (!changed?.change) throw callNotFound(callId);
+  const outcome = await changeOwnedCall(req, (call, ctx) => pressTonesOnCall(call, pressed, ctx));
   // sequenceIds: the toneInfo numbers the bot will see (none without a tone subscription).
-  return { status: 200, jsonBody: { pressed, sequenceIds: changed.change.result } };
+  return { status: 200, jsonBody: { pressed, sequenceIds: outcome.kind === 'changed' ? outcome.change.result : [] } };
 }
 
 /** POST /emulator/calls/{callId}/speech {"seconds": 3}: the caller talks; a running recording hears it. */
 export async function speakFor(req: ApiRequest): Promise<HttpResponseInit> {
-  const callId = routeCallId(req);
   const { seconds } = parseBody(speechSchema, await readJsonBody(req.request, { required: true }), 'speech');
-  const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => speak(call, seconds, ctx));
-  if (!changed?.change) throw callNotFound(callId);
-  return { status: 200, jsonBody: { heardByRecording: changed.change.result.heard } };
+  const outcome = await changeOwnedCall(req, (call, ctx) => speak(call, seconds, ctx));
+  return { status: 200, jsonBody: { heardByRecording: outcome.kind === 'changed' && outcome.change.result.heard } };
 }
 
 /** POST /emulator/calls/{callId}/hangUp: the caller hangs up (terminated with 200 / 4097). */
 export async function callerHangsUp(req: ApiRequest): Promise<HttpResponseInit> {
-  const callId = routeCallId(req);
-  const changed = await changeCall(req.services, callId, ownerOf(req), (call, ctx) => hangUp(call, 'caller', ctx));
-  if (!changed) throw callNotFound(callId);
+  // Hanging up a call that has ended changes nothing, and is still a 204.
+  await changeOwnedCall(req, (call, ctx) => hangUp(call, 'caller', ctx));
   return { status: 204 };
 }
 
@@ -79,14 +74,14 @@ export async function ringBot(req: ApiRequest): Promise<HttpResponseInit> {
   const callbackUri = checkCallbackUri(body.callbackUri, req.services.config.mode);
   const resource = {
     source: body.source ?? participant('participantInfo', 'user', { id: newId(), displayName: 'Simulated caller' }),
-    targets: body.targets ?? [participant('invitationParticipantInfo', 'application', { id: req.caller.appId })],
+    targets: body.targets ?? [participant('invitationParticipantInfo', 'application', { id: req.app.appId })],
     requestedModalities: ['audio'],
     subject: body.subject ?? null,
-    tenantId: req.caller.tenantId,
+    tenantId: req.app.tenantId,
     callChainId: newId(),
     myParticipantId: newId(),
   };
-  const call = await insertCall(req.services, (ctx) =>
+  const call = await commitNewCall(req.services, (ctx) =>
     receiveIncomingCall(
       { id: newId(), owner: ownerOf(req), callbackUri, family: 'communications', apiVersion: 'v1.0', mediaHosting: 'service', baseUrl: req.baseUrl, resource },
       ctx,

@@ -1,0 +1,125 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DomainContext } from '../calls/draft';
+import { isOwnedBy, type Call, type CallChange, type Owner } from '../calls/model';
+import { GraphError } from '../graph/errors';
+import { newId } from '../graph/ids';
+import { renderNotifications, type CommsNotification } from '../graph/notifications';
+import { recordingPath } from '../graph/paths';
+import type { LoadedCall } from '../store/call-store';
+import { KeyedMutex } from '../store/keyed-mutex';
+import type { Services } from './services';
+
+/**
+ * The one way a call changes. Read top-down, `commitChange` is the whole write path: load the
+ * call, check its owner, decide (pure, in calls/), render the notifications (graph/), send the
+ * media-clock message the change needs, commit call row + operation rows + outbox row in one
+ * transaction, ask for delivery. A lost race (another writer moved the call row's ETag) goes back
+ * to "load" and decides again.
+ */
+
+/** A decision about a call: the change, or undefined to change nothing. Pure; may throw CallRuleViolation. */
+export type Decide<R> = (call: Call, ctx: DomainContext) => CallChange<R> | undefined;
+
+export type Outcome<R> =
+  /** No such call, one being deleted, or another app's: callers answer all three with the same 404. */
+  | { readonly kind: 'notFound' }
+  /** The decision was to change nothing (hanging up an ended call, an old clock message). */
+  | { readonly kind: 'unchanged'; readonly call: Call }
+  | { readonly kind: 'changed'; readonly before: Call; readonly change: CallChange<R> };
+
+export interface CommitOptions {
+  /** Only this app's call may change; undefined for the service's own work (the media clock, the operator). */
+  readonly owner?: Owner;
+  /** Notifications rendered before (a dead letter's replay), committed with their ids instead of the change's own. */
+  readonly resend?: { readonly notifications: readonly CommsNotification[]; readonly ids: readonly string[] };
+}
+
+/** Attempts of a change that keeps losing the race for the call row before it gives up (503). */
+export const MAX_COMMIT_ATTEMPTS = 12;
+/** The shortest wake-up: the queue counts in whole seconds. */
+const MIN_CLOCK_DELAY_SECONDS = 1;
+
+/** Lines up one process's changes to a call, so they do not lose ETag races to each other. */
+const inProcess = new KeyedMutex();
+
+export async function commitChange<R>(s: Services, callId: string, decide: Decide<R>, options: CommitOptions = {}): Promise<Outcome<R>> {
+  return inProcess.run(callId, async () => {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await s.store.load(callId);
+      if (!loaded || loaded.record.deleting) return { kind: 'notFound' };
+      const before = loaded.record.call;
+      if (options.owner && !isOwnedBy(before, options.owner)) return { kind: 'notFound' };
+
+      const change = decide(before, domainContext(s));
+      if (!change) return { kind: 'unchanged', call: before };
+      const notifications = options.resend?.notifications ?? renderNotifications(change.call, change.events, s.config.enumCasing);
+
+      await sendClockMessage(s, before, change.call);
+      if (await commit(s, change, notifications, loaded, options.resend?.ids)) {
+        await requestDelivery(s, callId, notifications);
+        return { kind: 'changed', before, change };
+      }
+      if (attempt >= MAX_COMMIT_ATTEMPTS) {
+        throw new GraphError(503, 'serviceNotAvailable', `Call ${callId} is being changed by many requests at once. Retry the request.`, { 'Retry-After': '1' });
+      }
+      // Randomized, growing pause so racing writers spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+    }
+  });
+}
+
+/** Creates a call (outgoing or incoming) with its first notifications. */
+export async function commitNewCall(s: Services, decide: (ctx: DomainContext) => CallChange<Call>): Promise<Call> {
+  const change = decide(domainContext(s));
+  const notifications = renderNotifications(change.call, change.events, s.config.enumCasing);
+  await sendClockMessage(s, undefined, change.call);
+  if (!(await commit(s, change, notifications, undefined))) throw new Error(`Call id ${change.call.id} is taken.`);
+  await requestDelivery(s, change.call.id, notifications);
+  return change.call;
+}
+
+/** True when the change is committed; false when another writer got there first. */
+async function commit(s: Services, change: CallChange<unknown>, notifications: readonly CommsNotification[], loaded: LoadedCall | undefined, notificationIds?: readonly string[]): Promise<boolean> {
+  const changeId = randomUUID();
+  const result = await s.store.submit({ change, notifications, notificationIds, loaded, changeId, now: s.now() });
+  // A conflict can be our own first attempt, whose reply was lost and which the SDK retried.
+  return result === 'committed' || (await s.store.wasCommitted(change.call.id, changeId));
+}
+
+/**
+ * A new timer's media-clock message goes out before the commit, so a crash after the commit cannot
+ * lose it; if the commit loses a race instead, the message finds another token and does nothing.
+ * One that arrives before its commit is visible waits for it (see media-clock.ts).
+ */
+async function sendClockMessage(s: Services, before: Call | undefined, after: Call): Promise<void> {
+  const timer = after.timer;
+  if (!timer || timer.token === before?.timer?.token) return;
+  const delaySeconds = Math.max(MIN_CLOCK_DELAY_SECONDS, (timer.dueAt - s.now()) / 1000);
+  await s.mediaClock.send({ callId: after.id, token: timer.token, version: after.version, sentAt: s.now() }, delaySeconds);
+}
+
+/**
+ * After the commit the change has happened, whatever follows: a failed send only delays delivery
+ * until the sweeper finds the outbox row, so it is logged, not reported as a failed request.
+ */
+async function requestDelivery(s: Services, callId: string, notifications: readonly CommsNotification[]): Promise<void> {
+  if (notifications.length === 0) return;
+  try {
+    await s.notifications.send({ callId });
+  } catch (error) {
+    console.warn(`Call ${callId}: could not ask for delivery (the sweeper will): ${(error as Error).message}`);
+  }
+}
+
+/** The inputs of one decision, at the current time. */
+export function domainContext(s: Services): DomainContext {
+  return {
+    now: s.now(),
+    timing: s.config.timing,
+    newId,
+    recording: (call: Call, operationId: string) => ({
+      location: `${call.baseUrl}${recordingPath(call.id, operationId)}`,
+      accessToken: randomBytes(32).toString('base64url'),
+    }),
+  };
+}

@@ -1,0 +1,93 @@
+import { TableClient } from '@azure/data-tables';
+import { describe, expect, it } from 'vitest';
+import { enqueueMedia } from '../../../src/calls/media';
+import { createOutgoingCall } from '../../../src/calls/lifecycle';
+import type { Call } from '../../../src/calls/model';
+import { loadConfig } from '../../../src/config';
+import { GraphError } from '../../../src/graph/errors';
+import { commitChange, commitNewCall, domainContext, MAX_COMMIT_ATTEMPTS } from '../../../src/service/commit';
+import { createServices, type Services } from '../../../src/service/services';
+import { CallStore } from '../../../src/store/call-store';
+import { storageAccount } from '../../../src/store/connection';
+import { prompt } from '../../unit/calls/fixtures';
+import { APP, OTHER_APP, TENANT } from '../../support/graph';
+import { isolatedSettings, provisioned } from '../../support/storage';
+
+/** The service's pieces in this process on a table of their own, and a call committed there. */
+async function storedCall() {
+  const settings = isolatedSettings();
+  await provisioned(settings);
+  const s = createServices(loadConfig(settings), storageAccount('CallsStorage', settings));
+  const call = await commitNewCall(s, (ctx) =>
+    createOutgoingCall(
+      { id: crypto.randomUUID(), owner: { tenantId: TENANT, appId: APP }, callbackUri: 'https://bot.example/cb', family: 'communications', apiVersion: 'v1.0', mediaHosting: 'service', baseUrl: 'https://svc', resource: {} },
+      ctx,
+    ),
+  );
+  return { s, call };
+}
+
+/** The same services over a table whose transactions go through `submit`. */
+function withTransactions(s: Services, submit: TableClient['submitTransaction']): Services {
+  const table = Object.create(s.store.table) as TableClient;
+  table.submitTransaction = submit;
+  return { ...s, store: new CallStore(table) };
+}
+
+describe('commitChange', () => {
+  it('answers notFound for another app’s call, and unchanged when the decision changes nothing', async () => {
+    const { s, call } = await storedCall();
+    const decide = (c: Call) => ({ call: c, created: [], patches: [], events: [], result: undefined });
+    expect(await commitChange(s, call.id, decide, { owner: { tenantId: TENANT, appId: OTHER_APP } })).toEqual({ kind: 'notFound' });
+    expect(await commitChange(s, crypto.randomUUID(), decide)).toEqual({ kind: 'notFound' });
+    const unchanged = await commitChange(s, call.id, () => undefined);
+    expect(unchanged).toMatchObject({ kind: 'unchanged', call: { id: call.id, version: call.version } });
+  });
+
+  it('gives up after a bounded number of lost races, with a 503 that says to retry', async () => {
+    const { s, call } = await storedCall();
+    let tries = 0;
+    const losing = withTransactions(s, async () => {
+      tries++;
+      throw Object.assign(new Error('precondition failed'), { statusCode: 412 });
+    });
+    const attempt = commitChange(losing, call.id, (c, ctx) => enqueueMedia(c, prompt('p'), ctx));
+    await expect(attempt).rejects.toBeInstanceOf(GraphError);
+    await expect(attempt).rejects.toMatchObject({ status: 503, headers: { 'Retry-After': '1' } });
+    expect(tries).toBe(MAX_COMMIT_ATTEMPTS);
+  });
+});
+
+/**
+ * A transaction whose reply is lost after it committed, and another writer that commits on top of
+ * it before the SDK's retry runs into the changed ETag: the commit must see that its own change is
+ * in, not decide it again.
+ */
+describe('a commit whose reply was lost while others committed on top', () => {
+  it('is recognised as done by its id among the call row’s recent changes', async () => {
+    const { s, call } = await storedCall();
+    const other = { ...s, store: new CallStore(s.store.table) };
+    let lost = false;
+    const flaky = withTransactions(s, async (actions) => {
+      const result = await s.store.table.submitTransaction(actions);
+      if (lost) return result;
+      lost = true;
+      // Someone else (another instance: no shared in-process lock) commits on top, then our reply
+      // "arrives" as the retry's 412.
+      const theirs = await other.store.load(call.id);
+      const change = enqueueMedia(theirs!.record.call, prompt('theirs'), domainContext(s));
+      expect(await other.store.submit({ change, notifications: [], loaded: theirs, changeId: crypto.randomUUID(), now: Date.now() })).toBe('committed');
+      throw Object.assign(new Error('precondition failed'), { statusCode: 412 });
+    });
+    let decisions = 0;
+    const outcome = await commitChange(flaky, call.id, (c, ctx) => {
+      decisions++;
+      return enqueueMedia(c, prompt('mine'), ctx);
+    });
+    expect(outcome.kind).toBe('changed');
+    expect(decisions).toBe(1);
+    const stored = (await s.store.load(call.id))?.record.call as Call;
+    expect(stored.mediaQueue.map((e) => e.id)).toEqual(['mine', 'theirs']);
+  });
+});
+
