@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most tests wait on clocks, queues and sockets, not the CPU: vitest's default (one worker per
+    // core less one) would run them one file at a time on a 2-core machine.
+    maxWorkers: 4,
   },
 });
