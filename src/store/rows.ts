@@ -1,7 +1,7 @@
 import type { TableEntity } from '@azure/data-tables';
 import type { Call, Operation, OperationPatch } from '../calls/model';
 import type { CommsNotification } from '../graph/notifications';
-import { jsonColumns, readJsonColumn } from './json-columns';
+import { jsonColumns, readJsonColumn, readTextColumn, storedJson, textColumn } from './json-columns';
 import { notificationId } from './notification-id';
 
 /**
@@ -65,10 +65,10 @@ export function callEntity({ call, outboxSeq, changeIds }: CallRecord): Entity {
       createdAt: call.createdAt,
       endedAt: call.endedAt,
       outboxSeq,
-      changeIds: changeIds && JSON.stringify(changeIds),
-      head: call.head && JSON.stringify(call.head),
-      toneSubscription: call.toneSubscription && JSON.stringify(call.toneSubscription),
-      resultInfo: call.resultInfo && JSON.stringify(call.resultInfo),
+      changeIds: changeIds && storedJson(changeIds),
+      head: call.head && storedJson(call.head),
+      toneSubscription: call.toneSubscription && storedJson(call.toneSubscription),
+      resultInfo: call.resultInfo && storedJson(call.resultInfo),
     }),
     ...jsonColumns('resource', call.resource),
     ...jsonColumns('mediaQueue', call.mediaQueue),
@@ -122,6 +122,7 @@ export function operationEntity(op: Operation): Entity {
     }),
     ...(op.parameters && jsonColumns('parameters', op.parameters)),
     ...patchFields(op),
+    ...textColumn('clientContext', op.clientContext),
   };
 }
 
@@ -130,12 +131,11 @@ export function operationPatchEntity(callId: string, patch: OperationPatch): Ent
   return { partitionKey: callId, rowKey: operationRowKey(patch.id), ...patchFields(patch) };
 }
 
-function patchFields(op: OperationPatch & Partial<Pick<Operation, 'clientContext'>>): Record<string, unknown> {
+function patchFields(op: OperationPatch): Record<string, unknown> {
   return defined({
     status: op.status,
     version: op.version,
-    clientContext: op.clientContext,
-    resultInfo: op.resultInfo && JSON.stringify(op.resultInfo),
+    resultInfo: op.resultInfo && storedJson(op.resultInfo),
     completionReason: op.completionReason,
     recordingLocation: op.recordingLocation,
     recordingAccessToken: op.recordingAccessToken,
@@ -156,7 +156,7 @@ export function operationFromEntity(e: Readonly<Record<string, unknown>>): Opera
     version: Number(e['version']),
     createdAt: Number(e['createdAt']),
     ...defined({
-      clientContext: str('clientContext'),
+      clientContext: readTextColumn(e, 'clientContext'),
       resultInfo: json(e['resultInfo']),
       completionReason: str('completionReason'),
       parameters: readJsonColumn(e, 'parameters'),
@@ -199,8 +199,8 @@ export function outboxEntity(row: OutboxRow): Entity {
     partitionKey: row.callId,
     rowKey: outboxRowKey(row.seq),
     ...jsonColumns('notifications', row.notifications),
-    ids: JSON.stringify(row.ids),
-    recipient: JSON.stringify(row.recipient),
+    ids: storedJson(row.ids),
+    recipient: storedJson(row.recipient),
     ...defined({
       createdAt: row.createdAt,
       delivered: row.delivered,
