@@ -1,7 +1,7 @@
-import type { HttpRequest } from '@azure/functions';
 import type { Config } from '../config';
 import type { GraphHandler } from '../graph/handler';
 import { services } from '../service/services';
+import { serviceBaseUrl } from './issuer';
 import { notificationSigner } from './signing';
 
 /** The issuer notifications carry, which is also what the OpenID configuration announces. */
@@ -9,14 +9,10 @@ export function issuerFor(cfg: Config, baseUrl: string): string {
   return cfg.publicBaseUrl ?? baseUrl;
 }
 
-function origin(request: HttpRequest): string {
-  return new URL(request.url).origin;
-}
-
 /** GET /.well-known/openid-configuration: where a bot finds the keys that sign notification tokens. */
 export const openIdConfiguration: GraphHandler = async (request) => {
   const { config } = services();
-  const issuer = issuerFor(config, origin(request));
+  const issuer = issuerFor(config, serviceBaseUrl(config, request.url));
   const signer = await notificationSigner(config);
   return {
     status: 200,
