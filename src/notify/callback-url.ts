@@ -45,8 +45,6 @@ export function callbackUrlProblem(value: string, mode: 'local' | 'deployed'): s
 /** The rules that hold whatever the mode: an absolute http(s) URL, no userinfo or fragment, a plain host. */
 export function callbackShapeProblem(value: string): string | undefined {
   if (value.length > MAX_CALLBACK_URI_LENGTH) return `must be at most ${MAX_CALLBACK_URI_LENGTH} characters`;
-  // URLs are ASCII; other characters would be silently percent-encoded or dropped by URL parsers.
-  if (!/^[\x21-\x5b\x5d-\x7e]+$/.test(value)) return 'must be a URL of printable ASCII characters without spaces or backslashes (percent-encode anything else)';
   let url: URL;
   try {
     url = new URL(value);
@@ -54,6 +52,8 @@ export function callbackShapeProblem(value: string): string | undefined {
     return 'must be an absolute https URL';
   }
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'must be an absolute https URL';
+  // URLs are ASCII; other characters would be silently percent-encoded or dropped by URL parsers.
+  if (!/^[\x21-\x5b\x5d-\x7e]+$/.test(value)) return 'must be a URL of printable ASCII characters without spaces or backslashes (percent-encode anything else)';
   const authority = writtenAuthority(value);
   if (authority.includes('@') || url.username || url.password) return 'must not carry user information (user:password@)';
   if (value.includes('#')) return 'must not have a fragment (#...)';
