@@ -72,7 +72,10 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     args.push('--inMemoryPersistence');
   }
 
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and Azurite
+  // must not get that signal as well as our stop (a second signal kills it before it saves).
   const child = spawn(process.execPath, ['--require', exitWithParentPreload(), cli, ...args], {
+    detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, EXIT_WITH_PARENT_PID: String(process.pid) },
   });
@@ -89,7 +92,8 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
     await stopChild(child, exited);
     throw new Error(`Azurite did not start: ${(error as Error).message}\n${output.trim()}`);
   }
-  return { ports, connectionString: azuriteConnectionString(ports), stop: () => stopChild(child, exited) };
+  let stopping: Promise<void> | undefined;
+  return { ports, connectionString: azuriteConnectionString(ports), stop: () => (stopping ??= stopChild(child, exited)) };
 }
 
 /** The preload that ties a child's life to this process (kept as plain JS in tools/, never compiled). */
@@ -97,10 +101,16 @@ export function exitWithParentPreload(): string {
   return path.join(projectRoot(), 'tools', 'exit-with-parent.cjs');
 }
 
+/**
+ * Azurite keeps its data in memory and writes it to disk every 5 s and when it shuts down
+ * gracefully. So it is stopped once, with SIGTERM, and waited for; SIGKILL only if it hangs.
+ */
+const GRACEFUL_STOP_MS = 30_000;
+
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), GRACEFUL_STOP_MS);
   await exited;
   clearTimeout(timer);
 }

@@ -14,13 +14,16 @@ import { applyProjectSettings } from './project-settings';
  * `npm start`: the whole service on one machine. Reads local.settings.json (or the committed
  * example), starts Azurite from node_modules unless the storage settings point at a reachable
  * account, creates the table and queues, and runs the local Functions host.
- *   --in-memory   keep no Azurite data (by default it lives in .azurite/ and survives restarts)
+ *   --in-memory      keep no Azurite data (by default it lives in .azurite/ and survives restarts)
+ *   --data <folder>  keep Azurite's data there instead of .azurite/
+ * Ctrl-C or SIGTERM stops the host (in-flight work finishes), then Azurite, which saves its data
+ * as it stops: every write answered before the signal is there after the next start.
  */
 const STORAGE_SETTINGS = ['AzureWebJobsStorage', STORAGE_CONNECTION] as const;
 const REACHABLE_TIMEOUT_MS = 5000;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false }, data: { type: 'string' } } });
   const root = projectRoot();
   const settings = applyProjectSettings(root);
   if (settings) console.log(`Settings: ${path.relative(root, settings.file)}`);
@@ -39,10 +42,10 @@ async function main(): Promise<void> {
       const defaults = Object.values(DEFAULT_AZURITE_PORTS).join('/');
       console.log(`Azurite's default ports (${defaults}) are in use; using ${ports.blob}/${ports.queue}/${ports.table} instead.`);
     }
-    const location = values['in-memory'] ? undefined : path.join(root, '.azurite');
+    const location = values['in-memory'] ? undefined : path.resolve(root, values.data ?? '.azurite');
     azurite = await startAzurite({ ports, ...(location && { location }) });
     for (const name of local) env[name] = azurite.connectionString;
-    console.log(`Azurite: queue 127.0.0.1:${ports.queue}, table 127.0.0.1:${ports.table} (${location ? 'data in .azurite/' : 'in memory'})`);
+    console.log(`Azurite: queue 127.0.0.1:${ports.queue}, table 127.0.0.1:${ports.table} (${location ? `data in ${path.relative(root, location) || '.'}/` : 'in memory'})`);
   }
 
   try {

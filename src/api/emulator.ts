@@ -11,6 +11,7 @@ import { absoluteUrl, resourcePath } from '../graph/paths';
 import { callJson, participant } from '../graph/resources';
 import { mustBe } from '../graph/schemas';
 import { commitNewCall } from '../service/commit';
+import { text } from '../graph/text';
 
 /**
  * The emulator's routes (local mode only): what the caller, the person on the other end of a call,
@@ -34,10 +35,10 @@ const speechSchema = z.strictObject({
   seconds: z.number(mustBe('a number of seconds')).positive({ error: 'must be more than 0' }).max(600, { error: 'must be at most 600' }),
 });
 const incomingSchema = z.strictObject({
-  callbackUri: z.string(mustBe('a string')).max(2048),
+  callbackUri: text(2048),
   source: z.record(z.string(), z.unknown()).optional(),
   targets: z.array(z.record(z.string(), z.unknown())).max(50).optional(),
-  subject: z.string().max(1024).optional(),
+  subject: text(1024).optional(),
 });
 
 /** POST /emulator/calls/{callId}/tones {"tones": ["1", "#"]}: the caller presses keys, in order. */

@@ -7,6 +7,7 @@ import { parseGuid } from '../graph/ids';
 import type { CallAddress } from '../graph/paths';
 import type { RequestIds } from '../graph/request-ids';
 import { commitChange, type Decide, type Outcome } from '../service/commit';
+import { serviceBaseUrl } from '../notify/issuer';
 import { services, type Services } from '../service/services';
 import { graphRoute } from './graph-route';
 
@@ -18,7 +19,7 @@ export interface ApiRequest {
   readonly app: CallingApp;
   readonly family: PathFamily;
   readonly version: ApiVersion;
-  /** This service's base URL as the bot sees it (PUBLIC_BASE_URL, else the request's origin). */
+  /** This service's base URL as the bot sees it (see notify/issuer.ts). */
   readonly baseUrl: string;
   readonly services: Services;
 }
@@ -47,7 +48,7 @@ export function graphApi(options: RouteOptions, handler: (req: ApiRequest) => Pr
       if ((parseGuid(appId) ?? appId.toLowerCase()) !== app.appId) throw GraphError.itemNotFound(`Application '${appId}' was not found.`);
     }
     const version = (request.params['version'] ?? 'v1.0').toLowerCase() === 'beta' ? 'beta' : 'v1.0';
-    const baseUrl = s.config.publicBaseUrl ?? new URL(request.url).origin;
+    const baseUrl = serviceBaseUrl(s.config, request.url);
     try {
       return await handler({ request, ids, app, family: options.family, version, baseUrl, services: s });
     } catch (error) {

@@ -3,11 +3,16 @@ import { ConfigError } from '../config';
 import { GraphError, graphErrorResponse } from '../graph/errors';
 import { requestIds, type RequestIds } from '../graph/request-ids';
 
-/** A storage SDK error that is the storage's trouble, not the request's: no answer, 5xx, throttling. */
+/**
+ * A storage SDK error that is the storage's trouble, not the request's: 5xx, throttling, or no
+ * answer at all (a network error). A reply storage gave but the SDK could not read, or a refusal
+ * of a value (4xx), would fail the same way on every retry, so it is never a retryable 503.
+ */
 function isStorageOutage(error: unknown): boolean {
   const e = error as { name?: string; statusCode?: number; code?: string };
   if (e?.name !== 'RestError') return false;
-  return e.statusCode === undefined || e.statusCode >= 500 || e.statusCode === 408 || e.statusCode === 429;
+  if (e.statusCode === undefined) return e.code !== 'PARSE_ERROR';
+  return e.statusCode >= 500 || e.statusCode === 408 || e.statusCode === 429;
 }
 
 export type GraphHandler = (request: HttpRequest, context: InvocationContext, ids: RequestIds) => Promise<HttpResponseInit>;

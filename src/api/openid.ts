@@ -1,17 +1,12 @@
-import type { HttpRequest } from '@azure/functions';
-import { issuerFor } from '../notify/issuer';
+import { issuerFor, serviceBaseUrl } from '../notify/issuer';
 import { notificationSigner } from '../notify/signing';
 import { services } from '../service/services';
 import type { GraphHandler } from './graph-route';
 
-function origin(request: HttpRequest): string {
-  return new URL(request.url).origin;
-}
-
 /** GET /.well-known/openid-configuration: where a bot finds the keys that sign notification tokens. */
 export const openIdConfiguration: GraphHandler = async (request) => {
   const { config } = services();
-  const issuer = issuerFor(config, origin(request));
+  const issuer = issuerFor(config, serviceBaseUrl(config, request.url));
   const signer = await notificationSigner(config);
   return {
     status: 200,

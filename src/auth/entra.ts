@@ -1,10 +1,11 @@
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { createRemoteJWKSet } from 'jose';
+import { GraphError } from '../graph/errors';
 import type { Config } from '../config';
 import type { TokenVerifier } from './tokens';
+import { verifyWithPolicy } from './token-policy';
 
 /** Entra ID signs access tokens with RS256; its key set is the same for every tenant. */
 const ALGORITHMS = ['RS256'];
-const CLOCK_TOLERANCE_SECONDS = 60;
 /** After an unknown key id, look the key set up again at most this often (key rollover). */
 const KEYS_COOLDOWN_MS = 5_000;
 
@@ -22,16 +23,12 @@ export function entraVerifier(entra: Config['entra']): TokenVerifier {
   const allowed = new Set(entra.allowedTenants);
   return {
     async verify(token) {
-      const { payload } = await jwtVerify(token, keys, {
-        audience: [...entra.audiences],
-        algorithms: ALGORITHMS,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      });
+      const payload = await verifyWithPolicy(token, keys, { audience: entra.audiences, algorithms: ALGORITHMS });
       const tid = typeof payload['tid'] === 'string' ? payload['tid'].toLowerCase() : '';
-      if (!allowed.has(tid)) throw new errors.JWTClaimValidationFailed('tenant not allowed', payload, 'tid', 'check_failed');
+      if (!allowed.has(tid)) throw GraphError.unauthenticated("Access token validation failure: the 'tid' claim names a tenant that is not allowed.");
       const issuers = [`https://sts.windows.net/${tid}/`, `${entra.authorityHost}/${tid}/v2.0`];
       if (!issuers.includes(String(payload.iss).toLowerCase())) {
-        throw new errors.JWTClaimValidationFailed('unexpected "iss" claim value', payload, 'iss', 'check_failed');
+        throw GraphError.unauthenticated("Access token validation failure: the 'iss' claim is not an issuer of the token's tenant.");
       }
       return payload;
     },

@@ -1,7 +1,8 @@
-import { createLocalJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { createLocalJWKSet, SignJWT, type JWTPayload } from 'jose';
 import { GraphError } from '../graph/errors';
 import { localKeys, SIGNING_ALGORITHM } from './local-keys';
 import { ALL_CALL_ROLES } from './roles';
+import { verifyWithPolicy } from './token-policy';
 
 /**
  * Inbound bearer tokens. One validation path (jose's jwtVerify) with two key sources: the local
@@ -11,7 +12,6 @@ import { ALL_CALL_ROLES } from './roles';
 export const LOCAL_ISSUER = 'urn:graph-calls-media-service:local-issuer';
 /** Graph's audience, as a bot's client-credentials token for Graph carries it (URI or app id). */
 export const GRAPH_AUDIENCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
-const CLOCK_TOLERANCE_SECONDS = 60;
 
 export interface CallingApp {
   readonly tenantId: string;
@@ -20,7 +20,7 @@ export interface CallingApp {
 }
 
 export interface TokenVerifier {
-  /** The verified claims; throws jose's errors for a token that does not verify. */
+  /** The verified claims; throws a 401 GraphError naming the rule a token breaks (see token-policy.ts). */
   verify(token: string): Promise<JWTPayload>;
 }
 
@@ -29,13 +29,7 @@ export function localVerifier(keysFile: string): TokenVerifier {
   const keySet = localKeys(keysFile).then(({ issuer }) => createLocalJWKSet({ keys: [issuer.publicJwk] }));
   return {
     async verify(token) {
-      const { payload } = await jwtVerify(token, await keySet, {
-        issuer: LOCAL_ISSUER,
-        audience: GRAPH_AUDIENCES,
-        algorithms: [SIGNING_ALGORITHM],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      });
-      return payload;
+      return verifyWithPolicy(token, await keySet, { issuer: LOCAL_ISSUER, audience: GRAPH_AUDIENCES, algorithms: [SIGNING_ALGORITHM] });
     },
   };
 }
@@ -83,7 +77,8 @@ export async function authenticate(authorization: string | null, verifier: Token
   try {
     claims = await verifier.verify(m[1]);
   } catch (error) {
-    throw GraphError.unauthenticated(describeFailure(error));
+    if (error instanceof GraphError) throw error;
+    throw GraphError.unauthenticated('Access token validation failure: the token could not be verified.');
   }
   if (claims['scp'] !== undefined) {
     throw GraphError.forbidden('Delegated (user) tokens are not supported by the calls API; use an application token.');
@@ -101,20 +96,4 @@ export async function authenticate(authorization: string | null, verifier: Token
 export function requireRole(app: CallingApp, anyOf: readonly string[]): void {
   if (anyOf.some((role) => app.roles.includes(role))) return;
   throw GraphError.forbidden(`The application lacks the permission this request needs: one of the application permissions ${anyOf.join(', ')}.`);
-}
-
-function describeFailure(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return 'Access token has expired.';
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf' || error.claim === 'iat') return 'Access token is not yet valid.';
-    return `Access token validation failure: the '${error.claim}' claim is invalid.`;
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) {
-    return 'Access token validation failure: the signature does not verify.';
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'Access token validation failure: the signing algorithm is not accepted.';
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
-    return 'Access token is malformed: it is not a signed JWT.';
-  }
-  return 'Access token validation failure.';
 }

@@ -1,6 +1,8 @@
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
 import { GraphError } from './errors';
+import { assertJsonDepth, decodeUtf8 } from './json-limits';
+import { assertValidText } from './text';
 
 /** Request bodies of this API are small JSON objects; anything past this is refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -12,23 +14,29 @@ function isJson(contentType: string | null): boolean {
 
 /**
  * The JSON body of a POST. An empty body reads as `{}` for actions whose parameters are all
- * optional; a body that is there must say it is JSON (415 otherwise) and parse (400 otherwise).
+ * optional; a body that is there must say it is JSON (415 otherwise), be UTF-8, nest at most
+ * MAX_JSON_DEPTH levels, parse, and hold only valid text (400 otherwise).
  */
 export async function readJsonBody(request: HttpRequest, options: { required: boolean }): Promise<unknown> {
   const bytes = Buffer.from(await request.arrayBuffer());
   if (bytes.length > MAX_BODY_BYTES) throw GraphError.payloadTooLarge(MAX_BODY_BYTES);
-  const text = bytes.toString('utf8');
+  const text = decodeUtf8(bytes);
   if (text.trim() === '') {
     if (options.required) throw GraphError.badRequest('The request body is empty; this request needs a JSON body.');
     return {};
   }
   const contentType = request.headers.get('content-type');
   if (!isJson(contentType)) throw GraphError.unsupportedMediaType(contentType);
+  // Shape and text are checked before any schema sees the body.
+  assertJsonDepth(text);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw GraphError.badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
   }
+  assertValidText(value);
+  return value;
 }
 
 /** Validates a parsed body; the 400 names every field that is wrong. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiVersion } from '../calls/model';
+import { text } from './text';
 
 /**
  * Request bodies, with the limits the Graph docs give. Action bodies are strict (an unknown
@@ -13,12 +14,9 @@ export function mustBe(what: string) {
 
 const odataType = (name: string) => z.literal(name, mustBe(`'${name}'`));
 
-export const clientContext = z.string(mustBe('a string')).max(256, { error: 'must be at most 256 characters' });
+export const clientContext = text(256);
 
-const httpUrl = z
-  .string(mustBe('a string'))
-  .max(2048, { error: 'must be at most 2048 characters' })
-  .refine((value) => {
+const httpUrl = text(2048).refine((value) => {
     try {
       const url = new URL(value);
       return url.protocol === 'https:' || url.protocol === 'http:';
@@ -30,7 +28,7 @@ const httpUrl = z
 export const mediaInfo = z.object({
   '@odata.type': odataType('#microsoft.graph.mediaInfo').optional(),
   uri: httpUrl,
-  resourceId: z.string().max(256, { error: 'must be at most 256 characters' }).optional(),
+  resourceId: text(256).optional(),
 });
 
 const mediaPrompt = z.object({
@@ -93,7 +91,7 @@ export const mediaConfig = z.discriminatedUnion(
     }),
     z.object({
       '@odata.type': z.literal('#microsoft.graph.appHostedMediaConfig'),
-      blob: z.string(mustBe('a string')).max(16_384, { error: 'must be at most 16384 characters' }),
+      blob: text(16_384),
       removeFromDefaultAudioGroup: z.boolean().optional(),
     }),
   ],
@@ -106,13 +104,13 @@ const guid = z.string().regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{
 export const createCallSchema = z
   .object({
     '@odata.type': odataType('#microsoft.graph.call').optional(),
-    callbackUri: z.string(mustBe('a string')).max(2048, { error: 'must be at most 2048 characters' }),
+    callbackUri: text(2048),
     mediaConfig,
     requestedModalities: z.array(modality).min(1, { error: 'must contain at least 1 modality' }).optional(),
     targets: z.array(graphObject).max(50, { error: 'must contain at most 50 targets' }).optional(),
     source: graphObject.optional(),
     tenantId: guid.optional(),
-    subject: z.string().max(1024).optional(),
+    subject: text(1024).optional(),
     callOptions: graphObject.optional(),
     chatInfo: graphObject.optional(),
     meetingInfo: graphObject.optional(),
@@ -124,7 +122,7 @@ export const createCallSchema = z
   });
 
 export const answerSchema = z.strictObject({
-  callbackUri: z.string(mustBe('a string')).max(2048, { error: 'must be at most 2048 characters' }),
+  callbackUri: text(2048),
   acceptedModalities: z.array(modality).min(1, { error: 'must contain at least 1 modality' }),
   mediaConfig,
   participantCapacity: z.number().int().min(1).optional(),

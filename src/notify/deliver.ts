@@ -1,5 +1,6 @@
 import { fetch, type Dispatcher } from 'undici';
 import { envelope, type CommsNotification } from '../graph/notifications';
+import { callbackShapeProblem } from './callback-url';
 import { assertPublicHost, NOT_PUBLIC_CODE } from './public-callbacks';
 import { classify, type Attempt } from './retry-policy';
 
@@ -21,6 +22,10 @@ export interface Post {
 
 /** POSTs one notification in a commsNotifications envelope and says how it went. */
 export async function post(request: Post): Promise<Attempt> {
+  // A URL stored before the policy existed (user:password@, say) cannot become deliverable by
+  // waiting: the HTTP client refuses it before connecting, so it is final, never retried unseen.
+  const problem = callbackShapeProblem(request.url);
+  if (problem) return { kind: 'final', error: `callback refused: the URL ${problem}` };
   try {
     if (request.dispatcher) assertPublicHost(request.url);
     const response = await fetch(request.url, {

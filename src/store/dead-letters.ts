@@ -1,6 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import { statusOf } from './status';
-import { jsonColumns, readJsonColumn } from './json-columns';
+import { jsonColumns, readJsonColumn, storedJson } from './json-columns';
 import type { OutboxRow, Recipient } from './table-schema';
 
 /** Dead letters live in one partition of the calls table, keyed {callId}|{seq}|{index}. */
@@ -65,9 +65,9 @@ export class DeadLetterStore {
         callId: letter.callId,
         seq: letter.seq,
         index: letter.index,
-        recipient: JSON.stringify(letter.recipient),
+        recipient: storedJson(letter.recipient),
         ...jsonColumns('notifications', letter.notifications),
-        ids: JSON.stringify(letter.ids),
+        ids: storedJson(letter.ids),
         attempts: letter.attempts,
         firstQueuedAt: letter.firstQueuedAt,
         deadAt: letter.deadAt,

@@ -1,7 +1,7 @@
 import type { TableEntity } from '@azure/data-tables';
 import type { Call, Operation, OperationPatch } from '../calls/model';
 import type { CommsNotification } from '../graph/notifications';
-import { jsonColumns, readJsonColumn } from './json-columns';
+import { jsonColumns, readJsonColumn, readTextColumn, storedJson, textColumn } from './json-columns';
 import { notificationId } from './notification-id';
 
 /**
@@ -78,10 +78,10 @@ export function callEntity({ call, outboxSeq, changeIds }: CallRecord): Entity {
       createdAt: call.createdAt,
       [COLUMN.endedAt]: call.endedAt,
       outboxSeq,
-      changeIds: changeIds && JSON.stringify(changeIds),
-      running: call.running && JSON.stringify(call.running),
-      toneSubscription: call.toneSubscription && JSON.stringify(call.toneSubscription),
-      resultInfo: call.resultInfo && JSON.stringify(call.resultInfo),
+      changeIds: changeIds && storedJson(changeIds),
+      running: call.running && storedJson(call.running),
+      toneSubscription: call.toneSubscription && storedJson(call.toneSubscription),
+      resultInfo: call.resultInfo && storedJson(call.resultInfo),
     }),
     ...jsonColumns('resource', call.resource),
     ...jsonColumns('mediaQueue', call.mediaQueue),
@@ -136,6 +136,7 @@ export function operationEntity(op: Operation): Entity {
     }),
     ...(op.parameters && jsonColumns('parameters', op.parameters)),
     ...patchFields(op),
+    ...textColumn('clientContext', op.clientContext),
   };
 }
 
@@ -144,12 +145,11 @@ export function operationPatchEntity(callId: string, patch: OperationPatch): Ent
   return { partitionKey: callId, rowKey: operationRowKey(patch.id), ...patchFields(patch) };
 }
 
-function patchFields(op: OperationPatch & Partial<Pick<Operation, 'clientContext'>>): Record<string, unknown> {
+function patchFields(op: OperationPatch): Record<string, unknown> {
   return defined({
     status: op.status,
     version: op.version,
-    clientContext: op.clientContext,
-    resultInfo: op.resultInfo && JSON.stringify(op.resultInfo),
+    resultInfo: op.resultInfo && storedJson(op.resultInfo),
     completionReason: op.completionReason,
     recordingLocation: op.recordingLocation,
     recordingAccessToken: op.recordingAccessToken,
@@ -170,7 +170,7 @@ export function operationFromEntity(e: Readonly<Record<string, unknown>>): Opera
     version: Number(e['version']),
     createdAt: Number(e['createdAt']),
     ...defined({
-      clientContext: str('clientContext'),
+      clientContext: readTextColumn(e, 'clientContext'),
       resultInfo: json(e['resultInfo']),
       completionReason: str('completionReason'),
       parameters: readJsonColumn(e, 'parameters'),
@@ -213,8 +213,8 @@ export function outboxEntity(row: OutboxRow): Entity {
     partitionKey: row.callId,
     rowKey: outboxRowKey(row.seq),
     ...jsonColumns('notifications', row.notifications),
-    ids: JSON.stringify(row.ids),
-    recipient: JSON.stringify(row.recipient),
+    ids: storedJson(row.ids),
+    recipient: storedJson(row.recipient),
     ...defined({
       createdAt: row.createdAt,
       delivered: row.delivered,

@@ -19,6 +19,7 @@ beforeAll(async () => {
   svc = await startService({
     env: {
       SERVICE_MODE: 'deployed',
+      PUBLIC_BASE_URL: 'https://calls.example.com',
       NOTIFICATION_SIGNING_KEY: JSON.stringify(await exportJWK(privateKey)),
       ENTRA_ALLOWED_TENANTS: TENANT,
       ENTRA_AUDIENCES: `${AUDIENCE},0a0a0a0a-0000-4000-8000-00000000a0d1`,

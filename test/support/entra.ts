@@ -9,6 +9,8 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } 
 export interface FakeEntra {
   readonly authorityHost: string;
   sign(claims: JWTPayload, options?: { expiresInSeconds?: number; issuedAt?: number }): Promise<string>;
+  /** Signs exactly these claims (no iat/nbf/exp added) with the current key, or under another `alg` with a made-up secret. */
+  signRaw(claims: JWTPayload, options?: { alg?: 'HS256' }): Promise<string>;
   rotate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -32,6 +34,12 @@ export async function startFakeEntra(): Promise<FakeEntra> {
         .setNotBefore(iat)
         .setExpirationTime(iat + (options.expiresInSeconds ?? 3600))
         .sign(current.privateKey);
+    },
+    async signRaw(claims, options = {}) {
+      if (options.alg === 'HS256') {
+        return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: current.kid, typ: 'JWT' }).sign(new TextEncoder().encode('a shared secret anyone could guess'));
+      }
+      return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: current.kid, typ: 'JWT' }).sign(current.privateKey);
     },
     async rotate() {
       current = await newKey();

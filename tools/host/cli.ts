@@ -9,11 +9,11 @@ import { applySettings, readLocalSettings } from './local-settings';
 
 /**
  * The local Functions host, like `func start`:
- *   node dist/tools/host/cli.js [--app <dir>] [--port <n>] [--max-request-body-bytes <n>]
+ *   node dist/tools/host/cli.js [--app <dir>] [--port <n>] [--max-request-body-bytes <n>] [--request-timeout-ms <n>]
  *   node dist/tools/host/cli.js --describe     prints the registrations as JSON and exits
  * The port comes from --port, else PORT, else local.settings.json Host.LocalHttpPort, else 7071.
  */
-const USAGE = 'usage: host [--app <dir>] [--port <n>] [--max-request-body-bytes <n>] [--describe]';
+const USAGE = 'usage: host [--app <dir>] [--port <n>] [--max-request-body-bytes <n>] [--request-timeout-ms <n>] [--describe]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       app: { type: 'string', default: '.' },
       port: { type: 'string' },
       'max-request-body-bytes': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
       describe: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -42,7 +43,10 @@ async function main(): Promise<void> {
   if (settings) applySettings(settings.values);
   const port = Number(values.port ?? process.env['PORT'] ?? settings?.localHttpPort ?? 7071);
   const maxBody = values['max-request-body-bytes'];
-  const host = await startHost({ appRoot, port, ...(maxBody !== undefined && { maxRequestBodyBytes: Number(maxBody) }) });
+  const requestTimeout = values['request-timeout-ms'];
+  // A shorter request timeout (tests) also shortens the header timeout, which may not exceed it.
+  const limits = requestTimeout !== undefined ? { requestTimeoutMs: Number(requestTimeout), headersTimeoutMs: Math.min(10_000, Number(requestTimeout)), checkIntervalMs: 250 } : undefined;
+  const host = await startHost({ appRoot, port, ...(maxBody !== undefined && { maxRequestBodyBytes: Number(maxBody) }), ...(limits && { limits }) });
 
   stopOnSignals(host.stop);
   const lines = host.functions.map((fn) => `  ${describeFunction(fn, host)}`);

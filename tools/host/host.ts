@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { storageAccount } from '../../src/store/connection';
 import { readHostConfig, type HostConfig } from './host-config';
-import { buildRoutes, createHttpServer, type HttpLibrary } from './http-trigger';
+import { buildRoutes, createHttpServer, type HttpLibrary, type ServerLimits } from './http-trigger';
 import { InFlight } from './invocation';
 import { consoleLogger, type HostLogger } from './logger';
 import { loadApp } from './app-loader';
@@ -23,6 +23,7 @@ export interface HostOptions {
   readonly hostname?: string;
   readonly maxRequestBodyBytes?: number;
   readonly logger?: HostLogger;
+  readonly limits?: Partial<ServerLimits>;
 }
 
 export interface RunningHost {
@@ -63,6 +64,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     inFlight,
     maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
     isStopping: () => stopping,
+    ...(options.limits && { limits: options.limits }),
   });
   const hostname = options.hostname ?? '127.0.0.1';
   const port = await listen(server, options.port, hostname);

@@ -5,6 +5,7 @@ import { requestIds } from '../../src/graph/request-ids';
 import { invoke, type ContextConstructor, type InFlight } from './invocation';
 import type { HostLogger } from './logger';
 import type { RegisteredFunction } from './registry';
+import { requestUrl } from './request-target';
 import { comparePrecedence, joinRoute, parseRouteTemplate, type RouteTemplate } from './route-template';
 
 export interface HttpRoute {
@@ -26,7 +27,35 @@ export interface HttpTriggerDeps {
   readonly inFlight: InFlight;
   readonly maxRequestBodyBytes: number;
   readonly isStopping: () => boolean;
+  readonly limits?: Partial<ServerLimits>;
 }
+
+/**
+ * What a client may cost the server, set on purpose rather than left to node's defaults (which let
+ * a slow client hold a connection for minutes): a client that trickles its headers or body is
+ * answered 408 and disconnected; oversized headers are answered 431.
+ */
+export interface ServerLimits {
+  /** Time to receive the whole header block. */
+  readonly headersTimeoutMs: number;
+  /** Time to receive the whole request, body included. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** How often node looks for requests past their time. */
+  readonly checkIntervalMs: number;
+  readonly maxHeaderBytes: number;
+  readonly maxHeadersCount: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+  maxHeaderBytes: 16 * 1024,
+  maxHeadersCount: 100,
+};
 
 /** The host's routing table: routePrefix + each function's route, most specific first. */
 export function buildRoutes(functions: readonly RegisteredFunction[], routePrefix: string): HttpRoute[] {
@@ -49,16 +78,42 @@ export function buildRoutes(functions: readonly RegisteredFunction[], routePrefi
 class BodyTooLarge extends Error {}
 
 export function createHttpServer(deps: HttpTriggerDeps): http.Server {
-  return http.createServer((req, res) => {
-    void deps.inFlight.track(handle(req, res, deps));
-  });
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...deps.limits };
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+    },
+    (req, res) => {
+      void deps.inFlight.track(handle(req, res, deps, limits));
+    },
+  );
+  // Node would silently drop headers past its count; the count is checked per request instead (431).
+  server.maxHeadersCount = 0;
+  server.maxRequestsPerSocket = 1000;
+  return server;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpTriggerDeps): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpTriggerDeps, limits: ServerLimits): Promise<void> {
   const started = performance.now();
   const method = (req.method ?? 'GET').toUpperCase();
-  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  const url = requestUrl(req);
   if (deps.isStopping()) res.setHeader('Connection', 'close');
+  if (req.rawHeaders.length / 2 > limits.maxHeadersCount) {
+    req.resume();
+    const tooMany = new GraphError(431, 'RequestHeaderFieldsTooLarge', `The request has more than ${limits.maxHeadersCount} header fields.`);
+    await sendHostError(req, res, tooMany, deps, true);
+    return;
+  }
+  if (!url) {
+    req.resume();
+    const status = await sendHostError(req, res, GraphError.badRequest('The request target or Host header is malformed.'), deps, true);
+    deps.logger.log('information', `${method} (malformed target or Host) ${status}`);
+    return;
+  }
 
   let status: number;
   try {

@@ -71,11 +71,12 @@ function splitPath(path: string): string[] {
   return trimmed === '' ? [] : trimmed.split('/');
 }
 
-function decode(raw: string): string | undefined {
+/** Percent-decodes a segment; a malformed escape stays as it is, as ASP.NET Core's routing leaves it. */
+function decode(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    return undefined;
+    return raw;
   }
 }
 
@@ -85,7 +86,6 @@ function matchSegments(segments: readonly Segment[], parts: readonly string[]): 
   for (const segment of segments) {
     if (segment.kind === 'parameter' && segment.parameter.catchAll) {
       const decoded = parts.slice(i).map(decode);
-      if (decoded.some((d) => d === undefined)) return undefined;
       i = parts.length;
       if (!bind(segment.parameter, decoded.join('/'), values)) return undefined;
       continue;
@@ -96,7 +96,6 @@ function matchSegments(segments: readonly Segment[], parts: readonly string[]): 
       return undefined;
     }
     const part = decode(raw);
-    if (part === undefined) return undefined;
     i++;
     if (segment.kind === 'literal') {
       if (part.toLowerCase() !== segment.text.toLowerCase()) return undefined;

@@ -13,7 +13,9 @@ describe('route templates', () => {
   it('binds parameters, percent-decoded', () => {
     const t = parseRouteTemplate('calls/{id}/operations/{opId}');
     expect(t.match('/calls/a%20b/operations/7')).toEqual({ id: 'a b', opId: '7' });
-    expect(t.match('/calls/%E0%A4%A/operations/7')).toBeUndefined();
+    // A malformed escape is left as it is (ASP.NET Core does the same), so a catch-all still takes the path.
+    expect(t.match('/calls/%E0%A4%A/operations/7')).toEqual({ id: '%E0%A4%A', opId: '7' });
+    expect(parseRouteTemplate('{*path}').match('/v1.0/%ZZ/x')).toEqual({ path: 'v1.0/%ZZ/x' });
   });
 
   it('applies constraints', () => {

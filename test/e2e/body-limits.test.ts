@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promptBody } from '../support/graph';
+import { graphError } from '../support/http';
+import { startService, type RunningService } from '../support/service';
+
+let svc: RunningService;
+beforeAll(async () => {
+  svc = await startService();
+});
+afterAll(async () => {
+  await svc?.host.stop();
+});
+
+const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+const nestedArrays = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+const createWith = (member: string) =>
+  `{"callbackUri":"https://bot.example.com/cb","mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"},"targets":[{"identity":${member}}]}`;
+
+describe('JSON bodies: depth is limited before any schema work', () => {
+  it.each([
+    ['create call (objects)', '', () => createWith(nested(5000))],
+    ['create call (arrays)', '', () => createWith(nestedArrays(100_000))],
+    ['create call, just over the limit', '', () => createWith(nested(31))],
+  ])('%s: 400 naming the nesting', async (_, path, body) => {
+    const res = await svc.client.send('POST', path, body());
+    expect(res.status).toBe(400);
+    const error = await graphError(res);
+    expect(error.code).toBe('BadRequest');
+    expect(error.message).toContain('nests objects and arrays deeper than 32 levels');
+  });
+
+  it('every action and the answer / incoming-call routes', async () => {
+    const { client } = svc;
+    const callId = (await client.createCall())['id'] as string;
+    const deep = `{"clientContext":"x","extra":${nested(3000)}}`;
+    for (const action of ['playPrompt', 'recordResponse', 'subscribeToTone', 'cancelMediaProcessing', 'answer']) {
+      const res = await client.send('POST', `/${callId}/${action}`, deep);
+      expect(res.status, action).toBe(400);
+      expect((await graphError(res)).message, action).toContain('deeper than 32 levels');
+    }
+    const incoming = await client.emulator('incomingCalls', `{"callbackUri":"http://localhost:1/cb","source":${nested(3000)}}`);
+    expect(incoming.status).toBe(400);
+    // The call was not touched.
+    expect((await client.getCall(callId))['state']).toBe('establishing');
+  });
+
+  it('brackets inside strings do not count, and a body within the limit still works', async () => {
+    const { client } = svc;
+    const callId = (await client.createCall({ subject: '{'.repeat(1000) }))['id'] as string;
+    const res = await client.action(callId, 'playPrompt', promptBody('[[[[{{{{"\\'.repeat(20)));
+    expect(res.res.status).toBe(200);
+  });
+
+  it('a body over the size limit is refused as too large', async () => {
+    const res = await svc.client.send('POST', '', createWith(`{"user":{"displayName":"${'x'.repeat(300 * 1024)}"}}`));
+    expect(res.status).toBe(413);
+    expect((await graphError(res)).code).toBe('RequestEntityTooLarge');
+  });
+});
