@@ -1,8 +1,10 @@
 import { httpRoute } from '../src/api/route-table';
+import { keepAlive, redirectCall, rejectCall, sendDtmfTones, transferCall, updateRecordingStatus } from '../src/api/call-control';
 import { answerCall, createCall, deleteCall, getCall } from '../src/api/calls';
 import { graphApi } from '../src/api/graph-api';
 import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } from '../src/api/media-actions';
 import { getOperation } from '../src/api/operations';
+import { getParticipant, listParticipants } from '../src/api/participants';
 import { CALL_CONTROL_ROLES, CREATE_CALL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
 import { FAMILY_ROUTE, PATH_FAMILIES } from '../src/graph/paths';
 
@@ -25,4 +27,14 @@ for (const family of PATH_FAMILIES) {
   http('subscribeToTone', 'POST', `${call}/subscribeToTone`, graphApi(media, subscribeToTone));
   http('cancelMediaProcessing', 'POST', `${call}/cancelMediaProcessing`, graphApi(control, cancelMediaProcessing));
   http('getOperation', 'GET', `${call}/operations/{operationId}`, graphApi(control, getOperation));
+  // Call control: the 2018 family had reject, redirect and transfer; the rest came with /app and /communications.
+  http('reject', 'POST', `${call}/reject`, graphApi({ family, roles: CREATE_CALL_ROLES }, rejectCall));
+  http('redirect', 'POST', `${call}/redirect`, graphApi({ family, roles: CREATE_CALL_ROLES }, redirectCall));
+  http('transfer', 'POST', `${call}/transfer`, graphApi(control, transferCall));
+  if (family === 'applications') continue;
+  http('keepAlive', 'POST', `${call}/keepAlive`, graphApi(control, keepAlive));
+  http('sendDtmfTones', 'POST', `${call}/sendDtmfTones`, graphApi(control, sendDtmfTones));
+  http('updateRecordingStatus', 'POST', `${call}/updateRecordingStatus`, graphApi(control, updateRecordingStatus));
+  http('listParticipants', 'GET', `${call}/participants`, graphApi(control, listParticipants));
+  http('getParticipant', 'GET', `${call}/participants/{participantId}`, graphApi(control, getParticipant));
 }

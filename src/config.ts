@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CallTiming } from './calls/timing';
 
 /**
  * Every setting the app reads, from the environment (app settings in Azure, `local.settings.json`
@@ -46,6 +47,20 @@ const settingsSchema = z.object({
   BEEP_DURATION_MS: milliseconds(500),
   ESTABLISH_DELAY_MS: milliseconds(1000),
   ANSWER_TIMEOUT_MS: milliseconds(15_000),
+  /** A call not kept alive (POST .../keepAlive) for this long ends with 408 / 8537; the docs say 45 minutes. */
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(24 * 3_600_000).default(45 * 60_000),
+  /** How long a transfer or redirect target takes to answer (or to decline). */
+  TARGET_ANSWER_MS: milliseconds(1000),
+  /** How long a transfer the target does not answer rings before it fails. */
+  TRANSFER_TIMEOUT_MS: milliseconds(30_000),
+  /** How long each tone of sendDtmfTones plays. */
+  DTMF_TONE_MS: milliseconds(100),
+  /**
+   * A recordResponse running when the caller hangs up: `notify` ends it cancelled with a
+   * notification, as the docs' operation model says; `silent` ends it with none, as Graph has been
+   * seen to do in production (microsoft-graph-comms-samples#376).
+   */
+  RECORDING_ON_CALLER_HANGUP: z.enum(['notify', 'silent']).default('notify'),
   /** Local mode: where the local token issuer's and notification signer's keys are kept. */
   LOCAL_KEYS_FILE: z.string().min(1).default('.local/keys.json'),
   /** Deployed mode: the private JWK (JSON) that signs notification tokens; a Key Vault reference in Azure. */
@@ -89,7 +104,8 @@ export interface Config {
   readonly queues: { readonly mediaClock: string; readonly notifications: string };
   readonly enumCasing: 'docs' | 'schema';
   readonly publicBaseUrl?: string;
-  readonly timing: { readonly promptMs: number; readonly beepMs: number; readonly establishMs: number; readonly answerTimeoutMs: number };
+  readonly timing: CallTiming;
+  readonly recordingOnCallerHangUp: 'notify' | 'silent';
   readonly localKeysFile: string;
   readonly notificationSigningKey?: string;
   readonly delivery: { readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxDelayMs: number; readonly retryWindowMs: number };
@@ -117,7 +133,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queues: { mediaClock: s.MEDIA_CLOCK_QUEUE, notifications: s.NOTIFICATIONS_QUEUE },
     enumCasing: s.GRAPH_ENUM_CASING,
     ...(s.PUBLIC_BASE_URL && { publicBaseUrl: s.PUBLIC_BASE_URL.replace(/\/+$/, '') }),
-    timing: { promptMs: s.PROMPT_DURATION_MS, beepMs: s.BEEP_DURATION_MS, establishMs: s.ESTABLISH_DELAY_MS, answerTimeoutMs: s.ANSWER_TIMEOUT_MS },
+    timing: {
+      promptMs: s.PROMPT_DURATION_MS,
+      beepMs: s.BEEP_DURATION_MS,
+      establishMs: s.ESTABLISH_DELAY_MS,
+      answerTimeoutMs: s.ANSWER_TIMEOUT_MS,
+      keepAliveMs: s.KEEP_ALIVE_TIMEOUT_MS,
+      targetAnswerMs: s.TARGET_ANSWER_MS,
+      transferTimeoutMs: s.TRANSFER_TIMEOUT_MS,
+      dtmfToneMs: s.DTMF_TONE_MS,
+    },
+    recordingOnCallerHangUp: s.RECORDING_ON_CALLER_HANGUP,
     localKeysFile: s.LOCAL_KEYS_FILE,
     ...(s.NOTIFICATION_SIGNING_KEY && { notificationSigningKey: s.NOTIFICATION_SIGNING_KEY }),
     delivery: {

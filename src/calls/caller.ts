@@ -53,7 +53,7 @@ export function speak(call: Call, seconds: number, ctx: DomainContext): CallChan
   const [first] = current.mediaQueue;
   if (first?.type !== 'recordResponse' || !current.running) return draft.finish({ heard: false });
   const from = Math.max(ctx.now, current.running.listenFrom ?? ctx.now, current.running.speakingUntil ?? 0);
+  // Moves the silence deadline; finish() aims the timer at it.
   draft.set({ running: { ...current.running, heardSpeech: true, speakingUntil: from + seconds * 1000 } });
-  draft.scheduleRunning();
   return draft.finish({ heard: true });
 }

@@ -1,14 +1,16 @@
 import type { Call, CallChange, CallEvent, Operation, OperationPatch, OperationSnapshot, QueuedOperation } from './model';
-import { cancelledOutcome, type Outcome } from './results';
-import { runningEnd, listenStart, type MediaTiming } from './timing';
+import { cancelledOutcome, DTMF_COMPLETED, type Outcome } from './results';
+import { runningEnd, listenStart, type CallTiming } from './timing';
 
 /** What a decision needs from outside: the time, the timing settings, fresh ids. */
 export interface DomainContext {
   readonly now: number;
-  readonly timing: MediaTiming;
+  readonly timing: CallTiming;
   readonly newId: () => string;
   /** Where a finished recording can be fetched, and the bearer token that fetches it. */
   readonly recording: (call: Call, operationId: string) => { readonly location: string; readonly accessToken: string };
+  /** A recording running when the caller hangs up ends without a notification (RECORDING_ON_CALLER_HANGUP=silent). */
+  readonly silentRecordingOnCallerHangUp?: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export class CallDraft {
   ) {
     this.#call = { ...before, version: before.version + 1 };
     this.#settleOverdueRunning();
+    this.#settleOverdueDtmf();
   }
 
   get call(): Call {
@@ -64,6 +67,13 @@ export class CallDraft {
     this.finishRunning(end.outcome, recording);
   }
 
+  #settleOverdueDtmf(): void {
+    const due = (this.#call.dtmf ?? []).filter((run) => run.endsAt <= this.ctx.now);
+    if (due.length === 0) return;
+    this.set({ dtmf: (this.#call.dtmf ?? []).slice(due.length) });
+    for (const run of due) this.endSideOperation({ ...run, type: 'sendDtmfTones' }, DTMF_COMPLETED);
+  }
+
   createOperation(fields: Omit<Operation, 'callId' | 'owner' | 'version' | 'createdAt'>): Operation {
     this.#touched = true;
     const op: Operation = { ...fields, callId: this.#call.id, owner: this.#call.owner, version: this.#call.version, createdAt: this.ctx.now };
@@ -88,8 +98,11 @@ export class CallDraft {
     this.#patches.set(id, { ...this.#patches.get(id), ...fields, id, version });
   }
 
-  /** Ends a queued operation with an outcome and tells the bot. It must already be out of the queue. */
-  endOperation(entry: QueuedOperation, outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }): void {
+  /**
+   * Ends a queued operation with an outcome and tells the bot (unless `silently`: the operation
+   * row ends, no notification goes out). It must already be out of the queue.
+   */
+  endOperation(entry: QueuedOperation, outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }, silently = false): void {
     const isRecord = entry.type === 'recordResponse';
     const fields = {
       status: outcome.status,
@@ -114,7 +127,24 @@ export class CallDraft {
       completionReason: fields.completionReason,
       ...(isRecord && { recordingLocation: fields.recordingLocation, recordingAccessToken: fields.recordingAccessToken }),
     };
-    this.event({ kind: 'operation', operation: snapshot });
+    if (!silently) this.event({ kind: 'operation', operation: snapshot });
+  }
+
+  /** Ends an operation that runs beside the media queue (sendDtmfTones) and tells the bot. */
+  endSideOperation(op: { readonly id: string; readonly type: 'sendDtmfTones'; readonly clientContext?: string }, outcome: Outcome): void {
+    this.updateOperation(op.id, { status: outcome.status, resultInfo: outcome.resultInfo, completionReason: outcome.completionReason, endedAt: this.ctx.now });
+    this.event({
+      kind: 'operation',
+      operation: {
+        id: op.id,
+        type: op.type,
+        clientContext: op.clientContext,
+        version: this.#call.version,
+        status: outcome.status,
+        resultInfo: outcome.resultInfo,
+        completionReason: outcome.completionReason,
+      },
+    });
   }
 
   /** Cancels the given queue entries (already removed from the queue), running one first. */
@@ -123,15 +153,15 @@ export class CallDraft {
   }
 
   /**
-   * Starts the first operation of the media queue if the call is established and nothing runs yet, and sets
-   * the call's timer to its expected end. Called after every change to the queue.
+   * Starts the first operation of the media queue if the call is established and nothing runs yet.
+   * Called after every change to the queue; the timer follows at finish().
    */
   startNext(): void {
     const call = this.#call;
     const [first] = call.mediaQueue;
     if (!first) {
-      // The queue ran empty: nothing runs, nothing to wake up for.
-      if (call.running) this.set({ running: undefined, timer: undefined });
+      // The queue ran empty: nothing runs.
+      if (call.running) this.set({ running: undefined });
       return;
     }
     if (call.state !== 'established' || call.running?.operationId === first.id) return;
@@ -143,31 +173,48 @@ export class CallDraft {
     };
     this.set({ running: progress });
     this.updateOperation(first.id, { status: 'running' });
-    this.scheduleRunning();
-  }
-
-  /** Points the call's timer at the running operation's next deadline (none for a looping prompt). */
-  scheduleRunning(): void {
-    const call = this.#call;
-    const [first] = call.mediaQueue;
-    const end = first && call.running ? runningEnd(first, call.running, this.ctx.timing) : undefined;
-    this.set({ timer: end ? { token: this.ctx.newId(), dueAt: end.at } : undefined });
   }
 
   /** Ends the running operation with an outcome and starts the next queued operation. */
   finishRunning(outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }): void {
     const [first, ...rest] = this.#call.mediaQueue;
     if (!first) return;
-    this.set({ mediaQueue: rest, running: undefined, timer: undefined });
+    this.set({ mediaQueue: rest, running: undefined });
     this.endOperation(first, outcome, recording);
     this.startNext();
   }
 
-  timerIn(ms: number): void {
-    this.set({ timer: { token: this.ctx.newId(), dueAt: this.ctx.now + ms } });
+  /** The current state moves on by itself in `ms` (see Call.stateDeadline); undefined clears it. */
+  deadlineIn(ms: number | undefined): void {
+    this.set({ stateDeadline: ms === undefined ? undefined : this.ctx.now + ms });
+  }
+
+  /** Starts (or restarts) the keep-alive window. */
+  keepAliveFor(ms: number): void {
+    this.set({ keepAlive: { token: this.ctx.newId(), dueAt: this.ctx.now + ms } });
   }
 
   finish<R>(result: R): CallChange<R> {
+    this.#aimTimer();
     return { call: this.#call, created: [...this.#created], patches: [...this.#patches.values()], events: [...this.#events], result };
+  }
+
+  /**
+   * Points the call's timer at its next deadline: the running operation's end (none for a looping
+   * prompt), the first sendDtmfTones' end, or the state's deadline, whichever comes first. The
+   * token changes only with the time, so an unchanged deadline sends no new clock message and a
+   * moved one makes the old message stale.
+   */
+  #aimTimer(): void {
+    const call = this.#call;
+    const [first] = call.mediaQueue;
+    const deadlines = [
+      first && call.running ? runningEnd(first, call.running, this.ctx.timing)?.at : undefined,
+      call.dtmf?.[0]?.endsAt,
+      call.stateDeadline,
+    ].filter((at): at is number => at !== undefined);
+    const dueAt = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
+    if (dueAt === call.timer?.dueAt) return;
+    this.set({ timer: dueAt === undefined ? undefined : { token: this.ctx.newId(), dueAt } });
   }
 }

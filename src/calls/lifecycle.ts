@@ -1,6 +1,6 @@
 import { CallDraft, type DomainContext } from './draft';
 import type { Call, CallChange, MediaHosting, ResultInfo } from './model';
-import { CALL_ENDED_BY_BOT, CALL_ENDED_BY_CALLER, CALL_NOT_ANSWERED } from './results';
+import { CALL_ENDED_BY_BOT, CALL_ENDED_BY_CALLER, CALL_NOT_ANSWERED, CALL_NOT_KEPT_ALIVE, cancelledOutcome, DTMF_CANCELLED } from './results';
 import { CallRuleViolation } from './rules';
 
 /** What the creator of a call decides; the rest starts blank. */
@@ -13,17 +13,22 @@ function blankCall(input: NewCall, ctx: DomainContext, fields: Pick<Call, 'state
 /** POST /calls: the bot places a call. It is `establishing` until the media clock establishes it. */
 export function createOutgoingCall(input: NewCall, ctx: DomainContext): CallChange<Call> {
   const draft = new CallDraft(blankCall(input, ctx, { state: 'establishing', direction: 'outgoing' }), ctx);
-  draft.timerIn(ctx.timing.establishMs);
+  draft.deadlineIn(ctx.timing.establishMs);
   draft.event({ kind: 'callState', changeType: 'updated', state: 'establishing' });
-  return draft.finish(draft.call);
+  return withNewCall(draft.finish(undefined));
 }
 
 /** The caller (played by the emulator) rings a bot: the bot is told with a `created` notification and must answer. */
 export function receiveIncomingCall(input: NewCall, ctx: DomainContext): CallChange<Call> {
   const draft = new CallDraft(blankCall(input, ctx, { state: 'incoming', direction: 'incoming' }), ctx);
-  draft.timerIn(ctx.timing.answerTimeoutMs);
+  draft.deadlineIn(ctx.timing.answerTimeoutMs);
   draft.event({ kind: 'callState', changeType: 'created', state: 'incoming' });
-  return draft.finish(draft.call);
+  return withNewCall(draft.finish(undefined));
+}
+
+/** A new call's change answers with the call as committed (its timer aimed). */
+function withNewCall(change: CallChange): CallChange<Call> {
+  return { ...change, result: change.call };
 }
 
 export interface Answer {
@@ -32,48 +37,82 @@ export interface Answer {
   readonly resource: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Answer, reject and redirect need an incoming call within its answer window. A call whose window
+ * has passed is refused even before the clock has ended it.
+ */
+export function assertIncoming(call: Call, action: string, now: number): void {
+  if (call.state !== 'incoming') {
+    throw new CallRuleViolation('notIncoming', `Call ${call.id} is ${call.state}; only an incoming call can be ${action}.`);
+  }
+  if (call.stateDeadline !== undefined && call.stateDeadline <= now) {
+    throw new CallRuleViolation('notIncoming', `Call ${call.id} was not answered within its answer window, which ended at ${new Date(call.stateDeadline).toISOString()}; it can no longer be ${action}.`);
+  }
+}
+
 /** POST /calls/{id}/answer on an incoming call. */
 export function answer(call: Call, input: Answer, ctx: DomainContext): CallChange {
-  if (call.state !== 'incoming') {
-    throw new CallRuleViolation('notIncoming', `Call ${call.id} is ${call.state}; only an incoming call can be answered.`);
-  }
+  assertIncoming(call, 'answered', ctx.now);
   const draft = new CallDraft(call, ctx);
   draft.set({ state: 'establishing', callbackUri: input.callbackUri, mediaHosting: input.mediaHosting, resource: { ...call.resource, ...input.resource } });
-  draft.timerIn(ctx.timing.establishMs);
+  draft.deadlineIn(ctx.timing.establishMs);
   draft.event({ kind: 'callState', changeType: 'updated', state: 'establishing' });
   return draft.finish(undefined);
 }
 
-/** The establish timer fired: the call is up, and queued media starts. */
+/**
+ * The establish deadline passed: the call is up, queued media starts, the keep-alive window opens.
+ * Everyone is on it from the start, so the roster is not announced; its changes are.
+ */
 export function establish(draft: CallDraft): void {
-  draft.set({ state: 'established', timer: undefined });
+  draft.set({ state: 'established' });
+  draft.deadlineIn(undefined);
+  draft.keepAliveFor(draft.ctx.timing.keepAliveMs);
   draft.event({ kind: 'callState', changeType: 'updated', state: 'established' });
   draft.startNext();
 }
 
-export type HangUpBy = 'bot' | 'caller' | 'unanswered';
+export type HangUpBy = 'bot' | 'caller' | 'unanswered' | 'notKeptAlive';
 
 const END_REASONS: Readonly<Record<HangUpBy, ResultInfo>> = {
   bot: CALL_ENDED_BY_BOT,
   caller: CALL_ENDED_BY_CALLER,
   unanswered: CALL_NOT_ANSWERED,
+  notKeptAlive: CALL_NOT_KEPT_ALIVE,
 };
 
 /**
- * DELETE /calls/{id}, the caller hanging up, or an unanswered incoming call: `terminating`, every
- * running and queued media operation ends as cancelled, then `terminated`. Undefined when the call
- * has already ended (hanging up twice changes nothing).
+ * DELETE /calls/{id}, the caller hanging up, an unanswered incoming call, or a call nobody kept
+ * alive: `terminating`, every running and queued operation ends as cancelled, then `terminated`.
+ * Undefined when the call has already ended (hanging up twice changes nothing).
  */
 export function hangUp(call: Call, by: HangUpBy, ctx: DomainContext): CallChange | undefined {
   if (call.state === 'terminated' || call.state === 'terminating') return undefined;
   const draft = new CallDraft(call, ctx);
-  const queued = draft.call.mediaQueue;
-  draft.set({ state: 'terminating' });
-  draft.event({ kind: 'callState', changeType: 'updated', state: 'terminating' });
-  draft.set({ mediaQueue: [], running: undefined, timer: undefined, toneSubscription: undefined });
-  draft.cancel(queued);
-  const resultInfo = END_REASONS[by];
-  draft.set({ state: 'terminated', resultInfo, endedAt: ctx.now });
-  draft.event({ kind: 'callState', changeType: 'deleted', state: 'terminated', resultInfo });
+  // The caller leaves the bot alone on the call before it ends.
+  if (by === 'caller') draft.event({ kind: 'roster', withOthers: false });
+  endCall(draft, END_REASONS[by], { terminating: true, silentRecording: by === 'caller' && ctx.silentRecordingOnCallerHangUp === true });
   return draft.finish(undefined);
+}
+
+/**
+ * Ends a call: (`terminating`,) every running and queued operation ends as cancelled, the tone
+ * subscription and every timer go, then `terminated` with `resultInfo`. With `silentRecording`, a
+ * running recordResponse ends without a notification.
+ */
+export function endCall(draft: CallDraft, resultInfo: ResultInfo, options: { terminating: boolean; silentRecording?: boolean }): void {
+  const { mediaQueue, running, dtmf = [] } = draft.call;
+  if (options.terminating) {
+    draft.set({ state: 'terminating' });
+    draft.event({ kind: 'callState', changeType: 'updated', state: 'terminating' });
+  }
+  draft.set({ mediaQueue: [], running: undefined, dtmf: [], toneSubscription: undefined, transfer: undefined, keepAlive: undefined });
+  draft.deadlineIn(undefined);
+  mediaQueue.forEach((entry, i) => {
+    const silently = options.silentRecording === true && i === 0 && running !== undefined && entry.type === 'recordResponse';
+    draft.endOperation(entry, cancelledOutcome(entry.type), undefined, silently);
+  });
+  for (const run of dtmf) draft.endSideOperation({ ...run, type: 'sendDtmfTones' }, DTMF_CANCELLED);
+  draft.set({ state: 'terminated', resultInfo, endedAt: draft.ctx.now });
+  draft.event({ kind: 'callState', changeType: 'deleted', state: 'terminated', resultInfo });
 }

@@ -39,7 +39,7 @@ export function enqueueMedia(call: Call, request: MediaRequest, ctx: DomainConte
   const running = current.running ? current.mediaQueue[0] : undefined;
   if (bargeIn) {
     const waiting = running ? current.mediaQueue.slice(1) : current.mediaQueue;
-    draft.set({ mediaQueue: [entry, ...waiting], running: undefined, timer: running ? undefined : current.timer });
+    draft.set({ mediaQueue: [entry, ...waiting], running: undefined });
     if (running) draft.cancel([running]);
   } else {
     draft.set({ mediaQueue: [...current.mediaQueue, entry] });
@@ -68,7 +68,7 @@ export function cancelMediaProcessing(call: Call, request: CancelRequest, ctx: D
   const current = draft.call;
   const running = current.running ? current.mediaQueue.slice(0, 1) : [];
   const cancelled = request.all ? current.mediaQueue : running;
-  draft.set({ mediaQueue: current.mediaQueue.slice(cancelled.length), running: undefined, timer: current.running ? undefined : current.timer });
+  draft.set({ mediaQueue: current.mediaQueue.slice(cancelled.length), running: undefined });
   draft.cancel(cancelled);
   draft.startNext();
   const op = draft.createOperation({

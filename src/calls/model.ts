@@ -8,12 +8,12 @@
 export type PathFamily = 'communications' | 'app' | 'applications';
 export type ApiVersion = 'v1.0' | 'beta';
 
-export type CallState = 'incoming' | 'establishing' | 'established' | 'terminating' | 'terminated';
+export type CallState = 'incoming' | 'establishing' | 'established' | 'transferring' | 'transferAccepted' | 'redirecting' | 'terminating' | 'terminated';
 export type CallDirection = 'incoming' | 'outgoing';
 export type MediaHosting = 'service' | 'app';
 
 export type MediaOperationType = 'playPrompt' | 'recordResponse';
-export type OperationType = MediaOperationType | 'subscribeToTone' | 'cancelMediaProcessing';
+export type OperationType = MediaOperationType | 'subscribeToTone' | 'cancelMediaProcessing' | 'sendDtmfTones' | 'updateRecordingStatus';
 export type OperationStatus = 'notStarted' | 'running' | 'completed' | 'failed';
 
 export interface ResultInfo {
@@ -49,6 +49,12 @@ export interface RecordParameters {
   /** DTMF characters: 0-9, *, #, A-D. */
   readonly stopTones: readonly string[];
   readonly streamWhileRecording: boolean;
+}
+
+export interface DtmfParameters {
+  /** Tone names (tone0...tone9, star, pound, a-d, flash). */
+  readonly tones: readonly string[];
+  readonly delayBetweenTonesMs: number;
 }
 
 /** A playPrompt or recordResponse as requested: what its operation row keeps. */
@@ -101,11 +107,30 @@ export interface RunningProgress {
   readonly heardSpeech?: boolean;
 }
 
-/** The one pending wake-up of a call: a media-clock message carries the token; others are stale. */
+/** A pending wake-up of a call: a media-clock message carries the token; others are stale. */
 export interface ClockTimer {
   readonly token: string;
   readonly dueAt: number;
 }
+
+/** What the transfer target (played by the emulator) does with a transfer: answer, decline, or let it ring out. */
+export type TransferFate = 'accept' | 'decline' | 'noAnswer';
+
+/** A transfer in progress: where to, and what the target will do. */
+export interface TransferInProgress {
+  readonly target: Readonly<Record<string, unknown>>;
+  readonly transferee?: Readonly<Record<string, unknown>>;
+  readonly fate: TransferFate;
+}
+
+/** A sendDtmfTones operation: they play one after another, beside the media queue. */
+export interface DtmfRun {
+  readonly id: string;
+  readonly clientContext?: string;
+  readonly endsAt: number;
+}
+
+export type RecordingStatus = 'notRecording' | 'recording' | 'failed';
 
 export interface Call {
   readonly id: string;
@@ -125,7 +150,23 @@ export interface Call {
   readonly running?: RunningProgress;
   readonly toneSubscription?: { readonly operationId: string; readonly clientContext?: string };
   readonly nextToneSequenceId: number;
+  /** sendDtmfTones in order; the first plays until its endsAt, the next after it. */
+  readonly dtmf?: readonly DtmfRun[];
+  /**
+   * When the call's state moves on by itself: establishing → established, incoming → unanswered,
+   * transferring → the target's answer, redirecting → terminated.
+   */
+  readonly stateDeadline?: number;
+  /** During `transferring`. */
+  readonly transfer?: TransferInProgress;
+  /** What the target will do with the next transfer (the emulator sets it; default accept). */
+  readonly transferFate?: TransferFate;
+  /** The bot's recording status, as updateRecordingStatus last set it. */
+  readonly recordingStatus?: RecordingStatus;
+  /** The earliest of: the running operation's end, the first sendDtmfTones' end, the state deadline. */
   readonly timer?: ClockTimer;
+  /** Ends the call (408 / 8537) unless a keepAlive comes first; its own wake-up. */
+  readonly keepAlive?: ClockTimer;
   readonly resultInfo?: ResultInfo;
   /** Increments with every committed change; operations take it as their etag. */
   readonly version: number;
@@ -143,7 +184,7 @@ export interface Operation {
   readonly clientContext?: string;
   readonly resultInfo?: ResultInfo;
   readonly completionReason?: string;
-  readonly parameters?: PlayPromptParameters | RecordParameters;
+  readonly parameters?: PlayPromptParameters | RecordParameters | DtmfParameters;
   readonly recordingLocation?: string;
   readonly recordingAccessToken?: string;
   /** recordResponse: the recorded audio's length, for the recording endpoint. */
@@ -167,7 +208,12 @@ export type Tone = 'tone0' | 'tone1' | 'tone2' | 'tone3' | 'tone4' | 'tone5' | '
 export type CallEvent =
   | { readonly kind: 'operation'; readonly operation: OperationSnapshot }
   | { readonly kind: 'callState'; readonly changeType: 'created' | 'updated' | 'deleted'; readonly state: CallState; readonly resultInfo?: ResultInfo }
-  | { readonly kind: 'tone'; readonly sequenceId: number; readonly tone: Tone };
+  | { readonly kind: 'tone'; readonly sequenceId: number; readonly tone: Tone }
+  /**
+   * The call's participants changed (everyone joined, the caller left, a recording status changed);
+   * `withOthers` false when only the bot is left.
+   */
+  | { readonly kind: 'roster'; readonly withOthers: boolean };
 
 /** The outcome of one decision about one call: committed together, in one transaction. */
 export interface CallChange<R = undefined> {
@@ -187,3 +233,4 @@ export function isOwnedBy(resource: Pick<Call, 'owner'>, owner: Owner): boolean 
 export function hasEnded(state: CallState): boolean {
   return state === 'terminating' || state === 'terminated';
 }
+

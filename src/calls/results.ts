@@ -38,6 +38,26 @@ export const RECORD_OUTCOMES: Readonly<Record<RecordEnd, Outcome>> = {
   },
 };
 
+/** sendDtmfTones, as the docs show it: `completed` either way, the reason telling which. */
+export const DTMF_COMPLETED: Outcome = { status: 'completed', resultInfo: done(0, 'Action completed successfully.'), completionReason: 'completedSuccessfully' };
+export const DTMF_CANCELLED: Outcome = {
+  status: 'completed',
+  resultInfo: { code: 400, subcode: 8508, message: 'Action failed, the operation was cancelled.' },
+  completionReason: 'mediaOperationCanceled',
+};
+
 export const CALL_ENDED_BY_BOT: ResultInfo = { code: 200, subcode: 7000, message: 'The conversation has ended by bot.' };
 export const CALL_ENDED_BY_CALLER: ResultInfo = { code: 200, subcode: 4097, message: 'Call ended by the other participant in the call.' };
 export const CALL_NOT_ANSWERED: ResultInfo = { code: 408, subcode: 1106, message: 'An acknowledgement was not received for the call acceptance in the allotted time.' };
+export const CALL_NOT_KEPT_ALIVE: ResultInfo = { code: 408, subcode: 8537, message: 'Keep Alive timeout, cleaned up inactive call.' };
+export const CALL_TRANSFERRED: ResultInfo = { code: 0, subcode: 7015, message: 'GracefulTransferCompleted' };
+/** The docs show a failed transfer as 500 / 7000 with a message that says why. */
+export const TRANSFER_DECLINED: ResultInfo = { code: 500, subcode: 7000, message: 'The transfer target declined the call.' };
+export const TRANSFER_NOT_ANSWERED: ResultInfo = { code: 500, subcode: 7000, message: 'The transfer target did not answer.' };
+/** Not documented by Graph: this service's choices, listed in docs/compatibility.md. */
+export const CALL_REDIRECTED: ResultInfo = { code: 302, subcode: 0, message: 'The call was redirected.' };
+export const CALL_REJECTED: Readonly<Record<'none' | 'busy' | 'forbidden', ResultInfo>> = {
+  none: { code: 603, subcode: 0, message: 'The call was rejected.' },
+  busy: { code: 486, subcode: 0, message: 'The call was rejected: busy.' },
+  forbidden: { code: 403, subcode: 0, message: 'The call was rejected: forbidden.' },
+};

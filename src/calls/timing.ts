@@ -1,8 +1,8 @@
 import type { RunningProgress, QueuedOperation, RecordRun } from './model';
 import { PLAY_COMPLETED, RECORD_OUTCOMES, type Outcome, type RecordEnd } from './results';
 
-/** How long simulated media takes; settings, so tests can make it short. */
-export interface MediaTiming {
+/** How long simulated things take; settings, so tests can make them short. */
+export interface CallTiming {
   /** Each prompt of a playPrompt or recordResponse plays this long. */
   readonly promptMs: number;
   /** The beep before a recording. */
@@ -11,6 +11,14 @@ export interface MediaTiming {
   readonly establishMs: number;
   /** An incoming call not answered within this time ends (the docs give bots 15 s). */
   readonly answerTimeoutMs: number;
+  /** A call with no keepAlive for this long ends with 408 / 8537 (the docs: 45 minutes). */
+  readonly keepAliveMs: number;
+  /** How long a transfer or redirect target takes to answer (or decline). */
+  readonly targetAnswerMs: number;
+  /** How long a transfer rings before it fails unanswered. */
+  readonly transferTimeoutMs: number;
+  /** How long each tone of sendDtmfTones plays. */
+  readonly dtmfToneMs: number;
 }
 
 export interface RunningEnd {
@@ -21,7 +29,7 @@ export interface RunningEnd {
 }
 
 /** When a recordResponse starts listening: after its prompt and its beep. */
-export function listenStart(startedAt: number, run: RecordRun, timing: MediaTiming): number {
+export function listenStart(startedAt: number, run: RecordRun, timing: CallTiming): number {
   return startedAt + run.prompts * timing.promptMs + (run.playBeep ? timing.beepMs : 0);
 }
 
@@ -29,7 +37,7 @@ export function listenStart(startedAt: number, run: RecordRun, timing: MediaTimi
  * When the running operation will end and how, if nothing else happens first; undefined for
  * a looping playPrompt, which plays until cancelled.
  */
-export function runningEnd(entry: QueuedOperation, progress: RunningProgress, timing: MediaTiming): RunningEnd | undefined {
+export function runningEnd(entry: QueuedOperation, progress: RunningProgress, timing: CallTiming): RunningEnd | undefined {
   if (entry.type === 'playPrompt') {
     if (entry.run.loop) return undefined;
     return { at: progress.startedAt + entry.run.prompts * timing.promptMs, outcome: PLAY_COMPLETED };

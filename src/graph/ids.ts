@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /**
  * Graph ids are GUIDs. Bodies carry the lowercase dashed form; lookups accept any common GUID
@@ -20,4 +20,13 @@ export function parseGuid(text: string): string | undefined {
 /** `57dab8b1-894c-...` → `57DAB8B1894C...`, as in the docs' notification URLs. */
 export function notificationIdForm(id: string): string {
   return id.replaceAll('-', '').toUpperCase();
+}
+
+/** A GUID derived from a name (version 5 style): the same name always gives the same id. */
+export function nameBasedId(name: string): string {
+  const hash = createHash('sha1').update(name).digest();
+  hash[6] = ((hash[6] as number) & 0x0f) | 0x50;
+  hash[8] = ((hash[8] as number) & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,7 +1,7 @@
 import type { Call, CallEvent } from '../calls/model';
 import type { EnumCasing } from './casing';
 import { notificationPath } from './paths';
-import { callJson, operationJson, resultInfoJson } from './resources';
+import { callJson, operationJson, participantsJson, resultInfoJson } from './resources';
 
 /** One commsNotification: what a bot receives, one per POST, wrapped in a commsNotifications envelope. */
 export type CommsNotification = Readonly<Record<string, unknown>>;
@@ -52,6 +52,11 @@ export function renderNotifications(call: Call, events: readonly CallEvent[], ca
                   direction: call.direction,
                   ...(event.resultInfo && { resultInfo: resultInfoJson(event.resultInfo) }),
                 },
+        };
+      case 'roster':
+        return {
+          ...base('updated', `${callUrl}/participants`),
+          resourceData: participantsJson(call, event.withOthers),
         };
       case 'tone':
         return {

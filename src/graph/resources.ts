@@ -1,5 +1,6 @@
 import type { Call, Operation, OperationSnapshot, OperationType, ResultInfo } from '../calls/model';
 import { formatStatus, type EnumCasing } from './casing';
+import { nameBasedId } from './ids';
 
 /** Graph JSON for the service's calls and operations. */
 
@@ -8,6 +9,8 @@ export const OPERATION_ODATA_TYPE: Readonly<Record<OperationType, string>> = {
   recordResponse: '#microsoft.graph.recordOperation',
   subscribeToTone: '#microsoft.graph.subscribeToToneOperation',
   cancelMediaProcessing: '#microsoft.graph.cancelMediaProcessingOperation',
+  sendDtmfTones: '#microsoft.graph.sendDtmfTonesOperation',
+  updateRecordingStatus: '#microsoft.graph.updateRecordingStatusOperation',
 };
 
 /** A participant as Graph writes one: `{ identity: { application | user: { id, displayName } } }`. */
@@ -35,7 +38,7 @@ export function operationJson(op: Operation | OperationSnapshot, casing: EnumCas
     clientContext: op.clientContext ?? null,
     resultInfo: resultInfoJson(op.resultInfo),
   };
-  if (op.type === 'playPrompt' || op.type === 'recordResponse') json['completionReason'] = op.completionReason ?? null;
+  if (op.type === 'playPrompt' || op.type === 'recordResponse' || op.type === 'sendDtmfTones') json['completionReason'] = op.completionReason ?? null;
   if (op.type === 'recordResponse') {
     json['recordingLocation'] = op.recordingLocation ?? null;
     json['recordingAccessToken'] = op.recordingAccessToken ?? null;
@@ -56,4 +59,47 @@ export function callJson(call: Call): Record<string, unknown> {
     toneInfo: null,
     mediaState: null,
   };
+}
+
+/** A stable participant id for the n-th other party of a call (the bot's own is myParticipantId). */
+function otherParticipantId(call: Call, n: number): string {
+  return nameBasedId(`${call.id}/participant/${n}`);
+}
+
+const AUDIO_STREAM = { '@odata.type': '#microsoft.graph.mediaStream', mediaType: 'audio', direction: 'sendReceive', serverMuted: false, label: 'main-audio', sourceId: '1' };
+
+function participantJson(id: string, info: unknown, recordingStatus: string | undefined) {
+  return {
+    '@odata.type': '#microsoft.graph.participant',
+    id,
+    info,
+    isInLobby: false,
+    isMuted: false,
+    mediaStreams: [AUDIO_STREAM],
+    metadata: null,
+    recordingInfo: recordingStatus === undefined ? null : { '@odata.type': '#microsoft.graph.recordingInfo', initiator: null, recordingStatus },
+  };
+}
+
+/**
+ * Who is on the call: the bot (its own participant, with the recording status it set), and, unless
+ * only the bot is left, the other side: the caller of an incoming call or the targets of an
+ * outgoing one.
+ */
+export function participantsJson(call: Call, withOthers = true): Record<string, unknown>[] {
+  const botId = typeof call.resource['myParticipantId'] === 'string' ? call.resource['myParticipantId'] : otherParticipantId(call, -1);
+  const botInfo = {
+    '@odata.type': '#microsoft.graph.participantInfo',
+    identity: participant('participantInfo', 'application', { id: call.owner.appId }).identity,
+  };
+  const bot = participantJson(botId, botInfo, call.recordingStatus);
+  if (!withOthers) return [bot];
+  const others = call.direction === 'incoming' ? [call.resource['source']] : Array.isArray(call.resource['targets']) ? call.resource['targets'] : [];
+  return [
+    bot,
+    ...others.map((info, i) => {
+      const { identity, endpointType } = (info ?? {}) as Record<string, unknown>;
+      return participantJson(otherParticipantId(call, i), { '@odata.type': '#microsoft.graph.participantInfo', identity: identity ?? null, ...(endpointType !== undefined && { endpointType }) }, undefined);
+    }),
+  ];
 }

@@ -128,3 +128,53 @@ export const answerSchema = z.strictObject({
   participantCapacity: z.number().int().min(1).optional(),
   callOptions: graphObject.optional(),
 });
+
+/** invitationParticipantInfo: whom to ring; it needs an identity. */
+const invitationParticipantInfo = z.looseObject(
+  {
+    '@odata.type': odataType('#microsoft.graph.invitationParticipantInfo').optional(),
+    identity: graphObject,
+    endpointType: text(64).optional(),
+    replacesCallId: guid.optional(),
+  },
+  mustBe('an invitationParticipantInfo'),
+);
+
+export const rejectSchema = z.strictObject({
+  reason: z.enum(['none', 'busy', 'forbidden'], mustBe("one of 'none', 'busy', 'forbidden'")).optional(),
+  callbackUri: text(2048).optional(),
+});
+
+export const redirectSchema = z.strictObject({
+  targets: z
+    .array(invitationParticipantInfo, mustBe('an array of invitationParticipantInfo'))
+    .min(1, { error: 'must contain at least 1 target' })
+    .max(25, { error: 'must contain at most 25 targets' }),
+  timeout: z.number(mustBe('a number of seconds')).int({ error: 'must be a whole number of seconds' }).min(15, { error: 'must be between 15 and 90 seconds' }).max(90, { error: 'must be between 15 and 90 seconds' }).optional(),
+  maskCallee: z.boolean(mustBe('a boolean')).optional(),
+  maskCaller: z.boolean(mustBe('a boolean')).optional(),
+  callbackUri: text(2048).optional(),
+});
+
+export const transferSchema = z.strictObject({
+  transferTarget: invitationParticipantInfo,
+  transferee: graphObject.optional(),
+  clientContext: clientContext.optional(),
+});
+
+/** The tone enum, as sendDtmfTones takes it. */
+export const TONES = ['tone0', 'tone1', 'tone2', 'tone3', 'tone4', 'tone5', 'tone6', 'tone7', 'tone8', 'tone9', 'star', 'pound', 'a', 'b', 'c', 'd', 'flash'] as const;
+
+export const sendDtmfTonesSchema = z.strictObject({
+  tones: z
+    .array(z.enum(TONES, mustBe('a tone: tone0-tone9, star, pound, a-d or flash')), mustBe('an array of tones'))
+    .min(1, { error: 'must contain at least 1 tone' })
+    .max(64, { error: 'must contain at most 64 tones' }),
+  delayBetweenTonesMs: z.number(mustBe('a number of milliseconds')).int({ error: 'must be a whole number of milliseconds' }).min(0).max(10_000, { error: 'must be at most 10000' }).optional(),
+  clientContext: clientContext.optional(),
+});
+
+export const updateRecordingStatusSchema = z.strictObject({
+  status: z.enum(['notRecording', 'recording', 'failed'], mustBe("one of 'notRecording', 'recording', 'failed'")),
+  clientContext: clientContext.optional(),
+});

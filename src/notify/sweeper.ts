@@ -24,12 +24,17 @@ export async function sweep(s: Services): Promise<{ drains: number; timers: numb
   for (const callId of stranded) await s.notifications.send({ callId });
 
   let timers = 0;
-  const timerFilter = `RowKey eq '${CALL_ROW}' and ${COLUMN.timerDueAt} le ${double(threshold)}`;
-  for await (const e of table.listEntities({ queryOptions: { filter: timerFilter, select: ['PartitionKey', COLUMN.timerToken] } })) {
-    const token = e[COLUMN.timerToken];
-    if (typeof token !== 'string') continue;
-    await s.mediaClock.send({ callId: String(e.partitionKey), token });
-    timers++;
+  for (const [dueAt, tokenColumn] of [
+    [COLUMN.timerDueAt, COLUMN.timerToken],
+    [COLUMN.keepAliveDueAt, COLUMN.keepAliveToken],
+  ] as const) {
+    const filter = `RowKey eq '${CALL_ROW}' and ${dueAt} le ${double(threshold)}`;
+    for await (const e of table.listEntities({ queryOptions: { filter, select: ['PartitionKey', tokenColumn] } })) {
+      const token = e[tokenColumn];
+      if (typeof token !== 'string') continue;
+      await s.mediaClock.send({ callId: String(e.partitionKey), token });
+      timers++;
+    }
   }
 
   let deleted = 0;

@@ -89,13 +89,19 @@ async function commit(s: Services, change: CallChange<unknown>, notifications: r
 /**
  * A new timer's media-clock message goes out before the commit, so a crash after the commit cannot
  * lose it; if the commit loses a race instead, the message finds another token and does nothing.
- * One that arrives before its commit is visible waits for it (see media-clock.ts).
+ * One that arrives before its commit is visible waits for it (see media-clock.ts). A call has two
+ * wake-ups: its timer (media, DTMF, state deadlines) and its keep-alive deadline.
  */
 async function sendClockMessage(s: Services, before: Call | undefined, after: Call): Promise<void> {
-  const timer = after.timer;
-  if (!timer || timer.token === before?.timer?.token) return;
-  const delaySeconds = Math.max(MIN_CLOCK_DELAY_SECONDS, (timer.dueAt - s.now()) / 1000);
-  await s.mediaClock.send({ callId: after.id, token: timer.token, version: after.version, sentAt: s.now() }, delaySeconds);
+  const timers = [
+    [after.timer, before?.timer],
+    [after.keepAlive, before?.keepAlive],
+  ] as const;
+  for (const [timer, previous] of timers) {
+    if (!timer || timer.token === previous?.token) continue;
+    const delaySeconds = Math.max(MIN_CLOCK_DELAY_SECONDS, (timer.dueAt - s.now()) / 1000);
+    await s.mediaClock.send({ callId: after.id, token: timer.token, version: after.version, sentAt: s.now() }, delaySeconds);
+  }
 }
 
 /**
@@ -121,5 +127,6 @@ export function domainContext(s: Services): DomainContext {
       location: `${call.baseUrl}${recordingPath(call.id, operationId)}`,
       accessToken: randomBytes(32).toString('base64url'),
     }),
+    silentRecordingOnCallerHangUp: s.config.recordingOnCallerHangUp === 'silent',
   };
 }

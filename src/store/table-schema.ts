@@ -24,6 +24,8 @@ export const COLUMN = {
   endedAt: 'endedAt',
   timerToken: 'timerToken',
   timerDueAt: 'timerDueAt',
+  keepAliveToken: 'keepAliveToken',
+  keepAliveDueAt: 'keepAliveDueAt',
   /** Set on the call row by the sweeper before it deletes an ended call. */
   deleting: 'deleting',
   nextAttemptAt: 'nextAttemptAt',
@@ -74,6 +76,12 @@ export function callEntity({ call, outboxSeq, changeIds }: CallRecord): Entity {
       nextToneSequenceId: call.nextToneSequenceId,
       [COLUMN.timerToken]: call.timer?.token,
       [COLUMN.timerDueAt]: call.timer?.dueAt,
+      [COLUMN.keepAliveToken]: call.keepAlive?.token,
+      [COLUMN.keepAliveDueAt]: call.keepAlive?.dueAt,
+      stateDeadline: call.stateDeadline,
+      transferFate: call.transferFate,
+      recordingStatus: call.recordingStatus,
+      dtmf: call.dtmf && call.dtmf.length > 0 ? storedJson(call.dtmf) : undefined,
       version: call.version,
       createdAt: call.createdAt,
       [COLUMN.endedAt]: call.endedAt,
@@ -85,6 +93,7 @@ export function callEntity({ call, outboxSeq, changeIds }: CallRecord): Entity {
     }),
     ...jsonColumns('resource', call.resource),
     ...jsonColumns('mediaQueue', call.mediaQueue),
+    ...(call.transfer && jsonColumns('transfer', call.transfer)),
   };
 }
 
@@ -92,10 +101,16 @@ const json = <T>(value: unknown): T | undefined => (typeof value === 'string' &&
 
 export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord {
   const timerToken = e[COLUMN.timerToken];
+  const keepAliveToken = e[COLUMN.keepAliveToken];
+  const state = e[COLUMN.state] as Call['state'];
+  const timer = typeof timerToken === 'string' ? { token: timerToken, dueAt: Number(e[COLUMN.timerDueAt]) } : undefined;
+  const num = (key: string) => (typeof e[key] === 'number' ? (e[key] as number) : undefined);
+  // Rows written before stateDeadline existed kept an establishing or incoming call's deadline in its timer.
+  const stateDeadline = num('stateDeadline') ?? ((state === 'establishing' || state === 'incoming') && timer ? timer.dueAt : undefined);
   const call: Call = {
     id: String(e['partitionKey']),
     owner: { tenantId: String(e['ownerTenantId']), appId: String(e['ownerAppId']) },
-    state: e[COLUMN.state] as Call['state'],
+    state,
     direction: e['direction'] as Call['direction'],
     callbackUri: String(e['callbackUri']),
     family: e['family'] as Call['family'],
@@ -112,8 +127,14 @@ export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord
       running: json(e['running'] ?? e['head']),
       toneSubscription: json(e['toneSubscription']),
       resultInfo: json(e['resultInfo']),
-      timer: typeof timerToken === 'string' ? { token: timerToken, dueAt: Number(e[COLUMN.timerDueAt]) } : undefined,
-      endedAt: typeof e[COLUMN.endedAt] === 'number' ? e[COLUMN.endedAt] : undefined,
+      timer,
+      keepAlive: typeof keepAliveToken === 'string' ? { token: keepAliveToken, dueAt: Number(e[COLUMN.keepAliveDueAt]) } : undefined,
+      stateDeadline,
+      transfer: readJsonColumn(e, 'transfer'),
+      transferFate: e['transferFate'] as Call['transferFate'],
+      recordingStatus: e['recordingStatus'] as Call['recordingStatus'],
+      dtmf: json(e['dtmf']),
+      endedAt: num(COLUMN.endedAt),
     }),
   };
   return {

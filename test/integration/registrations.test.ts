@@ -50,6 +50,19 @@ describe('function registrations', () => {
         http('subscribeToTone', 'POST', `${calls}/{callId}/subscribeToTone`),
         http('cancelMediaProcessing', 'POST', `${calls}/{callId}/cancelMediaProcessing`),
         http('getOperation', 'GET', `${calls}/{callId}/operations/{operationId}`),
+        http('reject', 'POST', `${calls}/{callId}/reject`),
+        http('redirect', 'POST', `${calls}/{callId}/redirect`),
+        http('transfer', 'POST', `${calls}/{callId}/transfer`),
+        // The 2018 family stops there: these came with /app and /communications.
+        ...(family === 'applications'
+          ? []
+          : [
+              http('keepAlive', 'POST', `${calls}/{callId}/keepAlive`),
+              http('sendDtmfTones', 'POST', `${calls}/{callId}/sendDtmfTones`),
+              http('updateRecordingStatus', 'POST', `${calls}/{callId}/updateRecordingStatus`),
+              http('listParticipants', 'GET', `${calls}/{callId}/participants`),
+              http('getParticipant', 'GET', `${calls}/{callId}/participants/{participantId}`),
+            ]),
       ];
     });
     const anonymous = (name: string, method: string, route: string) => ({ name, type: 'httpTrigger', route, methods: [method], authLevel: 'anonymous' });

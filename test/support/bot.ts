@@ -38,9 +38,10 @@ export function urlCallId(n: ReceivedNotification): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** "call:established", "playPromptOperation:completed:welcome", "tone:3"... for compact assertions. */
+/** "call:established", "playPromptOperation:completed:welcome", "tone:3", "participants:2"... for compact assertions. */
 export function summary(n: ReceivedNotification): string {
   const data = n.notification['resourceData'] ?? {};
+  if (Array.isArray(data)) return `participants:${data.length}`;
   const type = String(data['@odata.type'] ?? '').replace('#microsoft.graph.', '');
   if (data['toneInfo']) return `tone:${data['toneInfo']['sequenceId']}:${data['toneInfo']['tone']}`;
   if (type === 'call') return `call:${data['state']}`;

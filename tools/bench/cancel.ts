@@ -106,7 +106,7 @@ class Floor {
   async prepare(callId: string, casing: 'docs' | 'schema'): Promise<() => Promise<void>> {
     const loaded = await this.store.load(callId);
     if (!loaded) throw new Error(`call ${callId} vanished`);
-    const ctx: DomainContext = { now: Date.now(), timing: { promptMs: 1, beepMs: 1, establishMs: 1, answerTimeoutMs: 1 }, newId, recording: () => ({ location: '', accessToken: '' }) };
+    const ctx: DomainContext = { now: Date.now(), timing: { promptMs: 1, beepMs: 1, establishMs: 1, answerTimeoutMs: 1, keepAliveMs: 1, targetAnswerMs: 1, transferTimeoutMs: 1, dtmfToneMs: 1 }, newId, recording: () => ({ location: '', accessToken: '' }) };
     const change = cancelMediaProcessing(loaded.record.call, { operationId: newId(), all: true }, ctx);
     const partitionKey = this.#scratch;
     const round = this.#round++;

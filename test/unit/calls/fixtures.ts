@@ -3,7 +3,7 @@ import { createOutgoingCall, establish } from '../../../src/calls/lifecycle';
 import { CallDraft } from '../../../src/calls/draft';
 import type { Call, CallChange, MediaRequest, RecordParameters } from '../../../src/calls/model';
 
-export const TIMING = { promptMs: 2000, beepMs: 500, establishMs: 1000, answerTimeoutMs: 15_000 };
+export const TIMING = { promptMs: 2000, beepMs: 500, establishMs: 1000, answerTimeoutMs: 15_000, keepAliveMs: 2_700_000, targetAnswerMs: 1000, transferTimeoutMs: 30_000, dtmfToneMs: 100 };
 
 /** A frozen clock and counting ids, so decisions are reproducible. */
 export function context(now: number, prefix = 'id'): DomainContext {

@@ -1,0 +1,74 @@
+import type { HttpResponseInit } from '@azure/functions';
+import * as control from '../calls/call-control';
+import type { Operation } from '../calls/model';
+import { parseBody, readJsonBody } from '../graph/body';
+import { newId } from '../graph/ids';
+import { rejectSchema, redirectSchema, sendDtmfTonesSchema, transferSchema, updateRecordingStatusSchema } from '../graph/schemas';
+import type { Decide } from '../service/commit';
+import { checkCallbackUri } from './callback-uri';
+import { callNotFound, changeOwnedCall, routeCallId, type ApiRequest } from './graph-api';
+import { actionResponse } from './responses';
+
+/** reject, redirect, transfer: 202 Accepted and no body, as the docs answer them; what follows comes as notifications. */
+async function accepted<R>(req: ApiRequest, decide: Decide<R>): Promise<HttpResponseInit> {
+  await changeOwnedCall(req, decide);
+  return { status: 202 };
+}
+
+/** An action that creates an operation: 200 + Location + the operation (202 on the 2018 family). */
+async function operation(req: ApiRequest, decide: Decide<Operation>): Promise<HttpResponseInit> {
+  const outcome = await changeOwnedCall(req, decide);
+  if (outcome.kind === 'unchanged') throw new Error('An operation action decided to change nothing.');
+  return actionResponse(req, outcome.change.result);
+}
+
+function optionalCallbackUri(req: ApiRequest, value: string | undefined): { callbackUri?: string } {
+  return value === undefined ? {} : { callbackUri: checkCallbackUri(value, req.services.config.mode) };
+}
+
+/** POST .../calls/{id}/reject {"reason": "none" | "busy" | "forbidden"} on an incoming call. */
+export async function rejectCall(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(rejectSchema, await readJsonBody(req.request, { required: false }), 'reject');
+  const request = { reason: body.reason ?? 'none', ...optionalCallbackUri(req, body.callbackUri) };
+  return accepted(req, (call, ctx) => control.reject(call, request, ctx));
+}
+
+/** POST .../calls/{id}/redirect {"targets": [...], "timeout": 15..90} on an incoming call. */
+export async function redirectCall(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(redirectSchema, await readJsonBody(req.request, { required: true }), 'redirect');
+  const request = optionalCallbackUri(req, body.callbackUri);
+  return accepted(req, (call, ctx) => control.redirect(call, request, ctx));
+}
+
+/** POST .../calls/{id}/transfer {"transferTarget": {...}, "transferee"?: {...}} on an established call. */
+export async function transferCall(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(transferSchema, await readJsonBody(req.request, { required: true }), 'transfer');
+  const request = { target: body.transferTarget, ...(body.transferee !== undefined && { transferee: body.transferee }) };
+  return accepted(req, (call, ctx) => control.transfer(call, request, ctx));
+}
+
+/** POST .../calls/{id}/keepAlive: 200 and no body; 404 once the call has ended, as the docs say. */
+export async function keepAlive(req: ApiRequest): Promise<HttpResponseInit> {
+  const outcome = await changeOwnedCall(req, (call, ctx) => control.keepAlive(call, ctx));
+  if (outcome.kind === 'unchanged') throw callNotFound(routeCallId(req));
+  return { status: 200 };
+}
+
+/** POST .../calls/{id}/sendDtmfTones {"tones": [...], "delayBetweenTonesMs"?, "clientContext"?}. */
+export async function sendDtmfTones(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(sendDtmfTonesSchema, await readJsonBody(req.request, { required: true }), 'sendDtmfTones');
+  const request = {
+    operationId: newId(),
+    tones: body.tones,
+    delayBetweenTonesMs: body.delayBetweenTonesMs ?? 0,
+    ...(body.clientContext !== undefined && { clientContext: body.clientContext }),
+  };
+  return operation(req, (call, ctx) => control.sendDtmfTones(call, request, ctx));
+}
+
+/** POST .../calls/{id}/updateRecordingStatus {"status": "recording" | "notRecording" | "failed", "clientContext"?}. */
+export async function updateRecordingStatus(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(updateRecordingStatusSchema, await readJsonBody(req.request, { required: true }), 'updateRecordingStatus');
+  const request = { operationId: newId(), status: body.status, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
+  return operation(req, (call, ctx) => control.updateRecordingStatus(call, request, ctx));
+}
