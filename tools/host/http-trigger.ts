@@ -49,15 +49,22 @@ export function buildRoutes(functions: readonly RegisteredFunction[], routePrefi
 class BodyTooLarge extends Error {}
 
 export function createHttpServer(deps: HttpTriggerDeps): http.Server {
-  return http.createServer((req, res) => {
+  return http.createServer(requestListener(deps));
+}
+
+/** Serves the routes on any node:http-compatible server (the https one too, see https.ts). */
+export function requestListener(deps: HttpTriggerDeps): http.RequestListener {
+  return (req, res) => {
     void deps.inFlight.track(handle(req, res, deps));
-  });
+  };
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpTriggerDeps): Promise<void> {
   const started = performance.now();
   const method = (req.method ?? 'GET').toUpperCase();
-  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  // The scheme it came in on, so the absolute URLs the app writes point back the same way.
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? '127.0.0.1'}`);
   if (deps.isStopping()) res.setHeader('Connection', 'close');
 
   let status: number;
