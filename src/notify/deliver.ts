@@ -17,10 +17,13 @@ export interface Post {
   readonly timeoutMs: number;
   /** Deployed mode connects through a dispatcher that refuses private addresses. */
   readonly dispatcher?: Dispatcher;
+  /** Local mode may connect through one that trusts more CAs (see trust.ts); no address checks. */
+  readonly localDispatcher?: Dispatcher;
 }
 
 /** POSTs one notification in a commsNotifications envelope and says how it went. */
 export async function post(request: Post): Promise<Attempt> {
+  const dispatcher = request.dispatcher ?? request.localDispatcher;
   try {
     if (request.dispatcher) assertPublicHost(request.url);
     const response = await fetch(request.url, {
@@ -35,7 +38,7 @@ export async function post(request: Post): Promise<Attempt> {
         ...(request.chainId && { [CHAIN_ID_HEADER]: request.chainId }),
       },
       body: JSON.stringify(envelope(request.notification)),
-      ...(request.dispatcher && { dispatcher: request.dispatcher }),
+      ...(dispatcher && { dispatcher }),
     });
     // The body is not needed; reading it to the end frees the connection for reuse.
     await response.arrayBuffer().catch(() => undefined);

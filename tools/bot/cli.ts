@@ -1,11 +1,15 @@
 import { parseArgs } from 'node:util';
+import { localHttps } from '../https/local-https';
+import { projectRoot } from '../project-root';
 import { describeNotification } from './describe';
 import { startBot } from './receiver';
 
 /**
- * `npm run bot -- --app-id <guid> [--port 7072] [--service http://127.0.0.1:7071]`: a sample bot
- * endpoint that validates each notification's token against the service's keys, prints it, and
- * answers 202. Give its URL (printed at start) as a call's callbackUri.
+ * `npm run bot -- --app-id <guid> [--port 7072] [--service http://127.0.0.1:7071] [--https]`: a
+ * sample bot endpoint that validates each notification's token against the service's keys, prints
+ * it, and answers 202. Give its URL (printed at start) as a call's callbackUri. With --https it
+ * serves a certificate from the local CA, which the service trusts for callbacks. Use the same
+ * service URL (scheme included) the bot drives the API with: it is the tokens' issuer.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -13,11 +17,14 @@ async function main(): Promise<void> {
       'app-id': { type: 'string' },
       port: { type: 'string', default: '7072' },
       service: { type: 'string', default: 'http://127.0.0.1:7071' },
+      https: { type: 'boolean', default: false },
     },
   });
   const appId = values['app-id']?.toLowerCase();
-  if (!appId) throw new Error('usage: npm run bot -- --app-id <guid> [--port 7072] [--service http://127.0.0.1:7071]');
+  if (!appId) throw new Error('usage: npm run bot -- --app-id <guid> [--port 7072] [--service http://127.0.0.1:7071] [--https]');
+  const tls = values.https ? (await localHttps(projectRoot(), 0)).listener : undefined;
   const bot = await startBot({
+    ...(tls && { tls }),
     serviceUrl: values.service,
     appId,
     port: Number(values.port),
