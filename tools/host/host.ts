@@ -72,7 +72,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostname = options.hostname ?? '127.0.0.1';
   const port = await listen(server, options.port, hostname);
   const tlsServer = options.https && createHttpsServer(deps, options.https);
-  const httpsPort = tlsServer && (await listen(tlsServer, options.https.port, hostname).catch(async (error: unknown) => {
+  // A taken HTTPS port fails the start, as a taken HTTP port does; the HTTP listener goes too.
+  const httpsPort = tlsServer && (await listen(tlsServer, options.https.port, hostname).catch((error: unknown) => {
     server.close();
     throw error;
   }));
