@@ -11,6 +11,9 @@ import { startBot } from './receiver';
  * serves a certificate from the local CA, which the service trusts for callbacks. Use the same
  * service URL (scheme included) the bot drives the API with: it is the tokens' issuer.
  */
+// The issuer is the origin the call was created through: 127.0.0.1 and localhost, http and https differ.
+const ISSUER_HINT = ' (create calls through the same scheme and host as --service)';
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
     appId,
     port: Number(values.port),
     onNotification: (n) => console.log(describeNotification(n)),
-    onRejected: (reason) => console.log(`[${new Date().toISOString().slice(11, 23)}] rejected a POST: ${reason}`),
+    onRejected: (reason) => console.log(`[${new Date().toISOString().slice(11, 23)}] rejected a POST: ${reason}${/"iss"/.test(reason) ? ISSUER_HINT : ''}`),
   });
   console.log(`Bot for app ${appId} listening; callbackUri: ${bot.callbackUri}`);
   console.log(`Tokens are checked against ${values.service}/.well-known/openid-configuration\n`);
