@@ -65,6 +65,8 @@ const settingsSchema = z.object({
   LOCAL_KEYS_FILE: z.string().min(1).default('.local/keys.json'),
   /** Deployed mode: the private JWK (JSON) that signs notification tokens; a Key Vault reference in Azure. */
   NOTIFICATION_SIGNING_KEY: z.string().optional(),
+  /** Local mode: a PEM file of CAs trusted for https callbacks besides the system's (npm start: the local CA). */
+  CALLBACK_CA_FILE: z.string().min(1).optional(),
   NOTIFICATION_TIMEOUT_MS: milliseconds(10_000),
   NOTIFICATION_RETRY_BASE_MS: milliseconds(1000),
   NOTIFICATION_RETRY_MAX_DELAY_MS: milliseconds(300_000),
@@ -108,6 +110,7 @@ export interface Config {
   readonly recordingOnCallerHangUp: 'notify' | 'silent';
   readonly localKeysFile: string;
   readonly notificationSigningKey?: string;
+  readonly callbackCaFile?: string;
   readonly delivery: { readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxDelayMs: number; readonly retryWindowMs: number };
   readonly sweepAfterMs: number;
   readonly callRetentionMs: number;
@@ -146,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recordingOnCallerHangUp: s.RECORDING_ON_CALLER_HANGUP,
     localKeysFile: s.LOCAL_KEYS_FILE,
     ...(s.NOTIFICATION_SIGNING_KEY && { notificationSigningKey: s.NOTIFICATION_SIGNING_KEY }),
+    ...(s.CALLBACK_CA_FILE && { callbackCaFile: s.CALLBACK_CA_FILE }),
     delivery: {
       timeoutMs: s.NOTIFICATION_TIMEOUT_MS,
       retryBaseMs: s.NOTIFICATION_RETRY_BASE_MS,

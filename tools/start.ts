@@ -7,6 +7,7 @@ import { choosePorts, DEFAULT_AZURITE_PORTS, startAzurite, type RunningAzurite }
 import { startHost } from './host/host';
 import type { RegisteredFunction } from './host/registry';
 import { stopOnSignals } from './host/lifecycle';
+import { localHttps, parseHttpsPort, type LocalHttps } from './https/local-https';
 import { projectRoot } from './project-root';
 import { applyProjectSettings } from './project-settings';
 
@@ -18,6 +19,8 @@ import { applyProjectSettings } from './project-settings';
  *   --data <folder>  keep Azurite's data there instead of .azurite/
  * Ctrl-C or SIGTERM stops the host (in-flight work finishes), then Azurite, which saves its data
  * as it stops: every write answered before the signal is there after the next start.
+ * It serves HTTPS beside HTTP (HTTPS_PORT, default 7443) with a certificate from the local CA in
+ * .local/ca/, which --in-memory keeps too: trusting it once is enough.
  */
 const STORAGE_SETTINGS = ['AzureWebJobsStorage', STORAGE_CONNECTION] as const;
 const REACHABLE_TIMEOUT_MS = 5000;
@@ -54,24 +57,33 @@ async function main(): Promise<void> {
     }
     await provisionStorage(storageAccount(STORAGE_CONNECTION, env), loadConfig(env));
     const port = Number(env['PORT'] ?? settings?.localHttpPort ?? 7071);
-    const host = await startHost({ appRoot: root, port });
+    const httpsPort = parseHttpsPort(env['HTTPS_PORT']);
+    const https = httpsPort === undefined ? undefined : await localHttps(root, httpsPort);
+    const host = await startHost({ appRoot: root, port, ...(https && { https: https.listener }) });
     stopOnSignals(async () => {
       await host.stop();
       await azurite?.stop();
     });
-    console.log(banner(host.url, host.functions));
+    console.log(banner(host.url, host.functions, https && host.httpsUrl ? { url: host.httpsUrl, trust: https } : undefined));
   } catch (error) {
     await azurite?.stop();
     throw error;
   }
 }
 
-function banner(url: string, functions: readonly RegisteredFunction[]): string {
+function banner(url: string, functions: readonly RegisteredFunction[], tls?: { url: string; trust: LocalHttps }): string {
   const count = (type: string) => functions.filter((fn) => fn.trigger.type.toLowerCase() === type).length;
+  const https = tls
+    ? [
+        `  HTTPS            ${tls.url}  (Graph SDKs: baseUrl ${tls.url}; they add /v1.0 or /beta)`,
+        `  Trust its CA     ${tls.trust.trustLine}  (.NET, OS: docs/clients.md)`,
+      ]
+    : [];
   return [
     '',
     `Service ready at ${url}`,
-    `  Graph base URL   ${url}/v1.0  (or /beta)`,
+    ...https,
+    `  Graph base URL   ${tls?.url ?? url}/v1.0  (or /beta; http works too: ${url}/v1.0)`,
     `  Access token     npm run token -- --app-id <your bot's app id>`,
     `  Health           curl ${url}/health`,
     `  ${functions.length} functions: ${count('httptrigger')} HTTP, ${count('queuetrigger')} queue, ${count('timertrigger')} timer (node dist/tools/host/cli.js --describe lists them)`,

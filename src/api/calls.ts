@@ -9,15 +9,17 @@ import { absoluteUrl, resourcePath } from '../graph/paths';
 import { callJson, participant } from '../graph/resources';
 import { answerSchema, createCallSchema } from '../graph/schemas';
 import { commitNewCall } from '../service/commit';
+import { applySelection, callSelection, type Selection } from '../graph/select';
 import { checkCallbackUri } from './callback-uri';
 import { addressOf, callNotFound, changeOwnedCall, ownerOf, routeCallId, type ApiRequest } from './graph-api';
 import { metadataContext } from './responses';
 
 const APP_HOSTED = '#microsoft.graph.appHostedMediaConfig';
 
-function callBody(req: ApiRequest, call: Call) {
+function callBody(req: ApiRequest, call: Call, selection?: Selection) {
   const collection = call.family === 'communications' ? 'communications/calls' : 'app/calls';
-  return { '@odata.context': metadataContext(req, `${collection}/$entity`), ...callJson(call) };
+  const selected = selection ? `(${selection.names.join(',')})` : '';
+  return applySelection({ '@odata.context': metadataContext(req, `${collection}${selected}/$entity`), ...callJson(call) }, selection);
 }
 
 /** POST .../calls (route roles: CREATE_CALL_ROLES): 201 + Location + the call, `establishing`. */
@@ -60,12 +62,13 @@ export async function createCall(req: ApiRequest): Promise<HttpResponseInit> {
   return { status: 201, headers: { Location: location }, jsonBody: callBody(req, call) };
 }
 
-/** GET .../calls/{id}: the call, also after it ended (state terminated). */
+/** GET .../calls/{id}[?$select=...]: the call, also after it ended (state terminated). */
 export async function getCall(req: ApiRequest): Promise<HttpResponseInit> {
+  const selection = callSelection(req.request.query.get('$select'), req.version);
   const callId = routeCallId(req);
   const loaded = await req.services.store.load(callId);
   if (!loaded || !isOwnedBy(loaded.record.call, ownerOf(req))) throw callNotFound(callId);
-  return { status: 200, jsonBody: callBody(req, loaded.record.call) };
+  return { status: 200, jsonBody: callBody(req, loaded.record.call, selection) };
 }
 
 /** DELETE .../calls/{id}: hang up. 204, also when the call had already ended (then nothing changes). */

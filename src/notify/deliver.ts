@@ -18,6 +18,8 @@ export interface Post {
   readonly timeoutMs: number;
   /** Deployed mode connects through a dispatcher that refuses private addresses. */
   readonly dispatcher?: Dispatcher;
+  /** Local mode may connect through one that trusts more CAs (see trust.ts); no address checks. */
+  readonly localDispatcher?: Dispatcher;
 }
 
 /** POSTs one notification in a commsNotifications envelope and says how it went. */
@@ -26,6 +28,7 @@ export async function post(request: Post): Promise<Attempt> {
   // waiting: the HTTP client refuses it before connecting, so it is final, never retried unseen.
   const problem = callbackShapeProblem(request.url);
   if (problem) return { kind: 'final', error: `callback refused: the URL ${problem}` };
+  const dispatcher = request.dispatcher ?? request.localDispatcher;
   try {
     if (request.dispatcher) assertPublicHost(request.url);
     const response = await fetch(request.url, {
@@ -40,7 +43,7 @@ export async function post(request: Post): Promise<Attempt> {
         ...(request.chainId && { [CHAIN_ID_HEADER]: request.chainId }),
       },
       body: JSON.stringify(envelope(request.notification)),
-      ...(request.dispatcher && { dispatcher: request.dispatcher }),
+      ...(dispatcher && { dispatcher }),
     });
     // The body is not needed; reading it to the end frees the connection for reuse.
     await response.arrayBuffer().catch(() => undefined);

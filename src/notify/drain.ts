@@ -3,9 +3,9 @@ import type { PendingRow } from '../store/outbox-store';
 import type { Services } from '../service/services';
 import { post } from './deliver';
 import { issuerFor } from './issuer';
-import { publicOnly } from './public-callbacks';
 import { nextAttemptAt } from './retry-policy';
 import { notificationSigner } from './signing';
+import { callbackTransport } from './trust';
 
 /**
  * How long a drain holds a call's outbox: three POST timeouts (at least 5 s), renewed whenever less
@@ -110,7 +110,7 @@ async function deliverRow(s: Services, pending: PendingRow, keepLease: () => Pro
       token,
       ...(recipient.callChainId !== undefined && { chainId: recipient.callChainId }),
       timeoutMs: s.config.delivery.timeoutMs,
-      ...(s.config.mode === 'deployed' && { dispatcher: publicOnly }),
+      ...callbackTransport(s.config),
     });
     if (attempt.kind === 'delivered') {
       attempts = 0; // the row's attempt count is its current notification's

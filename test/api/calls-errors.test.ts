@@ -141,7 +141,7 @@ describe('bad input gets a Graph-shaped 4xx that names the problem', () => {
     expect(cancel.status).toBe(200);
     const { operations } = await partition(svc.table, call);
     expect(operations.filter((op) => op.status === 'failed')).toHaveLength(MEDIA_QUEUE_LIMIT);
-    expect(operations[0]?.parameters).toMatchObject({ prompts: expect.arrayContaining([expect.objectContaining({ resourceId: 'r'.repeat(256) })]) });
+    expect(operations.find((op) => op.type === 'playPrompt')?.parameters).toMatchObject({ prompts: expect.arrayContaining([expect.objectContaining({ resourceId: 'r'.repeat(256) })]) });
   });
 
   it('bad input leaves the call as it was', async () => {

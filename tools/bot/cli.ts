@@ -1,28 +1,38 @@
 import { parseArgs } from 'node:util';
+import { localHttps } from '../https/local-https';
+import { projectRoot } from '../project-root';
 import { describeNotification } from './describe';
 import { startBot } from './receiver';
 
 /**
- * `npm run bot -- --app-id <guid> [--port 7072] [--service http://127.0.0.1:7071]`: a sample bot
- * endpoint that validates each notification's token against the service's keys, prints it, and
- * answers 202. Give its URL (printed at start) as a call's callbackUri.
+ * `npm run bot -- --app-id <guid> [--port 7072] [--service http://127.0.0.1:7071] [--https]`: a
+ * sample bot endpoint that validates each notification's token against the service's keys, prints
+ * it, and answers 202. Give its URL (printed at start) as a call's callbackUri. With --https it
+ * serves a certificate from the local CA, which the service trusts for callbacks. Use the same
+ * service URL (scheme included) the bot drives the API with: it is the tokens' issuer.
  */
+// The issuer is the scheme the call was created over and the address the service listens on: http and https differ.
+const ISSUER_HINT = ' (create calls through the same scheme and host as --service)';
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'app-id': { type: 'string' },
       port: { type: 'string', default: '7072' },
       service: { type: 'string', default: 'http://127.0.0.1:7071' },
+      https: { type: 'boolean', default: false },
     },
   });
   const appId = values['app-id']?.toLowerCase();
-  if (!appId) throw new Error('usage: npm run bot -- --app-id <guid> [--port 7072] [--service http://127.0.0.1:7071]');
+  if (!appId) throw new Error('usage: npm run bot -- --app-id <guid> [--port 7072] [--service http://127.0.0.1:7071] [--https]');
+  const tls = values.https ? (await localHttps(projectRoot(), 0)).listener : undefined;
   const bot = await startBot({
+    ...(tls && { tls }),
     serviceUrl: values.service,
     appId,
     port: Number(values.port),
     onNotification: (n) => console.log(describeNotification(n)),
-    onRejected: (reason) => console.log(`[${new Date().toISOString().slice(11, 23)}] rejected a POST: ${reason}`),
+    onRejected: (reason) => console.log(`[${new Date().toISOString().slice(11, 23)}] rejected a POST: ${reason}${/"iss"/.test(reason) ? ISSUER_HINT : ''}`),
   });
   console.log(`Bot for app ${appId} listening; callbackUri: ${bot.callbackUri}`);
   console.log(`Tokens are checked against ${values.service}/.well-known/openid-configuration\n`);

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 
@@ -28,6 +29,8 @@ export interface BotOptions {
   /** The bot's app id: the audience its tokens must carry. */
   readonly appId: string;
   readonly port?: number;
+  /** Serve https with this certificate (e.g. one from the local CA, tools/https/local-ca.ts). */
+  readonly tls?: { readonly cert: string; readonly key: string };
   /** Decides the answer to each valid notification (default 202), for tests of failing bots. */
   readonly reply?: (notification: ReceivedNotification, attempt: number) => Reply | Promise<Reply>;
   readonly onNotification?: (notification: ReceivedNotification) => void;
@@ -53,7 +56,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const rejected: string[] = [];
   const attemptsById = new Map<string, number>();
 
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -90,11 +93,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         if (!res.headersSent) res.writeHead(500).end();
       });
     });
-  });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    callbackUri: `http://127.0.0.1:${port}/callback`,
+    callbackUri: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/callback`,
     received,
     attempts,
     rejected,

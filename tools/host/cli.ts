@@ -3,23 +3,27 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadApp } from './app-loader';
 import { describeFunction, startHost } from './host';
+import { localHttps, parseHttpsPort } from '../https/local-https';
 import { consoleLogger } from './logger';
 import { stopOnSignals } from './lifecycle';
 import { applySettings, readLocalSettings } from './local-settings';
 
 /**
  * The local Functions host, like `func start`:
- *   node dist/tools/host/cli.js [--app <dir>] [--port <n>] [--max-request-body-bytes <n>] [--request-timeout-ms <n>]
+ *   node dist/tools/host/cli.js [--app <dir>] [--port <n>] [--https-port <n|off>] [--max-request-body-bytes <n>] [--request-timeout-ms <n>]
  *   node dist/tools/host/cli.js --describe     prints the registrations as JSON and exits
  * The port comes from --port, else PORT, else local.settings.json Host.LocalHttpPort, else 7071.
+ * The HTTPS port from --https-port, else HTTPS_PORT, else 7443; its certificate comes from the
+ * local CA (tools/https/local-ca.ts).
  */
-const USAGE = 'usage: host [--app <dir>] [--port <n>] [--max-request-body-bytes <n>] [--request-timeout-ms <n>] [--describe]';
+const USAGE = 'usage: host [--app <dir>] [--port <n>] [--https-port <n|off>] [--max-request-body-bytes <n>] [--request-timeout-ms <n>] [--describe]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       app: { type: 'string', default: '.' },
       port: { type: 'string' },
+      'https-port': { type: 'string' },
       'max-request-body-bytes': { type: 'string' },
       'request-timeout-ms': { type: 'string' },
       describe: { type: 'boolean', default: false },
@@ -46,11 +50,20 @@ async function main(): Promise<void> {
   const requestTimeout = values['request-timeout-ms'];
   // A shorter request timeout (tests) also shortens the header timeout, which may not exceed it.
   const limits = requestTimeout !== undefined ? { requestTimeoutMs: Number(requestTimeout), headersTimeoutMs: Math.min(10_000, Number(requestTimeout)), checkIntervalMs: 250 } : undefined;
-  const host = await startHost({ appRoot, port, ...(maxBody !== undefined && { maxRequestBodyBytes: Number(maxBody) }), ...(limits && { limits }) });
+  const httpsPort = parseHttpsPort(values['https-port'] ?? process.env['HTTPS_PORT']);
+  const https = httpsPort === undefined ? undefined : await localHttps(appRoot, httpsPort);
+  const host = await startHost({
+    appRoot,
+    port,
+    ...(https && { https: https.listener }),
+    ...(maxBody !== undefined && { maxRequestBodyBytes: Number(maxBody) }),
+    ...(limits && { limits }),
+  });
 
   stopOnSignals(host.stop);
   const lines = host.functions.map((fn) => `  ${describeFunction(fn, host)}`);
-  console.log(`Functions:\n${lines.join('\n')}\n\nHost listening on ${host.url}`);
+  const tls = host.httpsUrl && https ? ` and ${host.httpsUrl} (trust: ${https.trustLine})` : '';
+  console.log(`Functions:\n${lines.join('\n')}\n\nHost listening on ${host.url}${tls}`);
 }
 
 main().catch((error: unknown) => {

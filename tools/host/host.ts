@@ -1,8 +1,8 @@
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { storageAccount } from '../../src/store/connection';
 import { readHostConfig, type HostConfig } from './host-config';
-import { buildRoutes, createHttpServer, type HttpLibrary, type ServerLimits } from './http-trigger';
+import { buildRoutes, createHttpServer, type HttpLibrary, type HttpTriggerDeps, type ServerLimits } from './http-trigger';
+import { createHttpsServer, type HttpsListener } from './https';
 import { InFlight } from './invocation';
 import { consoleLogger, type HostLogger } from './logger';
 import { loadApp } from './app-loader';
@@ -21,6 +21,8 @@ export interface HostOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly hostname?: string;
+  /** Also serve the routes over TLS with this certificate. */
+  readonly https?: HttpsListener;
   readonly maxRequestBodyBytes?: number;
   readonly logger?: HostLogger;
   readonly limits?: Partial<ServerLimits>;
@@ -29,6 +31,8 @@ export interface HostOptions {
 export interface RunningHost {
   readonly url: string;
   readonly port: number;
+  /** The TLS listener's base URL, when `https` was given. */
+  readonly httpsUrl?: string;
   readonly functions: readonly RegisteredFunction[];
   readonly config: HostConfig;
   /** Stops taking work, lets in-flight invocations finish, runs appTerminate hooks. */
@@ -57,7 +61,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const appHookData = {};
   await registry.runHooks('appStart', { hookData: {}, appHookData, functionAppDirectory: options.appRoot });
 
-  const server = createHttpServer({
+  const deps: HttpTriggerDeps = {
     routes: buildRoutes(functions, config.routePrefix),
     library,
     logger,
@@ -65,9 +69,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
     isStopping: () => stopping,
     ...(options.limits && { limits: options.limits }),
-  });
+  };
+  const server = createHttpServer(deps);
   const hostname = options.hostname ?? '127.0.0.1';
   const port = await listen(server, options.port, hostname);
+  const tlsServer = options.https && createHttpsServer(deps, options.https);
+  // A taken HTTPS port fails the start, as a taken HTTP port does; the HTTP listener goes too.
+  const httpsPort = tlsServer && (await listen(tlsServer, options.https.port, hostname).catch((error: unknown) => {
+    server.close();
+    throw error;
+  }));
 
   const listeners = functions
     .filter((fn) => fn.trigger.type.toLowerCase() === 'queuetrigger')
@@ -101,18 +112,21 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const stop = () =>
     (stopped ??= (async () => {
       stopping = true;
-      server.close();
-      server.closeIdleConnections();
+      const servers = tlsServer ? [server, tlsServer] : [server];
+      servers.forEach((s) => {
+        s.close();
+        s.closeIdleConnections();
+      });
       timers.forEach((t) => t.stop());
       await Promise.all(listeners.map((l) => l.stop()));
       if (!(await inFlight.drain(SHUTDOWN_GRACE_MS))) {
         logger.log('warning', `Stopped waiting for ${inFlight.size} invocation(s) after ${SHUTDOWN_GRACE_MS / 1000}s.`);
       }
-      server.closeAllConnections();
+      servers.forEach((s) => s.closeAllConnections());
       await registry.runHooks('appTerminate', { hookData: {}, appHookData });
     })());
 
-  return { url: `http://${hostname}:${port}`, port, functions, config, stop };
+  return { url: `http://${hostname}:${port}`, port, ...(httpsPort !== undefined && { httpsUrl: `https://${hostname}:${httpsPort}` }), functions, config, stop };
 }
 
 /** `AzureWebJobs.<name>.Disabled=true` (or the `__` form Linux needs) turns a function off, as on Azure. */
@@ -121,7 +135,7 @@ export function isDisabled(name: string, env: Readonly<Record<string, string | u
   return value?.trim().toLowerCase() === 'true' || value?.trim() === '1';
 }
 
-function listen(server: http.Server, port: number, hostname: string): Promise<number> {
+function listen(server: Server, port: number, hostname: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, hostname, () => {

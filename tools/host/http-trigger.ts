@@ -78,23 +78,40 @@ export function buildRoutes(functions: readonly RegisteredFunction[], routePrefi
 class BodyTooLarge extends Error {}
 
 export function createHttpServer(deps: HttpTriggerDeps): http.Server {
-  const limits = { ...DEFAULT_SERVER_LIMITS, ...deps.limits };
-  const server = http.createServer(
-    {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      connectionsCheckingInterval: limits.checkIntervalMs,
-      maxHeaderSize: limits.maxHeaderBytes,
-    },
-    (req, res) => {
-      void deps.inFlight.track(handle(req, res, deps, limits));
-    },
-  );
+  const limits = serverLimits(deps);
+  const server = http.createServer(serverOptions(limits), requestListener(deps));
+  return withHeaderLimits(server);
+}
+
+/** The limits a server applies, host.json-independent: what the host passes, over the defaults. */
+export function serverLimits(deps: HttpTriggerDeps): ServerLimits {
+  return { ...DEFAULT_SERVER_LIMITS, ...deps.limits };
+}
+
+/** Node's own timeouts and header size, set on purpose so a slow or hostile client cannot hold a socket. */
+export function serverOptions(limits: ServerLimits): http.ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.checkIntervalMs,
+    maxHeaderSize: limits.maxHeaderBytes,
+  };
+}
+
+export function withHeaderLimits<S extends http.Server>(server: S): S {
   // Node would silently drop headers past its count; the count is checked per request instead (431).
   server.maxHeadersCount = 0;
   server.maxRequestsPerSocket = 1000;
   return server;
+}
+
+/** Serves the routes on any node:http-compatible server (the https one too, see https.ts). */
+export function requestListener(deps: HttpTriggerDeps): http.RequestListener {
+  const limits = serverLimits(deps);
+  return (req, res) => {
+    void deps.inFlight.track(handle(req, res, deps, limits));
+  };
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpTriggerDeps, limits: ServerLimits): Promise<void> {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
- * The request URL a handler sees, built from the address the host listens on and the path of the
+ * The request URL a handler sees, built from the scheme and address the host listens on and the path of the
  * request target, never from the Host header or an authority in the target: `//evil.example/x`
  * is the path `//evil.example/x`, and an absolute-form target contributes only its path and query.
  * Undefined when the request cannot be mapped (asterisk-form, a malformed Host) → 400.
@@ -23,7 +23,9 @@ export function requestUrl(req: IncomingMessage): URL | undefined {
     }
   } else return undefined;
   const address = req.socket.localAddress ?? '127.0.0.1';
-  const origin = `http://${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort ?? 80}`;
+  // The scheme it came in on, so the absolute URLs the app writes point back the same way.
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const origin = `${scheme}://${address.includes(':') ? `[${address}]` : address}:${req.socket.localPort ?? 80}`;
   try {
     const url = new URL(origin);
     // Assigning the path keeps the origin whatever the path looks like (a leading `//` included).

@@ -8,6 +8,8 @@ import { projectRoot } from '../project-root';
 export interface HostProcess {
   readonly url: string;
   readonly port: number;
+  /** The HTTPS listener's base URL, unless HTTPS was turned off. */
+  readonly httpsUrl?: string;
   readonly child: ChildProcess;
   /** Everything the process printed so far. */
   output(): string;
@@ -26,14 +28,17 @@ export interface SpawnOptions {
 export async function startHostProcess(options: SpawnOptions = {}): Promise<HostProcess> {
   const root = projectRoot();
   const port = options.port ?? (await freePort());
-  const args = ['--app', options.appRoot ?? root, '--port', String(port), ...(options.args ?? [])];
+  // A free HTTPS port too, unless the caller chose: 7443 may be taken by `npm start` or a parallel test.
+  const httpsPort = options.args?.includes('--https-port') ? [] : ['--https-port', String(await freePort())];
+  const args = ['--app', options.appRoot ?? root, '--port', String(port), ...httpsPort, ...(options.args ?? [])];
   return spawnUntil(path.join(root, 'dist/tools/host/cli.js'), args, options.env ?? {}, /Host listening on (http:\/\/\S+)/, port);
 }
 
 /** Starts `dist/tools/start.js` (what `npm start` runs) and resolves at its ready line. */
 export async function runStartScript(env: Record<string, string>, args: readonly string[] = []): Promise<HostProcess> {
   const port = Number(env['PORT'] ?? (await freePort()));
-  return spawnUntil(path.join(projectRoot(), 'dist/tools/start.js'), args, { ...env, PORT: String(port) }, /Service ready at (http:\/\/\S+)/, port);
+  const httpsPort = env['HTTPS_PORT'] ?? String(await freePort());
+  return spawnUntil(path.join(projectRoot(), 'dist/tools/start.js'), args, { ...env, PORT: String(port), HTTPS_PORT: httpsPort }, /Service ready at (http:\/\/\S+)/, port);
 }
 
 async function spawnUntil(script: string, args: readonly string[], env: Record<string, string>, ready: RegExp, port: number): Promise<HostProcess> {
@@ -55,9 +60,11 @@ async function spawnUntil(script: string, args: readonly string[], env: Record<s
     void exited.then((code) => reject(new Error(`${path.basename(script)} exited with ${code} before it was ready:\n${output}`)));
     setTimeout(() => reject(new Error(`${path.basename(script)} was not ready after 30 s:\n${output}`)), 30_000).unref();
   });
+  const httpsUrl = / and (https:\/\/[^\s)]+)|HTTPS {2,}(https:\/\/\S+)/.exec(output);
   return {
     url,
     port,
+    ...(httpsUrl && { httpsUrl: httpsUrl[1] ?? httpsUrl[2] }),
     child,
     output: () => output,
     async stop(signal = 'SIGTERM') {
