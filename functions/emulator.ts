@@ -1,7 +1,7 @@
 import { httpRoute } from '../src/api/route-table';
 import { graphApi } from '../src/api/graph-api';
 import { CALL_CONTROL_ROLES } from '../src/auth/roles';
-import { callerHangsUp, pressTones, ringBot, speakFor } from '../src/api/emulator';
+import { answerTransfer, callerHangsUp, pressTones, ringBot, speakFor } from '../src/api/emulator';
 
 // The emulator: the caller's side of a call, outside Graph's namespace. Registered everywhere so the
 // app's surface does not depend on settings, but unless SERVICE_MODE=local every route answers 404
@@ -11,5 +11,6 @@ const call = 'emulator/calls/{callId}';
 
 httpRoute('emulator-tones', { methods: ['POST'], route: `${call}/tones`, authLevel: 'anonymous', handler: graphApi(options, pressTones) });
 httpRoute('emulator-speech', { methods: ['POST'], route: `${call}/speech`, authLevel: 'anonymous', handler: graphApi(options, speakFor) });
+httpRoute('emulator-transferTarget', { methods: ['POST'], route: `${call}/transferTarget`, authLevel: 'anonymous', handler: graphApi(options, answerTransfer) });
 httpRoute('emulator-hangUp', { methods: ['POST'], route: `${call}/hangUp`, authLevel: 'anonymous', handler: graphApi(options, callerHangsUp) });
 httpRoute('emulator-incomingCall', { methods: ['POST'], route: 'emulator/incomingCalls', authLevel: 'anonymous', handler: graphApi(options, ringBot) });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { addressOf, changeOwnedCall, ownerOf, type ApiRequest } from './graph-api';
 import { checkCallbackUri } from './callback-uri';
 import { DTMF, pressTones as pressTonesOnCall, speak } from '../calls/caller';
+import { chooseTransferFate } from '../calls/call-control';
 import { hangUp, receiveIncomingCall } from '../calls/lifecycle';
 import type { Tone } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
@@ -56,6 +57,21 @@ export async function speakFor(req: ApiRequest): Promise<HttpResponseInit> {
   const { seconds } = parseBody(speechSchema, await readJsonBody(req.request, { required: true }), 'speech');
   const outcome = await changeOwnedCall(req, (call, ctx) => speak(call, seconds, ctx));
   return { status: 200, jsonBody: { heardByRecording: outcome.kind === 'changed' && outcome.change.result.heard } };
+}
+
+const transferTargetSchema = z.strictObject({
+  action: z.enum(['accept', 'decline', 'noAnswer'], mustBe("one of 'accept', 'decline', 'noAnswer'")),
+});
+
+/**
+ * POST /emulator/calls/{callId}/transferTarget {"action": "accept" | "decline" | "noAnswer"}: what
+ * the transfer target does. During a transfer it happens now (`noAnswer`: the transfer rings until
+ * TRANSFER_TIMEOUT_MS); before one, it is what the target will do with the next transfer.
+ */
+export async function answerTransfer(req: ApiRequest): Promise<HttpResponseInit> {
+  const { action } = parseBody(transferTargetSchema, await readJsonBody(req.request, { required: true }), 'transferTarget');
+  const outcome = await changeOwnedCall(req, (call, ctx) => chooseTransferFate(call, action, ctx));
+  return { status: 200, jsonBody: { action, appliedNow: outcome.kind === 'changed' && outcome.change.result.appliedNow } };
 }
 
 /** POST /emulator/calls/{callId}/hangUp: the caller hangs up (terminated with 200 / 4097). */

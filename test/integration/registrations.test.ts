@@ -70,6 +70,7 @@ describe('function registrations', () => {
       ...graph,
       anonymous('emulator-tones', 'POST', 'emulator/calls/{callId}/tones'),
       anonymous('emulator-speech', 'POST', 'emulator/calls/{callId}/speech'),
+      anonymous('emulator-transferTarget', 'POST', 'emulator/calls/{callId}/transferTarget'),
       anonymous('emulator-hangUp', 'POST', 'emulator/calls/{callId}/hangUp'),
       anonymous('emulator-incomingCall', 'POST', 'emulator/incomingCalls'),
       anonymous('health', 'GET', 'health'),
