@@ -58,6 +58,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const inFlight = new InFlight();
   let stopping = false;
+  const stopStreams = new AbortController();
   const appHookData = {};
   await registry.runHooks('appStart', { hookData: {}, appHookData, functionAppDirectory: options.appRoot });
 
@@ -68,6 +69,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     inFlight,
     maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
     isStopping: () => stopping,
+    stopSignal: stopStreams.signal,
     ...(options.limits && { limits: options.limits }),
   };
   const server = createHttpServer(deps);
@@ -112,6 +114,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const stop = () =>
     (stopped ??= (async () => {
       stopping = true;
+      stopStreams.abort();
       const servers = tlsServer ? [server, tlsServer] : [server];
       servers.forEach((s) => {
         s.close();

@@ -27,6 +27,8 @@ export interface HttpTriggerDeps {
   readonly inFlight: InFlight;
   readonly maxRequestBodyBytes: number;
   readonly isStopping: () => boolean;
+  /** Aborted when the host stops: streamed responses end then, instead of holding the shutdown. */
+  readonly stopSignal?: AbortSignal;
   readonly limits?: Partial<ServerLimits>;
 }
 
@@ -216,23 +218,64 @@ function isHttpResponse(value: unknown): value is HttpResponse {
   return typeof value === 'object' && value !== null && (value as HttpResponse).headers instanceof Headers && typeof (value as HttpResponse).arrayBuffer === 'function';
 }
 
-/** Writes what the handler returned the way the Functions host does: status, headers, whole body. */
+/** A body given as a stream (server-sent events, a long download) rather than as a value. */
+function isStreamBody(body: unknown): boolean {
+  return body instanceof ReadableStream || (typeof body === 'object' && body !== null && Symbol.asyncIterator in body && !ArrayBuffer.isView(body));
+}
+
+/**
+ * Writes what the handler returned the way the Functions host does: status, headers, whole body.
+ * A body the handler gave as a stream is written as it comes (chunked), as the Azure host does with
+ * `app.setup({ enableHttpStream: true })`, until it ends, the client goes away or the host stops.
+ */
 async function writeResponse(res: ServerResponse, result: unknown, deps: HttpTriggerDeps): Promise<number> {
-  const response = isHttpResponse(result) ? result : new deps.library.HttpResponse((result ?? {}) as HttpResponseInit);
+  const init = (result ?? {}) as HttpResponseInit;
+  const streamed = !isHttpResponse(result) && isStreamBody(init.body);
+  const response = isHttpResponse(result) ? result : new deps.library.HttpResponse(init);
   if (response.cookies.length > 0) {
     deps.logger.log('warning', 'The local host does not write HttpResponse.cookies; set a Set-Cookie header instead.');
   }
-  const body = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') headers[name] = value;
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;
+  if (streamed && response.body) {
+    delete headers['content-length'];
+    res.writeHead(response.status, headers);
+    res.flushHeaders();
+    await writeStream(res, response.body, deps.stopSignal);
+    return response.status;
+  }
+  const body = Buffer.from(await response.arrayBuffer());
   if (![204, 304].includes(response.status)) headers['content-length'] = String(body.length);
   res.writeHead(response.status, headers);
   res.end(body);
   return response.status;
+}
+
+/** Copies a stream body to the socket, chunk by chunk; cancels it when the client leaves or the host stops. */
+async function writeStream(res: ServerResponse, body: ReadableStream<Uint8Array>, stopSignal: AbortSignal | undefined): Promise<void> {
+  const reader = body.getReader();
+  const cancel = () => void reader.cancel().catch(() => undefined);
+  res.once('close', cancel);
+  stopSignal?.addEventListener('abort', cancel, { once: true });
+  if (stopSignal?.aborted) cancel();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      // Respect back-pressure: a slow reader holds the stream, not the host's memory.
+      if (!res.write(value)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+    }
+  } catch {
+    // The stream failed after the headers went out: all that is left is to end the response.
+  } finally {
+    res.off('close', cancel);
+    stopSignal?.removeEventListener('abort', cancel);
+    res.end();
+  }
 }
 
 function sendHostError(req: IncomingMessage, res: ServerResponse, error: GraphError, deps: HttpTriggerDeps, close = false): Promise<number> {

@@ -48,6 +48,17 @@ describe('local host: timers and lifecycle', () => {
     expect(await isPortFree(host.port)).toBe(true);
   });
 
+  it('ends streamed responses when it stops, instead of waiting for them', async () => {
+    const host = await startHostProcess({ appRoot: APP, env: fixtureEnv('0 0 0 1 1 *') });
+    const res = await fetch(`${host.url}/api/stream?count=100000&every=100`);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    const started = Date.now();
+    expect(await host.stop('SIGTERM')).toBe(0);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read());
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('stops the same way on SIGINT (Ctrl-C)', async () => {
     const host = await startHostProcess({ appRoot: APP, env: fixtureEnv('0 0 0 1 1 *') });
     expect(await host.stop('SIGINT')).toBe(0);
