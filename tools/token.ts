@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALL_CALL_ROLES } from '../src/auth/roles';
-import { mintLocalToken } from '../src/auth/tokens';
+import { DEFAULT_LOCAL_TENANT, mintLocalToken } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
 import { parseGuid } from '../src/graph/ids';
 import { projectRoot } from './project-root';
@@ -11,7 +11,6 @@ import { applyProjectSettings } from './project-settings';
  * `npm run token -- --app-id <guid> [--tenant-id <guid>] [--roles a,b] [--expires-in <s>] [--delegated]`
  * prints an access token that the local service accepts, as the last line of its output.
  */
-export const DEFAULT_LOCAL_TENANT = '00000000-0000-4000-8000-000000000001';
 const USAGE = 'usage: npm run token -- --app-id <guid> [--tenant-id <guid>] [--roles Calls.Initiate.All,...] [--expires-in <seconds>] [--delegated]';
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@ import type { GraphHandler } from './graph-route';
  * bot works again. Replay puts the notifications back at the end of the call's outbox, addressed to
  * the call's current callbackUri, with the same notification ids.
  */
-function view(letter: DeadLetter) {
+export function deadLetterView(letter: DeadLetter) {
   return {
     id: letter.id,
     callId: letter.callId,
@@ -30,7 +30,7 @@ export const listDeadLetters: GraphHandler = async (request) => {
   const callId = raw === null ? undefined : parseGuid(raw);
   if (raw !== null && !callId) throw GraphError.badRequest(`'callId' must be a call id (a GUID); got '${raw}'.`);
   const letters = await services().deadLetters.list(callId);
-  return { status: 200, jsonBody: { value: letters.map(view) } };
+  return { status: 200, jsonBody: { value: letters.map(deadLetterView) } };
 };
 
 /** POST /notifications/deadLetters/{id}/replay */

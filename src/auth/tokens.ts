@@ -34,6 +34,9 @@ export function localVerifier(keysFile: string): TokenVerifier {
   };
 }
 
+/** The tenant of local tokens when none is named (`npm run token`, the console). */
+export const DEFAULT_LOCAL_TENANT = '00000000-0000-4000-8000-000000000001';
+
 export interface LocalTokenRequest {
   readonly appId: string;
   readonly tenantId: string;

@@ -27,7 +27,7 @@ export function createServices(cfg: Config, storage: StorageAccount = appStorage
   const table = storage.table(cfg.tableName);
   return {
     config: cfg,
-    store: new CallStore(table),
+    store: new CallStore(table, { keepHistory: cfg.mode === 'local' }),
     outbox: new OutboxStore(table),
     deadLetters: new DeadLetterStore(table),
     instanceId: newId(),

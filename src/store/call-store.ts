@@ -2,6 +2,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { CallChange, Operation } from '../calls/model';
 import type { CommsNotification } from '../graph/notifications';
 import { statusOf } from './status';
+import { historyEntity } from './notification-history';
 import { notificationId } from './notification-id';
 import {
   CALL_ROW,
@@ -46,8 +47,16 @@ export type SubmitResult = 'committed' | 'conflict';
  * entity-group transaction that writes the call row under If-Match of the ETag it was decided on,
  * with the operation rows and the outbox row it produced, so concurrent writers serialize on it.
  */
+export interface CallStoreOptions {
+  /** Keep a copy of every change's notifications (notification-history.ts), for the local console. */
+  readonly keepHistory?: boolean;
+}
+
 export class CallStore {
-  constructor(readonly table: TableClient) {}
+  constructor(
+    readonly table: TableClient,
+    readonly options: CallStoreOptions = {},
+  ) {}
 
   async load(callId: string): Promise<LoadedCall | undefined> {
     try {
@@ -71,7 +80,7 @@ export class CallStore {
   /** Writes one change in one transaction; `conflict` when the call moved on (412) or already exists (409). */
   async submit(submission: ChangeToSubmit): Promise<SubmitResult> {
     try {
-      await this.table.submitTransaction(transaction(submission));
+      await this.table.submitTransaction(transaction(submission, this.options.keepHistory === true));
       return 'committed';
     } catch (error) {
       const status = statusOf(error);
@@ -89,7 +98,7 @@ export class CallStore {
   }
 }
 
-function transaction({ change, notifications, notificationIds, loaded, changeId, now }: ChangeToSubmit): TransactionAction[] {
+function transaction({ change, notifications, notificationIds, loaded, changeId, now }: ChangeToSubmit, keepHistory: boolean): TransactionAction[] {
   const before: CallRecord = loaded?.record ?? { call: change.call, outboxSeq: 0 };
   const hasOutbox = notifications.length > 0;
   const changeIds = [changeId, ...(before.changeIds ?? [])].slice(0, REMEMBERED_CHANGES);
@@ -104,6 +113,7 @@ function transaction({ change, notifications, notificationIds, loaded, changeId,
     const seq = before.outboxSeq;
     const ids = notificationIds ?? notifications.map((_, i) => notificationId(callId, seq, i));
     actions.push(['create', outboxEntity({ callId, seq, ids, recipient: recipientOf(change.call), notifications, createdAt: now, delivered: 0, attempts: 0, nextAttemptAt: now })]);
+    if (keepHistory) actions.push(['create', historyEntity(callId, { seq, at: now, ids, notifications })]);
   }
   if (actions.length > MAX_TRANSACTION_ENTITIES) {
     throw new Error(`A change of call ${callId} touches ${actions.length} rows; a transaction holds ${MAX_TRANSACTION_ENTITIES}.`);

@@ -68,6 +68,13 @@ describe('function registrations', () => {
     const anonymous = (name: string, method: string, route: string) => ({ name, type: 'httpTrigger', route, methods: [method], authLevel: 'anonymous' });
     expect(registrations()).toEqual([
       ...graph,
+      // The local console (local mode only; deployed they answer 404).
+      anonymous('console', 'GET', 'console'),
+      anonymous('consoleAsset', 'GET', 'console/{asset}'),
+      anonymous('emulator-calls', 'GET', 'emulator/calls'),
+      anonymous('emulator-call', 'GET', 'emulator/calls/{callId}'),
+      anonymous('emulator-events', 'GET', 'emulator/events'),
+      anonymous('emulator-tokens', 'POST', 'emulator/tokens'),
       anonymous('emulator-tones', 'POST', 'emulator/calls/{callId}/tones'),
       anonymous('emulator-speech', 'POST', 'emulator/calls/{callId}/speech'),
       anonymous('emulator-transferTarget', 'POST', 'emulator/calls/{callId}/transferTarget'),

@@ -1,0 +1,35 @@
+import type { HttpHandler, HttpRequest } from '@azure/functions';
+import { GraphError } from '../graph/errors';
+import { services } from '../service/services';
+import { graphRoute, type GraphHandler } from './graph-route';
+
+const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * A route of the local console: it exists only in local mode (deployed it answers 404 like any
+ * unknown path) and only for requests addressed to a loopback name. The Host check keeps a web
+ * page that rebinds its own DNS name to 127.0.0.1 from reading calls or minting tokens; a
+ * cross-origin page cannot read the answers anyway (no CORS headers are ever sent).
+ */
+export function consoleRoute(handler: GraphHandler): HttpHandler {
+  return graphRoute(async (request, context, ids) => {
+    if (services().config.mode !== 'local') throw GraphError.noRoute(request.method, new URL(request.url).pathname);
+    assertLoopback(request);
+    return handler(request, context, ids);
+  });
+}
+
+function assertLoopback(request: HttpRequest): void {
+  const host = hostnameOf(request.headers.get('host')) ?? new URL(request.url).hostname;
+  if (!LOOPBACK_HOSTS.test(host)) throw GraphError.forbidden(`The console answers only on a loopback address (localhost, 127.0.0.1, [::1]); this request was for '${host}'.`);
+  const origin = request.headers.get('origin');
+  if (origin !== null && origin !== 'null' && !LOOPBACK_HOSTS.test(hostnameOf(new URL(origin).host) ?? '')) {
+    throw GraphError.forbidden(`The console answers only pages of its own; this request came from '${origin}'.`);
+  }
+}
+
+/** The name in a Host header, without the port. */
+function hostnameOf(host: string | null): string | undefined {
+  if (!host) return undefined;
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
+}
