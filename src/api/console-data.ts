@@ -85,13 +85,18 @@ export async function callView(s: Services, callId: string) {
       return { id, seq: row.seq, index, at: iso(row.at), delivery: pending.get(id) ?? dead.get(id) ?? { outcome: 'delivered' }, notification };
     }),
   );
-  const timeline = history.flatMap((row) =>
-    row.notifications.flatMap((n) => {
+  // The call's states as its notifications told them; a tone is a call notification too, but no new state.
+  const timeline: { at: string | null; changeType: unknown; state: unknown; resultInfo: unknown }[] = [];
+  for (const row of history) {
+    for (const n of row.notifications) {
       const data = resourceDataOf(n as Json);
-      if (!data || Array.isArray(data) || data['@odata.type'] !== '#microsoft.graph.call') return [];
-      return [{ at: iso(row.at), changeType: n['changeType'] ?? null, state: data['state'] ?? null, resultInfo: data['resultInfo'] ?? null }];
-    }),
-  );
+      if (!data || Array.isArray(data) || data['@odata.type'] !== '#microsoft.graph.call' || data['toneInfo']) continue;
+      const entry = { at: iso(row.at), changeType: n['changeType'] ?? null, state: data['state'] ?? null, resultInfo: data['resultInfo'] ?? null };
+      const last = timeline.at(-1);
+      if (last && last.state === entry.state && JSON.stringify(last.resultInfo) === JSON.stringify(entry.resultInfo)) continue;
+      timeline.push(entry);
+    }
+  }
   const source = call.resource['source'] as Json | undefined;
   return {
     call: {
