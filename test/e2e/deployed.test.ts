@@ -112,3 +112,21 @@ describe('deployed mode: no emulator', () => {
     }
   });
 });
+
+describe('deployed mode: no console', () => {
+  it('has no console, no call list, no event stream and mints no tokens: 404 like unknown paths', async () => {
+    const requests = [
+      ['GET', 'console'],
+      ['GET', 'console/console.js'],
+      ['GET', 'emulator/calls'],
+      ['GET', 'emulator/calls/00000000-0000-4000-8000-000000000000'],
+      ['GET', 'emulator/events'],
+      ['POST', 'emulator/tokens'],
+    ] as const;
+    for (const [method, path] of requests) {
+      const res = await fetch(`${svc.host.url}/${path}`, { method, ...(method === 'POST' && { headers: { 'content-type': 'application/json' }, body: '{"appId":"11111111-1111-4111-8111-111111111111"}' }) });
+      expect(res.status, `${method} /${path}`).toBe(404);
+      expect((await graphError(res)).code).toBe('NotFound');
+    }
+  });
+});
