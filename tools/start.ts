@@ -82,6 +82,7 @@ function banner(url: string, functions: readonly RegisteredFunction[], tls?: { u
   return [
     '',
     `Service ready at ${url}`,
+    `  Console          ${url}/console  (every call live; play the caller)`,
     ...https,
     `  Graph base URL   ${tls?.url ?? url}/v1.0  (or /beta; http works too: ${url}/v1.0)`,
     `  Access token     npm run token -- --app-id <your bot's app id>`,

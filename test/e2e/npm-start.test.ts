@@ -25,6 +25,13 @@ describe('npm start', () => {
     expect(azurite).not.toBeNull();
     const res = await fetch(`${service.url}/health`);
     expect(res.status).toBe(200);
+    // The banner names the console, and the console is there (built by npm run build).
+    const consoleUrl = /Console +(http:\/\/\S+\/console)/.exec(service.output())?.[1];
+    expect(consoleUrl).toBe(`${service.url}/console`);
+    const page = await fetch(consoleUrl as string);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('/console/console.js');
+    expect((await fetch(`${service.url}/console/console.js`)).status).toBe(200);
 
     expect(await service.stop('SIGINT')).toBe(0);
     for (const port of [Number(azurite?.[1]), Number(azurite?.[2]), service.port]) expect(await isPortFree(port)).toBe(true);
