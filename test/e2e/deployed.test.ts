@@ -1,31 +1,18 @@
-import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
+import { deployedSettings, ENTRA_AUDIENCE as AUDIENCE, ENTRA_TENANT as TENANT, startFakeEntra, type FakeEntra } from '../support/entra';
 import { APP, callBody, token } from '../support/graph';
 import { graphError } from '../support/http';
 import { startService, type RunningService } from '../support/service';
 
-const TENANT = '7a7a7a7a-0000-4000-8000-000000000001';
 const OTHER_TENANT = '7a7a7a7a-0000-4000-8000-000000000002';
-const AUDIENCE = 'api://graph-calls-media-service';
 const ALL_ROLES = ['Calls.Initiate.All', 'Calls.AccessMedia.All'];
 
 let entra: FakeEntra;
 let svc: RunningService;
 beforeAll(async () => {
   entra = await startFakeEntra();
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  svc = await startService({
-    env: {
-      SERVICE_MODE: 'deployed',
-      PUBLIC_BASE_URL: 'https://calls.example.com',
-      NOTIFICATION_SIGNING_KEY: JSON.stringify(await exportJWK(privateKey)),
-      ENTRA_ALLOWED_TENANTS: TENANT,
-      ENTRA_AUDIENCES: `${AUDIENCE},0a0a0a0a-0000-4000-8000-00000000a0d1`,
-      ENTRA_AUTHORITY_HOST: entra.authorityHost,
-    },
-  });
+  svc = await startService({ env: await deployedSettings(entra, { ENTRA_AUDIENCES: `${AUDIENCE},0a0a0a0a-0000-4000-8000-00000000a0d1` }) });
 });
 afterAll(async () => {
   await svc?.host.stop();

@@ -1,6 +1,5 @@
-import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
+import { deployedSettings, startFakeEntra, type FakeEntra } from '../support/entra';
 import { rawRequest } from '../support/raw-http';
 import { startService, type RunningService } from '../support/service';
 
@@ -12,20 +11,7 @@ const PUBLIC = 'https://calls.example.com';
 
 beforeAll(async () => {
   entra = await startFakeEntra();
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  [local, deployed] = await Promise.all([
-    startService(),
-    startService({
-      env: {
-        SERVICE_MODE: 'deployed',
-        PUBLIC_BASE_URL: PUBLIC,
-        NOTIFICATION_SIGNING_KEY: JSON.stringify(await exportJWK(privateKey)),
-        ENTRA_ALLOWED_TENANTS: '7a7a7a7a-0000-4000-8000-000000000001',
-        ENTRA_AUDIENCES: 'api://graph-calls-media-service',
-        ENTRA_AUTHORITY_HOST: entra.authorityHost,
-      },
-    }),
-  ]);
+  [local, deployed] = await Promise.all([startService(), startService({ env: await deployedSettings(entra, { PUBLIC_BASE_URL: PUBLIC }) })]);
 });
 afterAll(async () => {
   await Promise.all([local?.host.stop(), deployed?.host.stop()]);

@@ -1,16 +1,14 @@
-import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localKeys } from '../../src/auth/local-keys';
 import { GRAPH_AUDIENCES, LOCAL_ISSUER } from '../../src/auth/tokens';
 import { TOKEN_POLICY } from '../../src/auth/token-policy';
-import { startFakeEntra, type FakeEntra } from '../support/entra';
+import { deployedSettings, ENTRA_AUDIENCE as AUDIENCE, ENTRA_TENANT, startFakeEntra, type FakeEntra } from '../support/entra';
 import { APP, callBody, KEYS_FILE, TENANT } from '../support/graph';
 import { graphError } from '../support/http';
 import { startService, type RunningService } from '../support/service';
 
 /** One token policy, two issuers: every rule is tried against the local issuer and against Entra ID. */
-const ENTRA_TENANT = '7a7a7a7a-0000-4000-8000-000000000001';
-const AUDIENCE = 'api://graph-calls-media-service';
 const ROLES = ['Calls.Initiate.All', 'Calls.AccessMedia.All'];
 
 let entra: FakeEntra;
@@ -18,20 +16,7 @@ let local: RunningService;
 let deployed: RunningService;
 beforeAll(async () => {
   entra = await startFakeEntra();
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  [local, deployed] = await Promise.all([
-    startService(),
-    startService({
-      env: {
-        SERVICE_MODE: 'deployed',
-        PUBLIC_BASE_URL: 'https://calls.example.com',
-        NOTIFICATION_SIGNING_KEY: JSON.stringify(await exportJWK(privateKey)),
-        ENTRA_ALLOWED_TENANTS: ENTRA_TENANT,
-        ENTRA_AUDIENCES: AUDIENCE,
-        ENTRA_AUTHORITY_HOST: entra.authorityHost,
-      },
-    }),
-  ]);
+  [local, deployed] = await Promise.all([startService(), startService({ env: await deployedSettings(entra) })]);
 });
 afterAll(async () => {
   await Promise.all([local?.host.stop(), deployed?.host.stop()]);

@@ -53,3 +53,21 @@ async function newKey(): Promise<{ kid: string; privateKey: CryptoKey; publicJwk
   const kid = `key-${Math.random().toString(36).slice(2)}`;
   return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' } };
 }
+
+/** The tenant and audience deployed-mode tests accept tokens for. */
+export const ENTRA_TENANT = '7a7a7a7a-0000-4000-8000-000000000001';
+export const ENTRA_AUDIENCE = 'api://graph-calls-media-service';
+
+/** Settings of a deployed-mode service that trusts `entra`, with a fresh notification signing key. */
+export async function deployedSettings(entra: FakeEntra, overrides: Record<string, string> = {}): Promise<Record<string, string>> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  return {
+    SERVICE_MODE: 'deployed',
+    PUBLIC_BASE_URL: 'https://calls.example.com',
+    NOTIFICATION_SIGNING_KEY: JSON.stringify(await exportJWK(privateKey)),
+    ENTRA_ALLOWED_TENANTS: ENTRA_TENANT,
+    ENTRA_AUDIENCES: ENTRA_AUDIENCE,
+    ENTRA_AUTHORITY_HOST: entra.authorityHost,
+    ...overrides,
+  };
+}
