@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowser, type TestBrowser } from '../support/browser';
 import { summary, testBot, type TestBot } from '../support/bot';
-import { promptBody } from '../support/graph';
+import { APP, promptBody } from '../support/graph';
 import { ROOT } from '../support/host-process';
 import { startService, type RunningService } from '../support/service';
 
@@ -68,5 +68,39 @@ describe('the console in a real browser', () => {
     expect(new Set(shown)).toEqual(new Set(bot.of(id).map((n) => n.id)));
 
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
+  });
+  it('rings the bot from the form, plays a recording, and hangs up from the page', async () => {
+    await page.goto(`${svc.host.url}/console`);
+    const form = page.locator('form.ring');
+    await form.getByLabel("Bot's app id").fill(APP);
+    await form.getByLabel('Callback URL').fill(bot.callbackUri);
+    await form.getByLabel('Caller name').fill('Alice');
+    await form.getByRole('button', { name: 'Ring' }).click();
+
+    // The bot hears the incoming call, and the page has chosen it.
+    const [created] = await bot.waitFor(1, (n) => n.notification['changeType'] === 'created' && n.notification['resourceData']?.['source']?.['identity']?.['user']?.['displayName'] === 'Alice');
+    const id = String(created!.notification['resourceData']['id']);
+    const detail = page.locator(`[data-call="${id}"]`);
+    await detail.locator('.facts').filter({ hasText: 'incoming' }).waitFor();
+    const answer = await svc.client.send('POST', `/${id}/answer`, { callbackUri: bot.callbackUri, acceptedModalities: ['audio'], mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' } });
+    expect(answer.status).toBe(202);
+    await detail.locator('h2 .state', { hasText: 'established' }).waitFor();
+
+    // A one-second recording: the page plays its WAV, fetched with the recordingAccessToken.
+    await svc.client.action(id, 'recordResponse', { clientContext: 'message', playBeep: false, maxRecordDurationInSeconds: 1 });
+    const audio = detail.locator('table.operations audio');
+    await audio.waitFor({ timeout: 15_000 });
+    expect(await audio.getAttribute('src')).toMatch(/^blob:/);
+    // The browser decodes it: a one-second WAV.
+    const duration = await audio.evaluate((node) => {
+      const el = node as unknown as { readyState: number; duration: number; addEventListener(type: string, fn: () => void): void };
+      return new Promise<number>((resolve) => (el.readyState > 0 ? resolve(el.duration) : el.addEventListener('loadedmetadata', () => resolve(el.duration))));
+    });
+    expect(duration).toBeCloseTo(1, 1);
+
+    await detail.getByRole('button', { name: 'Hang up' }).click();
+    await detail.locator('.timeline', { hasText: '4097' }).waitFor();
+    await bot.waitFor(1, (n) => bot.of(id).includes(n) && summary(n) === 'call:terminated');
+    expect(await detail.getByRole('button', { name: 'key 1' }).isDisabled()).toBe(true);
   });
 });
