@@ -133,6 +133,28 @@ export function asOperator(method: string, path: string): Promise<unknown> {
   return send(method, path);
 }
 
+/** One POST of a notification, as the delivery log (GET /notifications/log) keeps it. */
+export interface DeliveryAttempt {
+  readonly at: string;
+  readonly notificationId: string;
+  readonly attempt: number;
+  readonly outcome: string;
+  readonly status?: number;
+  readonly error?: string;
+  readonly latencyMs: number;
+  readonly nextAttemptAt?: string;
+}
+
+/**
+ * The call's delivery log: its last delivery attempts, oldest first. Undefined when the service
+ * has no delivery log route or no log for the call (an ended call that was deleted).
+ */
+export async function deliveryLog(callId: string): Promise<readonly DeliveryAttempt[] | undefined> {
+  const res = await fetch(`/notifications/log?callId=${encodeURIComponent(callId)}`);
+  if (!res.ok) return undefined;
+  return ((await res.json()) as { value?: DeliveryAttempt[] }).value;
+}
+
 /** The recording's audio as a blob: URL (the recording route wants the recordingAccessToken as a bearer). */
 export async function recordingUrl(location: string, accessToken: string): Promise<string> {
   // The path only: the call's base URL may name another origin (https) than this page's.

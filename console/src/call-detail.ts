@@ -1,5 +1,6 @@
 import { html } from 'htm/preact';
-import type { CallView } from './api';
+import { useEffect, useState } from 'preact/hooks';
+import { deliveryLog, type CallView, type DeliveryAttempt } from './api';
 import { CallerPad } from './caller-pad';
 import { clock, result } from './format';
 import { DeadLetters, NotificationList } from './notifications';
@@ -8,6 +9,19 @@ import { Recording } from './recording';
 /** One call: who and where, the caller's buttons, its states, its media, its notifications. */
 export function CallDetail({ view }: { readonly view: CallView }) {
   const { call } = view;
+  // The delivery log is read again whenever the call's view changes (a notification was queued or delivered).
+  const [log, setLog] = useState<readonly DeliveryAttempt[] | undefined>(undefined);
+  const deliveries = JSON.stringify(view.notifications.map((n) => [n.id, n.delivery]));
+  useEffect(() => {
+    let live = true;
+    deliveryLog(call.id).then(
+      (entries) => live && setLog(entries),
+      () => live && setLog(undefined),
+    );
+    return () => {
+      live = false;
+    };
+  }, [call.id, deliveries]);
   return html`
     <div class="detail" data-call=${call.id}>
       <section class="panel">
@@ -63,7 +77,7 @@ export function CallDetail({ view }: { readonly view: CallView }) {
       </section>
       <section class="panel">
         <h3>Notifications <span class="muted">(${view.notifications.length})</span></h3>
-        <${NotificationList} notifications=${view.notifications} />
+        <${NotificationList} notifications=${view.notifications} log=${log} />
       </section>
       <section class="panel">
         <h3>Dead letters</h3>

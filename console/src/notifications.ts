@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { asOperator, type DeadLetterView, type NotificationView } from './api';
+import { asOperator, type DeadLetterView, type DeliveryAttempt, type NotificationView } from './api';
 import { clock, describe } from './format';
 
 function deliveryText(n: NotificationView): string {
@@ -10,8 +10,24 @@ function deliveryText(n: NotificationView): string {
   return d.attempts ? `retrying: ${d.attempts} attempt(s), next ${clock(d.nextAttemptAt)}` : 'waiting';
 }
 
-/** Every notification of the call, oldest first: what it says, whether it arrived, its JSON. */
-export function NotificationList({ notifications }: { readonly notifications: readonly NotificationView[] }) {
+function AttemptList({ attempts }: { readonly attempts: readonly DeliveryAttempt[] }) {
+  return html`
+    <table class="attempt-log">
+      <thead><tr><th>At</th><th>Attempt</th><th>Outcome</th><th>HTTP / error</th><th>Latency</th><th>Next attempt</th></tr></thead>
+      <tbody>
+        ${attempts.map(
+          (a) => html`<tr><td class="time">${clock(a.at)}</td><td>${a.attempt}</td><td>${a.outcome}</td><td>${a.status ?? ''} ${a.error ?? ''}</td><td>${a.latencyMs} ms</td><td class="time">${clock(a.nextAttemptAt)}</td></tr>`,
+        )}
+      </tbody>
+    </table>
+  `;
+}
+
+/**
+ * Every notification of the call, oldest first: what it says, whether it arrived, its delivery
+ * attempts (from the delivery log, when the service keeps one), its JSON.
+ */
+export function NotificationList({ notifications, log }: { readonly notifications: readonly NotificationView[]; readonly log: readonly DeliveryAttempt[] | undefined }) {
   if (notifications.length === 0) return html`<p class="muted">No notifications yet.</p>`;
   return html`
     <ol class="notifications">
@@ -31,6 +47,7 @@ export function NotificationList({ notifications }: { readonly notifications: re
                 ${n.delivery.nextAttemptAt && html`<dt>Next attempt</dt><dd>${clock(n.delivery.nextAttemptAt)}</dd>`}
                 ${n.delivery.reason && html`<dt>Dead because</dt><dd>${n.delivery.reason}</dd>`}
               </dl>
+              ${log && html`<${AttemptList} attempts=${log.filter((a) => a.notificationId === n.id)} />`}
               <pre class="json">${JSON.stringify(n.notification, null, 2)}</pre>
             </details>
           </li>
