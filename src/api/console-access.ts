@@ -23,8 +23,17 @@ function assertLoopback(request: HttpRequest): void {
   const host = hostnameOf(request.headers.get('host')) ?? new URL(request.url).hostname;
   if (!LOOPBACK_HOSTS.test(host)) throw GraphError.forbidden(`The console answers only on a loopback address (localhost, 127.0.0.1, [::1]); this request was for '${host}'.`);
   const origin = request.headers.get('origin');
-  if (origin !== null && origin !== 'null' && !LOOPBACK_HOSTS.test(hostnameOf(new URL(origin).host) ?? '')) {
+  if (origin !== null && !LOOPBACK_HOSTS.test(originHost(origin))) {
     throw GraphError.forbidden(`The console answers only pages of its own; this request came from '${origin}'.`);
+  }
+}
+
+/** The host name of an Origin header; '' for `null` (a sandboxed or file page) or anything unreadable. */
+function originHost(origin: string): string {
+  try {
+    return hostnameOf(new URL(origin).host) ?? '';
+  } catch {
+    return '';
   }
 }
 

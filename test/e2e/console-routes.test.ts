@@ -43,6 +43,7 @@ describe('the console’s routes', () => {
     expect(call['id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(await rawPost('/emulator/tokens', { host: 'attacker.example:7071' })).toBe(403);
     expect(await rawPost('/emulator/tokens', { origin: 'https://attacker.example' })).toBe(403);
+    expect(await rawPost('/emulator/tokens', { origin: 'null' })).toBe(403);
     expect(await rawPost('/emulator/tokens', { origin: 'http://localhost:7071' })).toBe(200);
     const plain = await fetch(`${svc.host.url}/emulator/tokens`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ appId: APP }) });
     expect(plain.status).toBe(415);
