@@ -59,6 +59,11 @@ export class Circuits {
     return (await this.#save({ ...read.record, probeAt: now + this.policy.claimMs }, read, now)) !== undefined;
   }
 
+  /** An operator's replay says the bot works again: probe it at once rather than at its next turn. */
+  async probeNow(origin: string, now: number): Promise<void> {
+    await this.#change(origin, now, (before) => (before?.state === 'open' && (before.probeAt ?? 0) > now ? { ...before, probeAt: now, changedAt: now } : undefined));
+  }
+
   async failed(origin: string, error: string, now: number): Promise<void> {
     await this.#change(origin, now, (before) => afterFailure(before, origin, error, now, this.policy));
   }

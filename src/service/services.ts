@@ -41,7 +41,8 @@ export function createServices(cfg: Config, storage: StorageAccount = appStorage
     deliveryLog: new DeliveryLogStore(table),
     circuits: new Circuits(new CircuitStore(table), {
       probeMs: cfg.delivery.probeIntervalMs,
-      maxProbeMs: Math.max(cfg.delivery.probeIntervalMs, 60_000),
+      // Never longer between probes than between a notification's own retries.
+      maxProbeMs: Math.max(cfg.delivery.probeIntervalMs, Math.min(60_000, cfg.delivery.retryMaxDelayMs)),
       claimMs: cfg.delivery.timeoutMs + 1000,
     }),
     instanceId: newId(),
