@@ -20,10 +20,12 @@ import { ratio } from './stats';
  */
 const LEVELS = [1, 8, 32, 128];
 const SECONDS = 5;
+const FLOOR_QUEUE = 'bench-floor-throughput';
 
 export async function runThroughputBenchmark(): Promise<void> {
   const env = await startEnvironment({ 'AzureWebJobs.notifications.Disabled': 'true', 'AzureWebJobs.notificationsSlowLane.Disabled': 'true' });
   const sink = await startSink();
+  await env.account.queue(FLOOR_QUEUE).createIfNotExists();
   try {
     console.log(`\nthroughput, playPrompt + cancelMediaProcessing cycles per second (local host + Azurite; node ${process.version})\n`);
     console.log('concurrency   service cycles/s   floor cycles/s   ratio');
@@ -93,7 +95,7 @@ class StorageFloor {
     const call: Call = { ...loaded.record.call, id: newId(), mediaQueue: [], running: undefined } as Call;
     await table.createEntity(callEntity({ call, outboxSeq: 0 }));
     const queue = (name: string) => new MessageQueue(env.account.queue(name));
-    return new StorageFloor(table, queue(`${env.config.queues.mediaClock}`), queue('bench-floor-throughput'), call);
+    return new StorageFloor(table, queue(`${env.config.queues.mediaClock}`), queue(FLOOR_QUEUE), call);
   }
 
   async cycle(): Promise<void> {
