@@ -1,5 +1,6 @@
 import { entraVerifier } from '../auth/entra';
 import { localVerifier, type TokenVerifier } from '../auth/tokens';
+import { rememberingVerifier } from '../auth/verified-tokens';
 import { config, type Config } from '../config';
 import { newId } from '../graph/ids';
 import { Circuits } from '../notify/circuit';
@@ -49,7 +50,7 @@ export function createServices(cfg: Config, storage: StorageAccount = appStorage
     mediaClock: new MessageQueue(storage.queue(cfg.queues.mediaClock)),
     notifications: new MessageQueue(storage.queue(cfg.queues.notifications)),
     slowLane: new MessageQueue(storage.queue(cfg.queues.slowLane)),
-    verifier: cfg.mode === 'local' ? localVerifier(cfg.localKeysFile) : entraVerifier(cfg.entra),
+    verifier: rememberingVerifier(cfg.mode === 'local' ? localVerifier(cfg.localKeysFile) : entraVerifier(cfg.entra)),
     now: () => Date.now(),
   };
 }
