@@ -43,7 +43,7 @@ export async function runFairnessBenchmark(): Promise<void> {
         }),
       );
       if (round >= 0) latencies.forEach((ms) => samples.add(ms));
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200)); // random: not in step with the polling
     }
     return samples;
   };
