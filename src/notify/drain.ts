@@ -40,15 +40,23 @@ const local = new KeyedMutex();
  * write (take the lease), the POSTs, one transaction (delete the rows, write the log, release the
  * lease), and one query that finds nothing committed meanwhile.
  */
-export async function drainOutbox(s: Services, callId: string, lane: Lane = 'fast'): Promise<void> {
-  await local.run(callId, () => drain(s, callId, lane));
+export async function drainOutbox(s: Services, callId: string, lane: Lane = 'fast', options: DrainOptions = {}): Promise<void> {
+  await local.run(callId, () => drain(s, callId, lane, options));
 }
 
-async function drain(s: Services, callId: string, lane: Lane): Promise<void> {
+export interface DrainOptions {
+  /**
+   * Started by the commit itself (eager.ts) while its queue message is on its way: whatever this
+   * drain would hand back to a queue (another holder, the lane's decision), that message handles.
+   */
+  readonly eager?: boolean;
+}
+
+async function drain(s: Services, callId: string, lane: Lane, options: DrainOptions): Promise<void> {
   let snapshot = await s.outbox.snapshot(callId, PAGE);
   for (let round = 0; snapshot.rows.length > 0; round++) {
-    if (round === MAX_ROUNDS) return s.notifications.send({ callId });
-    if (!(await drainOnce(s, callId, lane, snapshot))) return;
+    if (round === MAX_ROUNDS) return options.eager ? undefined : s.notifications.send({ callId });
+    if (!(await drainOnce(s, callId, lane, snapshot, options))) return;
     // A change may have committed its outbox row after the last look and before the release; its
     // own message found the lease held, so this drain is the one to deliver it.
     snapshot = await s.outbox.snapshot(callId, PAGE);
@@ -58,10 +66,12 @@ async function drain(s: Services, callId: string, lane: Lane): Promise<void> {
 const queueOf = (s: Services, lane: Lane) => (lane === 'fast' ? s.notifications : s.slowLane);
 
 /** True when the outbox was emptied and the lease released. */
-async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: OutboxSnapshot): Promise<boolean> {
+async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: OutboxSnapshot, options: DrainOptions): Promise<boolean> {
   const now = s.now();
   const { lease } = snapshot;
+  const queueOrNot = options.eager ? undefined : queueOf(s, lane);
   if (lease && lease.until > now && lease.holder !== '' && lease.holder !== s.instanceId) {
+    if (options.eager) return false;
     // Another instance is delivering; look again when its lease would run out.
     await queueOf(s, lane).send({ callId }, Math.max(1, (lease.until - now) / 1000));
     return false;
@@ -71,7 +81,7 @@ async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: Outb
 
   const admission = await admit(s, originOf(first.row.recipient.callbackUri), lane);
   if (admission.kind === 'forward') {
-    await queueOf(s, admission.lane).send({ callId }, admission.delaySeconds);
+    if (!options.eager) await queueOf(s, admission.lane).send({ callId }, admission.delaySeconds);
     return false;
   }
   try {
@@ -79,7 +89,7 @@ async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: Outb
     const etag = await s.outbox.takeLease(callId, lease, held);
     if (etag === undefined) {
       // Another drain took it between the read and the write.
-      await queueOf(s, lane).send({ callId }, 1);
+      await queueOrNot?.send({ callId }, 1);
       return false;
     }
     return await new Delivery(s, callId, lane, etag, held).run(snapshot);
