@@ -79,7 +79,8 @@ export async function runDeliveryBenchmark(): Promise<void> {
     row('  (from the burst’s start)', fromStart);
 
     console.log('\nfloor: sendMessage + receiveMessages in a tight loop + deleteMessage + one POST to the same bot; same SDK, same Azurite.');
-    console.log('The service polls an idle queue with back-off up to host.json maxPollingInterval (100 ms), which the floor does not.');
+    console.log('A bot that answers promptly is delivered to right after the commit (eager); the rest waits for a poll of the queue,');
+    console.log('every host.json maxPollingInterval (100 ms) when idle, which the floor does not.');
   } finally {
     await bot.close();
     await env.stop();
