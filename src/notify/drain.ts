@@ -69,7 +69,6 @@ const queueOf = (s: Services, lane: Lane) => (lane === 'fast' ? s.notifications 
 async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: OutboxSnapshot, options: DrainOptions): Promise<boolean> {
   const now = s.now();
   const { lease } = snapshot;
-  const queueOrNot = options.eager ? undefined : queueOf(s, lane);
   if (lease && lease.until > now && lease.holder !== '' && lease.holder !== s.instanceId) {
     if (options.eager) return false;
     // Another instance is delivering; look again when its lease would run out.
@@ -89,7 +88,7 @@ async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: Outb
     const etag = await s.outbox.takeLease(callId, lease, held);
     if (etag === undefined) {
       // Another drain took it between the read and the write.
-      await queueOrNot?.send({ callId }, 1);
+      if (!options.eager) await queueOf(s, lane).send({ callId }, 1);
       return false;
     }
     return await new Delivery(s, callId, lane, etag, held).run(snapshot);

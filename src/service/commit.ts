@@ -101,7 +101,8 @@ async function sendClockMessage(s: Services, before: Call | undefined, after: Ca
 
 /**
  * After the commit the change has happened, whatever follows: a failed send only delays delivery
- * until the sweeper finds the outbox row, so it is logged, not reported as a failed request.
+ * until the sweeper finds the outbox row, so it is logged, not reported as a failed request. A bot
+ * that answers promptly is then delivered to at once, without waiting for the queue's poll.
  */
 async function requestDelivery(s: Services, call: Call, notifications: readonly CommsNotification[]): Promise<void> {
   if (notifications.length === 0) return;
