@@ -1,12 +1,15 @@
 import { app } from '@azure/functions';
 import { httpRoute } from '../src/api/route-table';
-import { STORAGE_CONNECTION } from '../src/config';
+import { SLOW_LANE_SUFFIX, STORAGE_CONNECTION } from '../src/config';
 import { listDeadLetters, replayDeadLetter } from '../src/api/dead-letters';
+import { getDeliveryLog } from '../src/api/delivery-log';
 import { graphRoute } from '../src/api/graph-route';
 import { jwks, openIdConfiguration } from '../src/api/openid';
-import { runDrain, runSweeper } from '../src/notify/queue-handlers';
+import { runDrain, runSlowLaneDrain, runSweeper } from '../src/notify/queue-handlers';
 
 app.storageQueue('notifications', { queueName: '%NOTIFICATIONS_QUEUE%', connection: STORAGE_CONNECTION, handler: runDrain });
+// Recipients in trouble wait here, in a queue and function of their own (src/notify/recipients.ts).
+app.storageQueue('notificationsSlowLane', { queueName: `%NOTIFICATIONS_QUEUE%${SLOW_LANE_SUFFIX}`, connection: STORAGE_CONNECTION, handler: runSlowLaneDrain });
 app.timer('sweeper', { schedule: '%SWEEP_SCHEDULE%', handler: runSweeper });
 
 // How a bot validates notification tokens, as it does Graph's.
@@ -15,4 +18,5 @@ httpRoute('jwks', { methods: ['GET'], route: '.well-known/jwks.json', authLevel:
 
 // For the operator: on Azure these need the host's master key (authLevel admin).
 httpRoute('deadLetters', { methods: ['GET'], route: 'notifications/deadLetters', authLevel: 'admin', handler: graphRoute(listDeadLetters) });
+httpRoute('deliveryLog', { methods: ['GET'], route: 'notifications/log', authLevel: 'admin', handler: graphRoute(getDeliveryLog) });
 httpRoute('replayDeadLetter', { methods: ['POST'], route: 'notifications/deadLetters/{id}/replay', authLevel: 'admin', handler: graphRoute(replayDeadLetter) });

@@ -22,6 +22,9 @@ var queueNames = [
   '${mediaClockQueue}-poison'
   notificationsQueue
   '${notificationsQueue}-poison'
+  // The slow delivery lane (recipients in trouble): the notifications queue's name + '-slow'.
+  '${notificationsQueue}-slow'
+  '${notificationsQueue}-slow-poison'
 ]
 var deploymentContainer = 'app-package'
 // azd finds the app to deploy "api" to by this tag.

@@ -31,6 +31,9 @@ function list(item: z.ZodString) {
     .pipe(z.array(item));
 }
 
+/** The slow delivery lane's queue is the notifications queue's name with this suffix (see notify/recipients.ts). */
+export const SLOW_LANE_SUFFIX = '-slow';
+
 const milliseconds = (fallback: number) => z.coerce.number().int().min(0).max(3_600_000).default(fallback);
 
 const settingsSchema = z.object({
@@ -70,6 +73,8 @@ const settingsSchema = z.object({
   NOTIFICATION_TIMEOUT_MS: milliseconds(10_000),
   NOTIFICATION_RETRY_BASE_MS: milliseconds(1000),
   NOTIFICATION_RETRY_MAX_DELAY_MS: milliseconds(300_000),
+  /** A recipient whose circuit opened is probed after this, then after twice as long each time, up to a minute. */
+  NOTIFICATION_PROBE_INTERVAL_MS: milliseconds(5000),
   /** Failing notifications are retried this long after they were queued, then dead-lettered. */
   NOTIFICATION_RETRY_WINDOW_MS: z.coerce.number().int().min(0).max(7 * 24 * 3_600_000).default(4 * 3_600_000),
   /** The sweeper re-sends work (outbox drains, clock timers) that has waited longer than this. */
@@ -83,6 +88,9 @@ const settingsSchema = z.object({
   /** Where Entra ID publishes its keys; only tests change it. */
   ENTRA_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
 }).superRefine((s, ctx) => {
+  if (s.NOTIFICATIONS_QUEUE.length > 63 - SLOW_LANE_SUFFIX.length) {
+    ctx.addIssue({ code: 'custom', path: ['NOTIFICATIONS_QUEUE'], message: `is at most ${63 - SLOW_LANE_SUFFIX.length} characters (the slow lane's queue adds '${SLOW_LANE_SUFFIX}')` });
+  }
   if (s.SERVICE_MODE !== 'deployed') return;
   const required: [keyof typeof s, string][] = [
     ['NOTIFICATION_SIGNING_KEY', 'a private JWK that signs notification tokens'],
@@ -103,7 +111,7 @@ export const SETTING_NAMES: readonly string[] = Object.keys(settingsSchema.shape
 export interface Config {
   readonly mode: 'local' | 'deployed';
   readonly tableName: string;
-  readonly queues: { readonly mediaClock: string; readonly notifications: string };
+  readonly queues: { readonly mediaClock: string; readonly notifications: string; readonly slowLane: string };
   readonly enumCasing: 'docs' | 'schema';
   readonly publicBaseUrl?: string;
   readonly timing: CallTiming;
@@ -111,7 +119,7 @@ export interface Config {
   readonly localKeysFile: string;
   readonly notificationSigningKey?: string;
   readonly callbackCaFile?: string;
-  readonly delivery: { readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxDelayMs: number; readonly retryWindowMs: number };
+  readonly delivery: { readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxDelayMs: number; readonly retryWindowMs: number; readonly probeIntervalMs: number };
   readonly sweepAfterMs: number;
   readonly callRetentionMs: number;
   readonly entra: { readonly allowedTenants: readonly string[]; readonly audiences: readonly string[]; readonly authorityHost: string };
@@ -133,7 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     mode: s.SERVICE_MODE,
     tableName: s.CALLS_TABLE,
-    queues: { mediaClock: s.MEDIA_CLOCK_QUEUE, notifications: s.NOTIFICATIONS_QUEUE },
+    queues: { mediaClock: s.MEDIA_CLOCK_QUEUE, notifications: s.NOTIFICATIONS_QUEUE, slowLane: `${s.NOTIFICATIONS_QUEUE}${SLOW_LANE_SUFFIX}` },
     enumCasing: s.GRAPH_ENUM_CASING,
     ...(s.PUBLIC_BASE_URL && { publicBaseUrl: s.PUBLIC_BASE_URL.replace(/\/+$/, '') }),
     timing: {
@@ -155,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: s.NOTIFICATION_RETRY_BASE_MS,
       retryMaxDelayMs: s.NOTIFICATION_RETRY_MAX_DELAY_MS,
       retryWindowMs: s.NOTIFICATION_RETRY_WINDOW_MS,
+      probeIntervalMs: s.NOTIFICATION_PROBE_INTERVAL_MS,
     },
     sweepAfterMs: s.SWEEP_AFTER_MS,
     callRetentionMs: s.CALL_RETENTION_MS,

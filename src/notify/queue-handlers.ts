@@ -2,17 +2,27 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import { drainMessage } from '../service/queue-messages';
 import { services } from '../service/services';
 import { drainOutbox } from './drain';
+import type { Lane } from './recipients';
 import { sweep } from './sweeper';
 
-/** The notifications queue: "deliver call X's outbox". */
+/** The notifications queue (the fast lane): "deliver call X's outbox". */
 export async function runDrain(message: unknown, context: InvocationContext): Promise<void> {
+  await drainIn('fast', message, context);
+}
+
+/** The slow lane's queue: the same, for recipients in trouble (see recipients.ts). */
+export async function runSlowLaneDrain(message: unknown, context: InvocationContext): Promise<void> {
+  await drainIn('slow', message, context);
+}
+
+async function drainIn(lane: Lane, message: unknown, context: InvocationContext): Promise<void> {
   const parsed = drainMessage.safeParse(message);
   if (!parsed.success) {
     // Retrying cannot fix a malformed message; drop it rather than poison the queue.
     context.warn(`Ignoring a malformed notifications message: ${JSON.stringify(message)}`);
     return;
   }
-  await drainOutbox(services(), parsed.data.callId);
+  await drainOutbox(services(), parsed.data.callId, lane);
 }
 
 /** The sweeper's timer. */

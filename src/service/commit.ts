@@ -6,6 +6,7 @@ import { newId } from '../graph/ids';
 import { renderNotifications, type CommsNotification } from '../graph/notifications';
 import { recordingPath } from '../graph/paths';
 import type { LoadedCall } from '../store/call-store';
+import { deliverEagerly } from '../notify/eager';
 import { KeyedMutex } from '../store/keyed-mutex';
 import type { Services } from './services';
 
@@ -56,7 +57,7 @@ export async function commitChange<R>(s: Services, callId: string, decide: Decid
 
       await sendClockMessage(s, before, change.call);
       if (await commit(s, change, notifications, loaded, options.resend?.ids)) {
-        await requestDelivery(s, callId, notifications);
+        await requestDelivery(s, change.call, notifications);
         return { kind: 'changed', before, change };
       }
       if (attempt >= MAX_COMMIT_ATTEMPTS) {
@@ -74,7 +75,7 @@ export async function commitNewCall(s: Services, decide: (ctx: DomainContext) =>
   const notifications = renderNotifications(change.call, change.events, s.config.enumCasing);
   await sendClockMessage(s, undefined, change.call);
   if (!(await commit(s, change, notifications, undefined))) throw new Error(`Call id ${change.call.id} is taken.`);
-  await requestDelivery(s, change.call.id, notifications);
+  await requestDelivery(s, change.call, notifications);
   return change.call;
 }
 
@@ -106,15 +107,17 @@ async function sendClockMessage(s: Services, before: Call | undefined, after: Ca
 
 /**
  * After the commit the change has happened, whatever follows: a failed send only delays delivery
- * until the sweeper finds the outbox row, so it is logged, not reported as a failed request.
+ * until the sweeper finds the outbox row, so it is logged, not reported as a failed request. A bot
+ * that answers promptly is then delivered to at once, without waiting for the queue's poll.
  */
-async function requestDelivery(s: Services, callId: string, notifications: readonly CommsNotification[]): Promise<void> {
+async function requestDelivery(s: Services, call: Call, notifications: readonly CommsNotification[]): Promise<void> {
   if (notifications.length === 0) return;
   try {
-    await s.notifications.send({ callId });
+    await s.notifications.send({ callId: call.id });
   } catch (error) {
-    console.warn(`Call ${callId}: could not ask for delivery (the sweeper will): ${(error as Error).message}`);
+    console.warn(`Call ${call.id}: could not ask for delivery (the sweeper will): ${(error as Error).message}`);
   }
+  deliverEagerly(s, call.id, call.callbackUri);
 }
 
 /** The inputs of one decision, at the current time. */

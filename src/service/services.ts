@@ -1,8 +1,12 @@
 import { entraVerifier } from '../auth/entra';
 import { localVerifier, type TokenVerifier } from '../auth/tokens';
+import { rememberingVerifier } from '../auth/verified-tokens';
 import { config, type Config } from '../config';
 import { newId } from '../graph/ids';
+import { Circuits } from '../notify/circuit';
 import { CallStore } from '../store/call-store';
+import { CircuitStore } from '../store/circuits';
+import { DeliveryLogStore } from '../store/delivery-log';
 import { DeadLetterStore } from '../store/dead-letters';
 import { OutboxStore } from '../store/outbox-store';
 import { appStorage, type StorageAccount } from '../store/connection';
@@ -15,10 +19,15 @@ export interface Services {
   readonly store: CallStore;
   readonly outbox: OutboxStore;
   readonly deadLetters: DeadLetterStore;
+  readonly deliveryLog: DeliveryLogStore;
+  /** Recipients' circuit breakers (notify/circuit.ts). */
+  readonly circuits: Circuits;
   /** Names this process as a drain-lease holder. */
   readonly instanceId: string;
   readonly mediaClock: MessageQueue<ClockMessage>;
   readonly notifications: MessageQueue<DrainMessage>;
+  /** The slow delivery lane: recipients in trouble (notify/recipients.ts). */
+  readonly slowLane: MessageQueue<DrainMessage>;
   readonly verifier: TokenVerifier;
   readonly now: () => number;
 }
@@ -30,10 +39,18 @@ export function createServices(cfg: Config, storage: StorageAccount = appStorage
     store: new CallStore(table, { keepHistory: cfg.mode === 'local' }),
     outbox: new OutboxStore(table),
     deadLetters: new DeadLetterStore(table),
+    deliveryLog: new DeliveryLogStore(table),
+    circuits: new Circuits(new CircuitStore(table), {
+      probeMs: cfg.delivery.probeIntervalMs,
+      // Never longer between probes than between a notification's own retries.
+      maxProbeMs: Math.max(cfg.delivery.probeIntervalMs, Math.min(60_000, cfg.delivery.retryMaxDelayMs)),
+      claimMs: cfg.delivery.timeoutMs + 1000,
+    }),
     instanceId: newId(),
     mediaClock: new MessageQueue(storage.queue(cfg.queues.mediaClock)),
     notifications: new MessageQueue(storage.queue(cfg.queues.notifications)),
-    verifier: cfg.mode === 'local' ? localVerifier(cfg.localKeysFile) : entraVerifier(cfg.entra),
+    slowLane: new MessageQueue(storage.queue(cfg.queues.slowLane)),
+    verifier: rememberingVerifier(cfg.mode === 'local' ? localVerifier(cfg.localKeysFile) : entraVerifier(cfg.entra)),
     now: () => Date.now(),
   };
 }

@@ -1,6 +1,19 @@
-import type { TableClient } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { statusOf } from './status';
-import { DRAIN_LEASE_ROW, leaseEntity, leaseFromEntity, OUTBOX_PREFIX, outboxFromEntity, outboxProgressEntity, outboxRowKey, type OutboxRow } from './table-schema';
+import {
+  DELIVERY_LOG_LIMIT,
+  deliveryLogEntity,
+  DRAIN_LEASE_ROW,
+  leaseEntity,
+  leaseFromEntity,
+  OUTBOX_PREFIX,
+  outboxFromEntity,
+  outboxProgressEntity,
+  outboxRowKey,
+  type DeliveryLogEntry,
+  type DrainLease,
+  type OutboxRow,
+} from './table-schema';
 
 /** An outbox row with the ETag it was read at. */
 export interface PendingRow {
@@ -8,10 +21,36 @@ export interface PendingRow {
   readonly etag: string;
 }
 
-export type LeaseResult = { readonly held: true; readonly etag: string } | { readonly held: false; readonly until: number };
+/** The lease row as read, with its ETag; undefined when the call was never drained. */
+export interface ReadLease extends DrainLease {
+  readonly etag: string;
+}
 
+/** What one query tells about a call's delivery: the lease, and the first rows waiting. */
+export interface OutboxSnapshot {
+  readonly lease: ReadLease | undefined;
+  readonly rows: readonly PendingRow[];
+  /** True when rows beyond these wait too. */
+  readonly more: boolean;
+}
+
+/** What a drain writes after a page: delivered rows gone, a failure's progress, log entries, the lease renewed or released. */
+export interface Checkpoint {
+  readonly etag: string;
+  readonly lease: DrainLease;
+  readonly delivered: readonly Pick<OutboxRow, 'callId' | 'seq'>[];
+  readonly progress?: { readonly row: Pick<OutboxRow, 'callId' | 'seq'> } & Pick<OutboxRow, 'delivered' | 'attempts' | 'nextAttemptAt' | 'lastError'>;
+  readonly log: readonly DeliveryLogEntry[];
+}
+
+const MAX_TRANSACTION_ENTITIES = 100;
+
+const quoted = (callId: string) => callId.replaceAll("'", "''");
 const OUTBOX_RANGE = (callId: string) =>
-  `PartitionKey eq '${callId.replaceAll("'", "''")}' and RowKey ge '${OUTBOX_PREFIX}' and RowKey lt '${OUTBOX_PREFIX.slice(0, -1)}}'`;
+  `PartitionKey eq '${quoted(callId)}' and RowKey ge '${OUTBOX_PREFIX}' and RowKey lt '${OUTBOX_PREFIX.slice(0, -1)}}'`;
+/** The lease row ('outbox') sorts just before the outbox rows ('outbox|...'): one range holds both. */
+const LEASE_AND_OUTBOX = (callId: string) =>
+  `PartitionKey eq '${quoted(callId)}' and RowKey ge '${DRAIN_LEASE_ROW}' and RowKey lt '${OUTBOX_PREFIX.slice(0, -1)}}'`;
 
 /**
  * A call's outbox as the deliverer sees it: rows in sequence order, progress on failure, removal on
@@ -31,6 +70,21 @@ export class OutboxStore {
       if (rows.length >= limit) break;
     }
     return rows.slice(0, limit);
+  }
+
+  /** The lease and the first `limit` rows waiting, in one query (one round trip when they fit a page). */
+  async snapshot(callId: string, limit = 32): Promise<OutboxSnapshot> {
+    let lease: ReadLease | undefined;
+    const rows: PendingRow[] = [];
+    const pages = this.table.listEntities({ queryOptions: { filter: LEASE_AND_OUTBOX(callId) } }).byPage({ maxPageSize: limit + 2 });
+    for await (const page of pages) {
+      for (const entity of page) {
+        if (entity.rowKey === DRAIN_LEASE_ROW) lease = { ...leaseFromEntity(entity), etag: entity.etag };
+        else rows.push({ row: outboxFromEntity(entity), etag: entity.etag });
+      }
+      if (rows.length > limit) break;
+    }
+    return { lease, rows: rows.slice(0, limit), more: rows.length > limit };
   }
 
   /** Records how far delivery got and when to try again. */
@@ -53,47 +107,57 @@ export class OutboxStore {
   }
 
   /**
-   * Takes the call's drain lease until `until` (epoch ms) if nobody else holds it. The lease row's
-   * ETag arbitrates between instances.
+   * Takes the call's drain lease, as read in `current`, until `lease.until`: one write, which the
+   * lease row's ETag (or its absence) arbitrates between instances. The new ETag, or undefined
+   * when another drain got there first.
    */
-  async acquireLease(callId: string, holder: string, now: number, until: number): Promise<LeaseResult> {
-    let current: { etag: string; holder: string; until: number } | undefined;
+  async takeLease(callId: string, current: ReadLease | undefined, lease: DrainLease): Promise<string | undefined> {
     try {
-      const e = await this.table.getEntity(callId, DRAIN_LEASE_ROW);
-      current = { etag: e.etag, ...leaseFromEntity(e) };
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-    }
-    if (current && current.until > now && current.holder !== holder) return { held: false, until: current.until };
-    try {
-      const entity = leaseEntity(callId, { holder, until });
+      const entity = leaseEntity(callId, lease);
       const response = current
         ? await this.table.updateEntity(entity, 'Replace', { etag: current.etag })
         : await this.table.createEntity(entity);
-      return { held: true, etag: response.etag ?? '' };
+      return response.etag ?? '';
     } catch (error) {
       const status = statusOf(error);
-      if (status === 412 || status === 409) return { held: false, until: now + 1000 };
+      if (status === 412 || status === 409) return undefined;
       throw error;
     }
   }
 
-  /** Extends a held lease; false if it was lost meanwhile. */
-  async renewLease(callId: string, holder: string, etag: string, until: number): Promise<string | undefined> {
+  /** Extends a held lease; undefined if it was lost meanwhile. */
+  async renewLease(callId: string, etag: string, lease: DrainLease): Promise<string | undefined> {
     try {
-      return (await this.table.updateEntity(leaseEntity(callId, { holder, until }), 'Replace', { etag })).etag;
+      return (await this.table.updateEntity(leaseEntity(callId, lease), 'Replace', { etag })).etag;
     } catch (error) {
       if (statusOf(error) === 412 || statusOf(error) === 404) return undefined;
       throw error;
     }
   }
 
-  async releaseLease(callId: string, etag: string): Promise<void> {
+  /**
+   * After a page: deletes the delivered rows, records a failure's progress, writes the delivery log
+   * entries and renews or releases the lease, in one transaction under the lease's ETag (so a drain
+   * that lost its lease changes nothing). The new ETag, or undefined when the lease was lost.
+   */
+  async checkpoint(callId: string, c: Checkpoint): Promise<string | undefined> {
+    // The log is a ring: of more entries than it holds, only the last ones survive anyway.
+    const log = c.log.slice(-DELIVERY_LOG_LIMIT);
+    const actions: TransactionAction[] = [
+      ['update', leaseEntity(callId, c.lease), 'Replace', { etag: c.etag }],
+      ...c.delivered.map((row): TransactionAction => ['delete', { partitionKey: row.callId, rowKey: outboxRowKey(row.seq) }]),
+      ...(c.progress ? [['update', outboxProgressEntity(c.progress.row, c.progress), 'Merge'] as TransactionAction] : []),
+      ...log.map((entry): TransactionAction => ['upsert', deliveryLogEntity(callId, entry), 'Replace']),
+    ];
+    if (actions.length > MAX_TRANSACTION_ENTITIES) throw new Error(`A delivery checkpoint of call ${callId} touches ${actions.length} rows; a transaction holds ${MAX_TRANSACTION_ENTITIES}.`);
     try {
-      await this.table.updateEntity(leaseEntity(callId, { holder: '', until: 0 }), 'Replace', { etag });
+      const response = await this.table.submitTransaction(actions);
+      return response.getResponseForEntity(DRAIN_LEASE_ROW)?.etag ?? '';
     } catch (error) {
-      // Lost meanwhile: whoever holds it now is responsible.
-      if (statusOf(error) !== 412 && statusOf(error) !== 404) throw error;
+      const status = statusOf(error);
+      // 412: the lease moved on (someone took over); 404: a row is gone (the sweeper, or a taker-over).
+      if (status === 412 || status === 404) return undefined;
+      throw error;
     }
   }
 }

@@ -9,14 +9,23 @@ import { notificationId } from './notification-id';
  *   call                  the call; its ETag versions the whole partition
  *   op|{operationId}      one operation
  *   outbox|{seq}          notifications one change produced, waiting for delivery
- *   drain                 the lease of the one delivery in progress for this call
- * and one partition of dead letters (DEAD_LETTER_PARTITION), row key {callId}|{seq}.
+ *   outbox                the lease of the one delivery in progress for this call
+ *   log|{slot}            the delivery log: the call's last DELIVERY_LOG_LIMIT delivery attempts
+ * one partition of dead letters (DEAD_LETTER_PARTITION), row key {callId}|{seq}, and one of
+ * recipients' circuit breakers (CIRCUIT_PARTITION), row key the callback origin, base64url.
  */
 export const CALL_ROW = 'call';
-/** The drain lease: whoever holds it is the one delivering this call's outbox. */
-export const DRAIN_LEASE_ROW = 'drain';
+/**
+ * The drain lease: whoever holds it is the one delivering this call's outbox. Its key sorts just
+ * before the outbox rows, so one range query reads the lease and the rows waiting.
+ */
+export const DRAIN_LEASE_ROW = 'outbox';
 export const OPERATION_PREFIX = 'op|';
 export const OUTBOX_PREFIX = 'outbox|';
+export const DELIVERY_LOG_PREFIX = 'log|';
+/** How many delivery attempts a call's log keeps (a ring: the oldest entry is overwritten). */
+export const DELIVERY_LOG_LIMIT = 50;
+export const CIRCUIT_PARTITION = '~circuits';
 
 /** Column names that queries and partial updates use (the sweeper's scans, the drain lease, outbox progress). */
 export const COLUMN = {
@@ -31,10 +40,16 @@ export const COLUMN = {
   nextAttemptAt: 'nextAttemptAt',
   leaseHolder: 'holder',
   leaseUntil: 'until',
+  /** On the lease row: the number of the call's next delivery-log entry. */
+  logNext: 'logNext',
+  circuitState: 'state',
+  probeAt: 'probeAt',
 } as const;
 
 export const operationRowKey = (id: string) => `${OPERATION_PREFIX}${id}`;
 export const outboxRowKey = (seq: number) => `${OUTBOX_PREFIX}${String(seq).padStart(12, '0')}`;
+export const deliveryLogRowKey = (n: number) => `${DELIVERY_LOG_PREFIX}${String(n % DELIVERY_LOG_LIMIT).padStart(3, '0')}`;
+export const circuitRowKey = (origin: string) => Buffer.from(origin, 'utf8').toString('base64url');
 
 type Entity = TableEntity<Record<string, unknown>>;
 
@@ -258,18 +273,110 @@ export function outboxProgressEntity(row: Pick<OutboxRow, 'callId' | 'seq'>, pro
   };
 }
 
-/** The call's drain lease: who delivers its outbox, until when (epoch ms). */
+/** The call's drain lease: who delivers its outbox, until when (epoch ms), and where its delivery log goes on. */
 export interface DrainLease {
   readonly holder: string;
   readonly until: number;
+  readonly logNext: number;
 }
 
 export function leaseEntity(callId: string, lease: DrainLease): Entity {
-  return { partitionKey: callId, rowKey: DRAIN_LEASE_ROW, [COLUMN.leaseHolder]: lease.holder, [COLUMN.leaseUntil]: lease.until };
+  return { partitionKey: callId, rowKey: DRAIN_LEASE_ROW, [COLUMN.leaseHolder]: lease.holder, [COLUMN.leaseUntil]: lease.until, [COLUMN.logNext]: lease.logNext };
 }
 
 export function leaseFromEntity(e: Readonly<Record<string, unknown>>): DrainLease {
-  return { holder: String(e[COLUMN.leaseHolder]), until: Number(e[COLUMN.leaseUntil]) };
+  return { holder: String(e[COLUMN.leaseHolder] ?? ''), until: Number(e[COLUMN.leaseUntil] ?? 0), logNext: Number(e[COLUMN.logNext] ?? 0) };
+}
+
+/** One delivery attempt of one notification, as the delivery log keeps it. */
+export interface DeliveryLogEntry {
+  /** The entry's number within the call, from 0; the log keeps the last DELIVERY_LOG_LIMIT. */
+  readonly n: number;
+  readonly at: number;
+  readonly notificationId: string;
+  readonly seq: number;
+  readonly index: number;
+  /** 1 for the first POST of this notification, 2 for its first retry... */
+  readonly attempt: number;
+  readonly callbackUri: string;
+  readonly lane: 'fast' | 'slow';
+  /** delivered; failed (will be retried); refused (a final answer); deadLettered (failed at the end of the window). */
+  readonly outcome: 'delivered' | 'failed' | 'refused' | 'deadLettered';
+  readonly status?: number;
+  readonly error?: string;
+  readonly latencyMs: number;
+  readonly nextAttemptAt?: number;
+}
+
+export function deliveryLogEntity(callId: string, entry: DeliveryLogEntry): Entity {
+  return { partitionKey: callId, rowKey: deliveryLogRowKey(entry.n), ...defined({ ...entry }) };
+}
+
+export function deliveryLogFromEntity(e: Readonly<Record<string, unknown>>): DeliveryLogEntry {
+  const num = (key: string) => (typeof e[key] === 'number' ? (e[key] as number) : undefined);
+  return {
+    n: Number(e['n']),
+    at: Number(e['at']),
+    notificationId: String(e['notificationId'] ?? ''),
+    seq: Number(e['seq']),
+    index: Number(e['index']),
+    attempt: Number(e['attempt']),
+    callbackUri: String(e['callbackUri'] ?? ''),
+    lane: e['lane'] === 'slow' ? 'slow' : 'fast',
+    outcome: e['outcome'] as DeliveryLogEntry['outcome'],
+    ...defined({ status: num('status'), error: typeof e['error'] === 'string' ? e['error'] : undefined, nextAttemptAt: num('nextAttemptAt') }),
+    latencyMs: Number(e['latencyMs'] ?? 0),
+  };
+}
+
+/**
+ * A recipient's (callback origin's) circuit breaker. Closed: deliveries go the fast lane. Open:
+ * the origin failed `failures` times in a row; its deliveries wait in the slow lane, where one
+ * probe at a time, no earlier than `probeAt`, finds out whether it answers again.
+ */
+export interface CircuitRecord {
+  readonly origin: string;
+  readonly state: 'closed' | 'open';
+  readonly failures: number;
+  readonly openedAt?: number;
+  readonly probeAt?: number;
+  /** Probes that failed since it opened: the wait between probes doubles with each. */
+  readonly probes?: number;
+  readonly lastError?: string;
+  readonly changedAt: number;
+}
+
+export function circuitEntity(record: CircuitRecord): Entity {
+  return {
+    partitionKey: CIRCUIT_PARTITION,
+    rowKey: circuitRowKey(record.origin),
+    ...defined({
+      origin: record.origin,
+      [COLUMN.circuitState]: record.state,
+      failures: record.failures,
+      openedAt: record.openedAt,
+      [COLUMN.probeAt]: record.probeAt,
+      probes: record.probes,
+      lastError: record.lastError,
+      changedAt: record.changedAt,
+    }),
+  };
+}
+
+export function circuitFromEntity(e: Readonly<Record<string, unknown>>): CircuitRecord {
+  const num = (key: string) => (typeof e[key] === 'number' ? (e[key] as number) : undefined);
+  return {
+    origin: String(e['origin']),
+    state: e[COLUMN.circuitState] === 'open' ? 'open' : 'closed',
+    failures: Number(e['failures'] ?? 0),
+    changedAt: Number(e['changedAt'] ?? 0),
+    ...defined({
+      openedAt: num('openedAt'),
+      probeAt: num(COLUMN.probeAt),
+      probes: num('probes'),
+      lastError: typeof e['lastError'] === 'string' ? e['lastError'] : undefined,
+    }),
+  };
 }
 
 export function recipientOf(call: Call): Recipient {

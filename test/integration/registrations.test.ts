@@ -83,10 +83,12 @@ describe('function registrations', () => {
       anonymous('health', 'GET', 'health'),
       { name: 'mediaClock', type: 'queueTrigger', queueName: '%MEDIA_CLOCK_QUEUE%', connection: 'CallsStorage' },
       { name: 'notifications', type: 'queueTrigger', queueName: '%NOTIFICATIONS_QUEUE%', connection: 'CallsStorage' },
+      { name: 'notificationsSlowLane', type: 'queueTrigger', queueName: '%NOTIFICATIONS_QUEUE%-slow', connection: 'CallsStorage' },
       { name: 'sweeper', type: 'timerTrigger', schedule: '%SWEEP_SCHEDULE%' },
       anonymous('openIdConfiguration', 'GET', '.well-known/openid-configuration'),
       anonymous('jwks', 'GET', '.well-known/jwks.json'),
       { name: 'deadLetters', type: 'httpTrigger', route: 'notifications/deadLetters', methods: ['GET'], authLevel: 'admin' },
+      { name: 'deliveryLog', type: 'httpTrigger', route: 'notifications/log', methods: ['GET'], authLevel: 'admin' },
       { name: 'replayDeadLetter', type: 'httpTrigger', route: 'notifications/deadLetters/{id}/replay', methods: ['POST'], authLevel: 'admin' },
       anonymous('recording', 'GET', 'recordings/{callId}/{operationId}'),
       // The catch-all: on Azure too, a path no other function takes gets a Graph-shaped answer.

@@ -44,7 +44,8 @@ let loaded: InProcessApp | undefined;
 export async function startInProcess(options: { env?: Record<string, string>; mediaClock?: boolean } = {}): Promise<InProcessApp> {
   const { env = {}, mediaClock: runClock = true } = options;
   if (loaded) return loaded;
-  const settings = { ...isolatedSettings(), ESTABLISH_DELAY_MS: '0', PROMPT_DURATION_MS: '60000', ...env };
+  // The notifications function is disabled, as a host would have it, so nothing delivers (not even eagerly).
+  const settings = { ...isolatedSettings(), ESTABLISH_DELAY_MS: '0', PROMPT_DURATION_MS: '60000', 'AzureWebJobs.notifications.Disabled': 'true', ...env };
   Object.assign(process.env, settings);
   const { account, config } = await provisioned(settings);
   const { registry, appRequire } = loadApp(ROOT, quiet);

@@ -107,7 +107,8 @@ describe('infra/ and the code agree', () => {
     expect(settings['MEDIA_CLOCK_QUEUE']).toBe(defaults.queues.mediaClock);
     expect(settings['NOTIFICATIONS_QUEUE']).toBe(defaults.queues.notifications);
     expect(resourceBody(resources, 'callsTable')).toMatch(/^\s+name: tableName$/m);
-    expect(resources).toMatch(/queueNames = \[\s+mediaClockQueue\s+'\$\{mediaClockQueue\}-poison'\s+notificationsQueue\s+'\$\{notificationsQueue\}-poison'\s+\]/);
+    expect(resources).toMatch(/queueNames = \[\s+mediaClockQueue\s+'\$\{mediaClockQueue\}-poison'\s+notificationsQueue\s+'\$\{notificationsQueue\}-poison'\s+\/\/[^\n]*\s+'\$\{notificationsQueue\}-slow'\s+'\$\{notificationsQueue\}-slow-poison'\s+\]/);
+    expect(defaults.queues.slowLane).toBe(`${defaults.queues.notifications}-slow`);
     expect(vars['tableName']).toBe(defaults.tableName);
     // The local example settings agree too.
     const example = JSON.parse(read('local.settings.example.json')) as { Values: Record<string, string> };

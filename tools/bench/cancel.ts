@@ -2,12 +2,12 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { newId } from '../../src/graph/ids';
 import { MessageQueue } from '../../src/store/message-queue';
 import { cancelMediaProcessing } from '../../src/calls/media';
-import type { DomainContext } from '../../src/calls/draft';
 import { renderNotifications } from '../../src/graph/notifications';
 import { CallStore } from '../../src/store/call-store';
 import { CALL_ROW, callEntity, operationEntity, operationPatchEntity, operationRowKey, outboxEntity, recipientOf } from '../../src/store/table-schema';
 import { startEnvironment, startSink } from './environment';
 import { fmt, ratio, Samples } from './stats';
+import { floorContext } from './floor-context';
 
 /**
  * cancelMediaProcessing latency through HTTP on the local host with Azurite, with
@@ -106,7 +106,7 @@ class Floor {
   async prepare(callId: string, casing: 'docs' | 'schema'): Promise<() => Promise<void>> {
     const loaded = await this.store.load(callId);
     if (!loaded) throw new Error(`call ${callId} vanished`);
-    const ctx: DomainContext = { now: Date.now(), timing: { promptMs: 1, beepMs: 1, establishMs: 1, answerTimeoutMs: 1, keepAliveMs: 1, targetAnswerMs: 1, transferTimeoutMs: 1, dtmfToneMs: 1 }, newId, recording: () => ({ location: '', accessToken: '' }) };
+    const ctx = floorContext();
     const change = cancelMediaProcessing(loaded.record.call, { operationId: newId(), all: true }, ctx);
     const partitionKey = this.#scratch;
     const round = this.#round++;

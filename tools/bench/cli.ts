@@ -1,8 +1,17 @@
 import { runCancelBenchmark } from './cancel';
 import { runDeliveryBenchmark } from './delivery';
+import { runFairnessBenchmark } from './fairness';
+import { runThroughputBenchmark } from './throughput';
+import { runWaveBenchmark } from './wave';
 
-/** `npm run bench [cancel|delivery]`: both by default. Each starts its own Azurite and host. */
-const BENCHMARKS: Record<string, () => Promise<void>> = { cancel: runCancelBenchmark, delivery: runDeliveryBenchmark };
+/** `npm run bench [cancel|delivery|fairness|throughput|wave]`: all by default. Each starts its own Azurite and host. */
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  cancel: runCancelBenchmark,
+  delivery: runDeliveryBenchmark,
+  fairness: runFairnessBenchmark,
+  throughput: runThroughputBenchmark,
+  wave: runWaveBenchmark,
+};
 
 async function main(): Promise<void> {
   const chosen = process.argv.slice(2);

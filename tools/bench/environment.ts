@@ -109,3 +109,49 @@ export function startSink(): Promise<{ url: string; close(): void }> {
     ),
   );
 }
+
+/** A received notification, as the lightweight recorder sees it (no token check: benchmarks that count, not validate). */
+export interface Recorded {
+  readonly callId: string;
+  readonly resource: Record<string, unknown>;
+  readonly receivedAt: number;
+}
+
+/**
+ * A callback endpoint that answers 202 at once and reports each notification with its call id;
+ * `hang: true` makes one that never answers (a bot that hangs).
+ */
+export function startRecorder(onNotification: (n: Recorded) => void = () => undefined, options: { hang?: boolean } = {}): Promise<{ url: string; close(): void }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (options.hang) return;
+      const receivedAt = Date.now();
+      res.writeHead(202).end();
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { value: { resourceUrl?: string; resourceData?: Record<string, unknown> }[] };
+        for (const n of body.value) onNotification({ callId: callIdOf(n.resourceUrl ?? ''), resource: n.resourceData ?? {}, receivedAt });
+      } catch {
+        // not a notification
+      }
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`,
+        close: () => {
+          server.closeAllConnections();
+          server.close();
+        },
+      }),
+    ),
+  );
+}
+
+/** The call id in a notification's resourceUrl (32 hex digits), as a lowercase dashed GUID. */
+function callIdOf(resourceUrl: string): string {
+  const hex = /\/calls\/([0-9a-f]{32}|[0-9a-f-]{36})/i.exec(resourceUrl)?.[1]?.replaceAll('-', '').toLowerCase() ?? '';
+  return hex.length === 32 ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : '';
+}

@@ -1,0 +1,29 @@
+import type { Services } from '../service/services';
+import { drainOutbox } from './drain';
+import { originOf, recipientLoad } from './recipients';
+
+/** Eager deliveries one instance runs at once; beyond that the queue delivers, as it always can. */
+const MAX_EAGER = 16;
+let running = 0;
+
+/**
+ * Starts delivering a call's outbox in this instance right after the commit, instead of waiting
+ * for the queue's next poll (every 100 ms at best, half of that on average). The queue message
+ * sent with the commit stays the guarantee: if this instance stops, or the bot's lane says wait,
+ * that message delivers; if this delivers first, the message finds an empty outbox. Only for a bot
+ * known to answer promptly whose circuit is closed, and a few at a time, so neither a slow bot nor
+ * a burst takes the instance's time from API requests. Nothing is delivered while the
+ * notifications function is disabled (`AzureWebJobs.notifications.Disabled`).
+ */
+export function deliverEagerly(s: Services, callId: string, callbackUri: string): void {
+  if (running >= MAX_EAGER || deliveryDisabled(s)) return;
+  if (!recipientLoad.isPrompt(originOf(callbackUri), s.now())) return;
+  running++;
+  void drainOutbox(s, callId, 'fast', { eager: true })
+    .catch((error: unknown) => console.warn(`Call ${callId}: eager delivery failed (the queue delivers): ${(error as Error).message}`))
+    .finally(() => running--);
+}
+
+function deliveryDisabled(s: Services): boolean {
+  return /^(true|1)$/i.test(s.config.env['AzureWebJobs.notifications.Disabled']?.trim() ?? '');
+}

@@ -1,0 +1,91 @@
+import type { Services } from '../service/services';
+
+/**
+ * Isolation between recipients. A recipient is a callback origin (scheme, host, port): one bot.
+ * Deliveries run in two lanes, each a queue with its own function, so its own share of the
+ * host's concurrency:
+ *   - fast: every notification starts here;
+ *   - slow: an origin whose circuit is open (see circuit.ts), and the overflow of an origin that is
+ *     not answering promptly, wait here, so they never hold the fast lane's slots.
+ * Within an instance, an origin that has not shown that it answers promptly may hold only a few
+ * deliveries at once; the rest go to the slow lane. That cap is per instance, as the capacity it
+ * protects is; the circuit's state is in storage and shared.
+ */
+export type Lane = 'fast' | 'slow';
+
+/** Deliveries one instance runs at once for an origin not known to answer promptly, per lane. */
+const CAP: Record<Lane, number> = { fast: 4, slow: 2 };
+/** An answer within this marks an origin as prompt; a drain running longer marks it as not. */
+const PROMPT_MS = 1000;
+/** How soon an origin's overflow in the slow lane is looked at again. */
+const OVERFLOW_RETRY_SECONDS = 1;
+
+export type Admission =
+  | { readonly kind: 'deliver'; leave(): void }
+  | { readonly kind: 'forward'; readonly lane: Lane; readonly delaySeconds: number };
+
+/** The origin of a callback URL: what isolation and the circuit breakers count by. */
+export function originOf(callbackUri: string): string {
+  try {
+    return new URL(callbackUri).origin;
+  } catch {
+    return callbackUri;
+  }
+}
+
+/** One instance's deliveries in progress per origin, and whether each origin answered promptly last time. */
+class RecipientLoad {
+  readonly #running = new Map<string, number[]>();
+  readonly #prompt = new Map<string, boolean>();
+
+  isPrompt(origin: string, now: number): boolean {
+    if (this.#prompt.get(origin) !== true) return false;
+    const running = [...(this.#running.get(`fast|${origin}`) ?? []), ...(this.#running.get(`slow|${origin}`) ?? [])];
+    return running.every((startedAt) => now - startedAt < PROMPT_MS);
+  }
+
+  /** Starts a delivery if fewer than `cap` run; the function ends it. */
+  enter(lane: Lane, origin: string, cap: number, now: number): (() => void) | undefined {
+    const key = `${lane}|${origin}`;
+    const running = this.#running.get(key) ?? [];
+    if (running.length >= cap) return undefined;
+    running.push(now);
+    this.#running.set(key, running);
+    return () => {
+      running.splice(running.indexOf(now), 1);
+      if (running.length === 0) this.#running.delete(key);
+    };
+  }
+
+  answered(origin: string, latencyMs: number, ok: boolean): void {
+    this.#prompt.set(origin, ok && latencyMs < PROMPT_MS);
+  }
+}
+
+export const recipientLoad = new RecipientLoad();
+
+/** Whether a drain for `origin` in `lane` delivers now, or where its message goes instead. */
+export async function admit(s: Services, origin: string, lane: Lane): Promise<Admission> {
+  const now = s.now();
+  // The fast lane trusts a second-old view; the slow lane, where probes are decided, reads afresh.
+  const circuit = await s.circuits.view(origin, now, lane === 'fast' ? undefined : 0);
+  if (circuit?.state === 'open') {
+    const wait = (circuit.probeAt ?? now) - now;
+    if (lane === 'fast' || wait > 0) return forward('slow', wait / 1000);
+    if (!(await s.circuits.claimProbe(origin, now))) return forward('slow', OVERFLOW_RETRY_SECONDS);
+    return deliver(recipientLoad.enter(lane, origin, Number.POSITIVE_INFINITY, now));
+  }
+  const cap = recipientLoad.isPrompt(origin, now) ? Number.POSITIVE_INFINITY : CAP[lane];
+  const leave = recipientLoad.enter(lane, origin, cap, now);
+  if (leave) return deliver(leave);
+  return forward('slow', lane === 'fast' ? 0 : OVERFLOW_RETRY_SECONDS);
+}
+
+function deliver(leave: (() => void) | undefined): Admission {
+  return { kind: 'deliver', leave: leave ?? (() => undefined) };
+}
+
+function forward(lane: Lane, delaySeconds: number): Admission {
+  // A little jitter, so an origin's many waiting calls do not all come back in the same second.
+  return { kind: 'forward', lane, delaySeconds: Math.max(0, delaySeconds) + (delaySeconds > 0 ? Math.random() : 0) };
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { afterAnswer, afterFailure, FAILURE_THRESHOLD } from '../../../src/notify/circuit';
+import { originOf } from '../../../src/notify/recipients';
+
+const policy = { probeMs: 1000, maxProbeMs: 8000, claimMs: 3000 };
+const ORIGIN = 'https://bot.example.com';
+
+describe('a recipient circuit', () => {
+  it(`opens after ${FAILURE_THRESHOLD} failures in a row, with its first probe one interval later`, () => {
+    let record = afterFailure(undefined, ORIGIN, 'HTTP 503', 0, policy);
+    for (let i = 2; i < FAILURE_THRESHOLD; i++) record = afterFailure(record, ORIGIN, 'HTTP 503', i, policy);
+    expect(record).toMatchObject({ state: 'closed', failures: FAILURE_THRESHOLD - 1 });
+    record = afterFailure(record, ORIGIN, 'no answer within 4000 ms', 100, policy);
+    expect(record).toMatchObject({ state: 'open', openedAt: 100, probeAt: 1100, probes: 0, lastError: 'no answer within 4000 ms' });
+  });
+
+  it('waits twice as long after each failed probe, up to the maximum', () => {
+    let record = { origin: ORIGIN, state: 'open' as const, failures: 3, openedAt: 0, probeAt: 1000, probes: 0, changedAt: 0 };
+    const waits: number[] = [];
+    for (let now = 10_000; now < 60_000; now += 10_000) {
+      record = afterFailure(record, ORIGIN, 'HTTP 500', now, policy) as typeof record;
+      waits.push((record.probeAt ?? 0) - now);
+    }
+    expect(waits).toEqual([2000, 4000, 8000, 8000, 8000]);
+  });
+
+  it('closes on any answer, and needs no write when it was closed with no failures', () => {
+    const open = afterFailure(afterFailure(afterFailure(undefined, ORIGIN, 'x', 0, policy), ORIGIN, 'x', 0, policy), ORIGIN, 'x', 0, policy);
+    expect(afterAnswer(open, 5)).toEqual({ origin: ORIGIN, state: 'closed', failures: 0, changedAt: 5 });
+    expect(afterAnswer(afterFailure(undefined, ORIGIN, 'x', 0, policy), 5)).toMatchObject({ failures: 0 });
+    expect(afterAnswer(undefined, 5)).toBeUndefined();
+    expect(afterAnswer({ origin: ORIGIN, state: 'closed', failures: 0, changedAt: 0 }, 5)).toBeUndefined();
+  });
+
+  it('counts by origin: scheme, host and port', () => {
+    expect(originOf('https://Bot.example.com/api/calls?x=1')).toBe('https://bot.example.com');
+    expect(originOf('http://127.0.0.1:3978/a')).not.toBe(originOf('http://127.0.0.1:3979/a'));
+  });
+});

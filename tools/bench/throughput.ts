@@ -1,0 +1,132 @@
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { cancelMediaProcessing, enqueueMedia } from '../../src/calls/media';
+import type { Call } from '../../src/calls/model';
+import { newId } from '../../src/graph/ids';
+import { renderNotifications } from '../../src/graph/notifications';
+import { CallStore } from '../../src/store/call-store';
+import { MessageQueue } from '../../src/store/message-queue';
+import { CALL_ROW, callEntity, operationEntity, operationPatchEntity, outboxEntity, recipientOf } from '../../src/store/table-schema';
+import { startEnvironment, startSink, type BenchEnvironment } from './environment';
+import { ratio } from './stats';
+import type { DomainContext } from '../../src/calls/draft';
+import { floorContext } from './floor-context';
+
+/**
+ * Throughput of media actions at concurrency 1, 8, 32 and 128: each worker drives its own call in
+ * cycles of playPrompt + cancelMediaProcessing, for a fixed time (three turns of 2 s each, alternating with the floor's). Beside it, the floor: the bare
+ * storage round trips of the same cycles (per action: point read of the call row, one transaction
+ * with the rows the service writes, the queue sends), at the same concurrency, each worker on a
+ * scratch partition of its own. Delivery is off here (the notifications function is disabled) so
+ * both sides do the same storage work; delivery has benchmarks of its own.
+ */
+const LEVELS = [1, 8, 32, 128];
+/** Each side runs TURNS turns of SECONDS at each level. */
+const SECONDS = 2;
+const TURNS = 3;
+const FLOOR_QUEUE = 'bench-floor-throughput';
+
+export async function runThroughputBenchmark(): Promise<void> {
+  const env = await startEnvironment({ 'AzureWebJobs.notifications.Disabled': 'true', 'AzureWebJobs.notificationsSlowLane.Disabled': 'true' });
+  const sink = await startSink();
+  await env.account.queue(FLOOR_QUEUE).createIfNotExists();
+  try {
+    console.log(`\nthroughput, playPrompt + cancelMediaProcessing cycles per second (local host + Azurite; node ${process.version})\n`);
+    console.log('concurrency   service cycles/s   floor cycles/s   ratio');
+    for (const workers of LEVELS) {
+      const calls = await Promise.all(Array.from({ length: workers }, () => env.api.establishedCall(sink.url)));
+      const floors = await Promise.all(calls.map((id) => StorageFloor.start(env, id)));
+      // Short turns, taken in alternation: the table grows as both run (Azurite slows as it grows),
+      // and the machine's other load comes and goes; alternating spreads both over the two sides.
+      let floor = 0;
+      let service = 0;
+      for (let turn = 0; turn < TURNS; turn++) {
+        floor += (await run(workers, (i) => () => (floors[i] as StorageFloor).cycle())) / TURNS;
+        service += (await run(workers, (i) => async () => {
+          const id = calls[i] as string;
+          await env.api.action(id, 'playPrompt', PROMPT);
+          await env.api.action(id, 'cancelMediaProcessing');
+        })) / TURNS;
+      }
+      console.log(`${String(workers).padStart(11)}   ${service.toFixed(1).padStart(16)}   ${floor.toFixed(1).padStart(14)}   ${ratio(service, floor)}`);
+    }
+    console.log('\nfloor per cycle: 2 × (getEntity + submitTransaction with the same rows) + the same queue sends; same SDK, same Azurite.');
+  } finally {
+    sink.close();
+    await env.stop();
+  }
+}
+
+const PROMPT = { prompts: [{ mediaInfo: { uri: 'https://cdn.example.com/p.wav' } }] };
+
+/** Runs `workers` loops of `cycle` for SECONDS after a short warm-up; cycles per second. */
+async function run(workers: number, cycleOf: (worker: number) => () => Promise<void>): Promise<number> {
+  const warmUntil = Date.now() + 500;
+  let stopAt = Number.POSITIVE_INFINITY;
+  let counted = 0;
+  let started = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async (_, i) => {
+      const cycle = cycleOf(i);
+      for (;;) {
+        const now = Date.now();
+        if (now >= stopAt) return;
+        if (now >= warmUntil && stopAt === Number.POSITIVE_INFINITY) {
+          started = now;
+          stopAt = now + SECONDS * 1000;
+        }
+        const counting = stopAt !== Number.POSITIVE_INFINITY;
+        await cycle();
+        if (counting && Date.now() <= stopAt) counted++;
+      }
+    }),
+  );
+  return counted / ((stopAt - started) / 1000);
+}
+
+/** The storage work of one worker's cycles, on a scratch partition shaped like its call. */
+class StorageFloor {
+  #call: Call;
+  #seq = 0;
+
+  private constructor(
+    private readonly table: TableClient,
+    private readonly clock: MessageQueue<unknown>,
+    private readonly notifications: MessageQueue<unknown>,
+    call: Call,
+  ) {
+    this.#call = call;
+  }
+
+  static async start(env: BenchEnvironment, callId: string): Promise<StorageFloor> {
+    const table = env.account.table(env.config.tableName);
+    const loaded = await new CallStore(table).load(callId);
+    if (!loaded) throw new Error(`call ${callId} vanished`);
+    const call: Call = { ...loaded.record.call, id: newId(), mediaQueue: [], running: undefined } as Call;
+    await table.createEntity(callEntity({ call, outboxSeq: 0 }));
+    const queue = (name: string) => new MessageQueue(env.account.queue(name));
+    return new StorageFloor(table, queue(`${env.config.queues.mediaClock}`), queue(FLOOR_QUEUE), call);
+  }
+
+  async cycle(): Promise<void> {
+    const prompt = { id: newId(), type: 'playPrompt' as const, parameters: { prompts: [{ uri: PROMPT.prompts[0]?.mediaInfo.uri ?? '' }], loop: false } };
+    await this.#action((call, ctx) => enqueueMedia(call, prompt, ctx));
+    await this.#action((call, ctx) => cancelMediaProcessing(call, { operationId: newId(), all: true }, ctx));
+  }
+
+  async #action(decide: (call: Call, ctx: DomainContext) => ReturnType<typeof cancelMediaProcessing>): Promise<void> {
+    const ctx = floorContext(3_600_000);
+    const row = await this.table.getEntity(this.#call.id, CALL_ROW);
+    const change = decide(this.#call, ctx);
+    const notifications = renderNotifications(change.call, change.events, 'docs');
+    const seq = this.#seq++;
+    await this.table.submitTransaction([
+      ['update', callEntity({ call: change.call, outboxSeq: seq + 1 }), 'Replace', { etag: row.etag }],
+      ...change.created.map((op): TransactionAction => ['create', operationEntity(op)]),
+      ...change.patches.map((patch): TransactionAction => ['update', operationPatchEntity(change.call.id, patch), 'Merge']),
+      ['create', outboxEntity({ callId: change.call.id, seq, ids: notifications.map(() => newId()), recipient: recipientOf(change.call), notifications, createdAt: ctx.now, delivered: 0, attempts: 0, nextAttemptAt: ctx.now })],
+    ]);
+    if (change.call.timer && change.call.timer.token !== this.#call.timer?.token) await this.clock.send({ callId: change.call.id }, 3600);
+    await this.notifications.send({ callId: change.call.id });
+    this.#call = change.call;
+  }
+}
