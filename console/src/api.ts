@@ -146,8 +146,8 @@ export interface DeliveryAttempt {
 }
 
 /**
- * The call's delivery log: its last delivery attempts, oldest first. Undefined when the service
- * has no delivery log route or no log for the call (an ended call that was deleted).
+ * The call's delivery log (GET /notifications/log): its last delivery attempts, oldest first.
+ * Undefined when there is none to read (the call was deleted meanwhile).
  */
 export async function deliveryLog(callId: string): Promise<readonly DeliveryAttempt[] | undefined> {
   const res = await fetch(`/notifications/log?callId=${encodeURIComponent(callId)}`);

@@ -50,7 +50,12 @@ describe('the console in a real browser', () => {
     const toneItem = detail.locator(`li[data-notification-id="${tone!.id}"]`);
     await toneItem.waitFor();
     expect(await toneItem.textContent()).toContain('tone tone5 (sequenceId 1)');
-    await detail.locator('.delivery-delivered', { hasText: 'delivered' }).first().waitFor();
+    await toneItem.locator('.delivery-delivered').waitFor();
+    // Its delivery attempts, from the delivery log: the one POST, answered 2xx.
+    await toneItem.locator('summary').click();
+    const attempt = toneItem.locator('table.attempt-log tbody tr');
+    await attempt.waitFor();
+    expect(await attempt.allTextContents()).toEqual([expect.stringMatching(/^\S+1delivered2\d\d \d+ ms/)]);
 
     // The bot cancels through the API; the page shows both prompts ended with 8508.
     const { res } = await svc.client.action(id, 'cancelMediaProcessing', { clientContext: 'cancel' });
