@@ -5,14 +5,21 @@
  * instance decides.
  */
 
-/** FNV-1a over the key's text, mixed with the seed: the starting state of one decision's stream. */
+/**
+ * FNV-1a over the seed and the key's text, then a final avalanche: keys that differ in one
+ * character (two successive notifications) start far apart.
+ */
 function stateOf(seed: number, key: readonly (string | number)[]): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (const ch of key.join('|')) {
+  let h = 0x811c9dc5;
+  for (const ch of `${seed >>> 0}|${key.join('|')}`) {
     h ^= ch.codePointAt(0) ?? 0;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** mulberry32: a small, well-mixed 32-bit generator; plenty for picking faults. */
