@@ -27,7 +27,10 @@ function view(active: ActiveProfile | undefined) {
 export async function putAppFaults(req: ApiRequest): Promise<HttpResponseInit> {
   const profile = await readProfile(req);
   const now = req.services.now();
-  await req.services.faults.update(appFaultScope(ownerOf(req)), () => ({ record: { ...emptyFaultRecord(now), profile }, result: undefined }));
+  await req.services.faults.update(appFaultScope(ownerOf(req)), (current) => ({
+    record: { ...emptyFaultRecord(now), profile, ...(current?.callProfiles && { callProfiles: true }) },
+    result: undefined,
+  }));
   return { status: 200, jsonBody: { source: 'app', profile } };
 }
 
@@ -75,6 +78,10 @@ export async function putCallFaults(req: ApiRequest): Promise<HttpResponseInit> 
   const callId = await ownedCallId(req);
   const profile = await readProfile(req);
   const now = req.services.now();
+  // The app's row says that its calls' rows are worth reading (activeProfile).
+  await req.services.faults.update(appFaultScope(ownerOf(req)), (current) =>
+    current?.callProfiles ? undefined : { record: { ...(current ?? emptyFaultRecord(now)), callProfiles: true }, result: undefined },
+  );
   await req.services.faults.update(callFaultScope(callId), () => ({ record: { ...emptyFaultRecord(now), profile, ownerAppId: req.app.appId }, result: undefined }));
   return { status: 200, jsonBody: { source: 'call', profile } };
 }

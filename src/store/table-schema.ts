@@ -56,6 +56,8 @@ export const COLUMN = {
   faultRequests: 'requests',
   faultCounts: 'counts',
   faultsSince: 'since',
+  /** On an app's fault row: some call of the app has a profile of its own, worth a second read. */
+  faultCallProfiles: 'callProfiles',
 } as const;
 
 export const operationRowKey = (id: string) => `${OPERATION_PREFIX}${id}`;
@@ -462,6 +464,8 @@ export interface FaultRecord {
   readonly requests: number;
   readonly counts: Readonly<Partial<Record<FaultKind, number>>>;
   readonly since: number;
+  /** On an app's row: a call of the app was given a profile of its own. */
+  readonly callProfiles?: boolean;
 }
 
 export function faultRecordEntity(partitionKey: string, rowKey: string, record: FaultRecord): Entity {
@@ -474,6 +478,7 @@ export function faultRecordEntity(partitionKey: string, rowKey: string, record: 
       [COLUMN.faultRequests]: record.requests,
       [COLUMN.faultCounts]: storedJson(record.counts),
       [COLUMN.faultsSince]: record.since,
+      [COLUMN.faultCallProfiles]: record.callProfiles,
     }),
   };
 }
@@ -486,6 +491,7 @@ export function faultRecordFromEntity(e: Readonly<Record<string, unknown>>): Fau
     ...defined({
       profile: json<FaultProfile>(e[COLUMN.faultProfile]),
       ownerAppId: typeof e[COLUMN.faultOwnerAppId] === 'string' ? e[COLUMN.faultOwnerAppId] : undefined,
+      callProfiles: e[COLUMN.faultCallProfiles] === true ? true : undefined,
     }),
   };
 }
