@@ -2,6 +2,7 @@ import { httpRoute } from '../src/api/route-table';
 import { graphApi } from '../src/api/graph-api';
 import { CALL_CONTROL_ROLES } from '../src/auth/roles';
 import { answerTransfer, callerHangsUp, pressTones, ringBot, speakFor } from '../src/api/emulator';
+import { deleteAppFaults, deleteCallFaults, getAppFaults, getCallFaults, getFaultSummary, putAppFaults, putCallFaults } from '../src/api/fault-profiles';
 
 // The emulator: the caller's side of a call, outside Graph's namespace. Registered everywhere so the
 // app's surface does not depend on settings, but unless SERVICE_MODE=local every route answers 404
@@ -14,3 +15,12 @@ httpRoute('emulator-speech', { methods: ['POST'], route: `${call}/speech`, authL
 httpRoute('emulator-transferTarget', { methods: ['POST'], route: `${call}/transferTarget`, authLevel: 'anonymous', handler: graphApi(options, answerTransfer) });
 httpRoute('emulator-hangUp', { methods: ['POST'], route: `${call}/hangUp`, authLevel: 'anonymous', handler: graphApi(options, callerHangsUp) });
 httpRoute('emulator-incomingCall', { methods: ['POST'], route: 'emulator/incomingCalls', authLevel: 'anonymous', handler: graphApi(options, ringBot) });
+
+// Fault profiles (docs/faults.md): the app's, a call's own, and what was injected.
+httpRoute('emulator-putFaults', { methods: ['PUT'], route: 'emulator/faults', authLevel: 'anonymous', handler: graphApi(options, putAppFaults) });
+httpRoute('emulator-getFaults', { methods: ['GET'], route: 'emulator/faults', authLevel: 'anonymous', handler: graphApi(options, getAppFaults) });
+httpRoute('emulator-deleteFaults', { methods: ['DELETE'], route: 'emulator/faults', authLevel: 'anonymous', handler: graphApi(options, deleteAppFaults) });
+httpRoute('emulator-faultSummary', { methods: ['GET'], route: 'emulator/faults/summary', authLevel: 'anonymous', handler: graphApi(options, getFaultSummary) });
+httpRoute('emulator-putCallFaults', { methods: ['PUT'], route: `${call}/faults`, authLevel: 'anonymous', handler: graphApi(options, putCallFaults) });
+httpRoute('emulator-getCallFaults', { methods: ['GET'], route: `${call}/faults`, authLevel: 'anonymous', handler: graphApi(options, getCallFaults) });
+httpRoute('emulator-deleteCallFaults', { methods: ['DELETE'], route: `${call}/faults`, authLevel: 'anonymous', handler: graphApi(options, deleteCallFaults) });

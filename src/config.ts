@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CallTiming } from './calls/timing';
+import { faultProfileSchema, type FaultProfile } from './faults/profile';
 
 /**
  * Every setting the app reads, from the environment (app settings in Azure, `local.settings.json`
@@ -81,6 +82,23 @@ const settingsSchema = z.object({
   SWEEP_AFTER_MS: milliseconds(30_000),
   /** The sweeper deletes a terminated call (and its operations) this long after it ended. */
   CALL_RETENTION_MS: z.coerce.number().int().min(0).max(365 * 24 * 3_600_000).default(24 * 3_600_000),
+  /**
+   * Local mode: a fault profile (JSON, see docs/faults.md) for every app without one of its own,
+   * for CI runs that cannot send a request first. Refused when deployed.
+   */
+  FAULT_PROFILE: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `is not valid JSON: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(faultProfileSchema.optional()),
   /** Deployed mode: the Entra ID tenants whose apps may call the service (comma-separated tenant ids). */
   ENTRA_ALLOWED_TENANTS: list(guid),
   /** Deployed mode: the accepted token audiences: the service API's App ID URI and/or client id. */
@@ -92,6 +110,8 @@ const settingsSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['NOTIFICATIONS_QUEUE'], message: `is at most ${63 - SLOW_LANE_SUFFIX.length} characters (the slow lane's queue adds '${SLOW_LANE_SUFFIX}')` });
   }
   if (s.SERVICE_MODE !== 'deployed') return;
+  // Faults are for testing bots; a deployment that injects them would fail its real callers.
+  if (s.FAULT_PROFILE !== undefined) ctx.addIssue({ code: 'custom', path: ['FAULT_PROFILE'], message: 'is only allowed when SERVICE_MODE is local' });
   const required: [keyof typeof s, string][] = [
     ['NOTIFICATION_SIGNING_KEY', 'a private JWK that signs notification tokens'],
     ['ENTRA_ALLOWED_TENANTS', 'the tenant ids whose apps may call the service'],
@@ -122,6 +142,8 @@ export interface Config {
   readonly delivery: { readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxDelayMs: number; readonly retryWindowMs: number; readonly probeIntervalMs: number };
   readonly sweepAfterMs: number;
   readonly callRetentionMs: number;
+  /** Local mode: the FAULT_PROFILE setting, for apps without a profile of their own. */
+  readonly faultProfile?: FaultProfile;
   readonly entra: { readonly allowedTenants: readonly string[]; readonly audiences: readonly string[]; readonly authorityHost: string };
   /** The raw environment, for connection settings whose keys depend on the connection name. */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -167,6 +189,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sweepAfterMs: s.SWEEP_AFTER_MS,
     callRetentionMs: s.CALL_RETENTION_MS,
+    // A setting has no one to tell a drawn seed to, so its default seed is fixed.
+    ...(s.FAULT_PROFILE && { faultProfile: { ...s.FAULT_PROFILE, seed: s.FAULT_PROFILE.seed ?? 1 } }),
     entra: {
       allowedTenants: s.ENTRA_ALLOWED_TENANTS.map((t) => t.toLowerCase()),
       audiences: s.ENTRA_AUDIENCES,

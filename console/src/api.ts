@@ -143,6 +143,8 @@ export interface DeliveryAttempt {
   readonly error?: string;
   readonly latencyMs: number;
   readonly nextAttemptAt?: string;
+  /** A fault the profile injected into this attempt (faults.md). */
+  readonly fault?: 'delayed' | 'duplicate' | 'reordered' | 'dropped';
 }
 
 /**

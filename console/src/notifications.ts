@@ -16,7 +16,7 @@ function AttemptList({ attempts }: { readonly attempts: readonly DeliveryAttempt
       <thead><tr><th>At</th><th>Attempt</th><th>Outcome</th><th>HTTP / error</th><th>Latency</th><th>Next attempt</th></tr></thead>
       <tbody>
         ${attempts.map(
-          (a) => html`<tr><td class="time">${clock(a.at)}</td><td>${a.attempt}</td><td>${a.outcome}</td><td>${a.status ?? ''} ${a.error ?? ''}</td><td>${a.latencyMs} ms</td><td class="time">${clock(a.nextAttemptAt)}</td></tr>`,
+          (a) => html`<tr><td class="time">${clock(a.at)}</td><td>${a.attempt}</td><td>${a.outcome}${a.fault && html` <span class="badge badge-fault" title="injected by a fault profile">${a.fault}</span>`}</td><td>${a.status ?? ''} ${a.error ?? ''}</td><td>${a.latencyMs} ms</td><td class="time">${clock(a.nextAttemptAt)}</td></tr>`,
         )}
       </tbody>
     </table>

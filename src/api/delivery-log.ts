@@ -19,6 +19,7 @@ function view(entry: DeliveryLogEntry) {
     lane: entry.lane,
     callbackUri: entry.callbackUri,
     ...(entry.nextAttemptAt !== undefined && { nextAttemptAt: iso(entry.nextAttemptAt) }),
+    ...(entry.fault !== undefined && { fault: entry.fault }),
   };
 }
 
@@ -54,6 +55,8 @@ export const getDeliveryLog: GraphHandler = async (request) => {
           queuedAt: iso(row.createdAt),
           // Only the first one waiting has been tried; the rest wait behind it, in order.
           ...(k === 0 && row.attempts > 0 && { attempts: row.attempts, nextAttemptAt: iso(row.nextAttemptAt), lastError: row.lastError }),
+          // Held back by the fault profile (delayed, dropped, or waiting to be reordered) until then.
+          ...(k === 0 && row.faultHold?.index === row.delivered && !row.faultHold.posted && row.nextAttemptAt > s.now() && { heldUntil: iso(row.nextAttemptAt), fault: row.faultHold.applied.at(-1) }),
         })),
       ),
       value: entries.map(view),

@@ -10,6 +10,7 @@ import { commitChange, type Decide, type Outcome } from '../service/commit';
 import { serviceBaseUrl } from '../notify/issuer';
 import { services, type Services } from '../service/services';
 import { graphRoute } from './graph-route';
+import { applyRequestFaults } from './request-faults';
 
 /** One authenticated Graph request, with what every handler needs. */
 export interface ApiRequest {
@@ -47,6 +48,8 @@ export function graphApi(options: RouteOptions, handler: (req: ApiRequest) => Pr
       const appId = request.params['appId'] ?? '';
       if ((parseGuid(appId) ?? appId.toLowerCase()) !== app.appId) throw GraphError.itemNotFound(`Application '${appId}' was not found.`);
     }
+    // The emulator's own routes (fault profiles among them) are the test's controls: never faulted.
+    if (!options.localOnly) await applyRequestFaults(s, request, app);
     const version = (request.params['version'] ?? 'v1.0').toLowerCase() === 'beta' ? 'beta' : 'v1.0';
     const baseUrl = serviceBaseUrl(s.config, request.url);
     try {

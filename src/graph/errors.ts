@@ -16,6 +16,8 @@ export class GraphError extends Error {
     readonly headers: Readonly<Record<string, string>> = {},
     /** A finer, stable reason, rendered as `innerError.code` (as Graph does for some errors). */
     readonly innerCode?: string,
+    /** More `innerError` members some of Graph's errors carry (throttling's `status`). */
+    readonly innerFields: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -50,6 +52,10 @@ export class GraphError extends Error {
   static serviceUnavailable(message: string): GraphError {
     return new GraphError(503, 'serviceNotAvailable', message);
   }
+  /** Graph's throttling answer, body and Retry-After as Graph sends them. */
+  static tooManyRequests(retryAfterSeconds: number): GraphError {
+    return new GraphError(429, 'TooManyRequests', 'Please retry again later.', { 'Retry-After': String(retryAfterSeconds) }, '429', { status: '429' });
+  }
   static internal(): GraphError {
     return new GraphError(500, 'generalException', 'An internal error occurred; the request can be retried.');
   }
@@ -70,6 +76,7 @@ export function graphErrorBody(error: GraphError, ids: RequestIds, now: Date = n
         date: graphDate(now),
         'request-id': ids.requestId,
         'client-request-id': ids.clientRequestId,
+        ...error.innerFields,
       },
     },
   };

@@ -1,11 +1,14 @@
 import { KeyedMutex } from '../store/keyed-mutex';
 import type { Checkpoint, OutboxSnapshot, PendingRow } from '../store/outbox-store';
-import type { DeliveryLogEntry, DrainLease, OutboxRow } from '../store/table-schema';
+import type { NotificationFault } from '../faults/profile';
+import type { CommsNotification } from '../graph/notifications';
+import type { DeliveryLogEntry, DrainLease, FaultHold, OutboxRow } from '../store/table-schema';
 import type { Services } from '../service/services';
 import { post } from './deliver';
+import { deliveryFaultsFor, isStateChange, type DeliveryFaults, type Hold } from './faults';
 import { issuerFor } from './issuer';
 import { admit, originOf, recipientLoad, type Lane } from './recipients';
-import { nextAttemptAt } from './retry-policy';
+import { nextAttemptAt, type Attempt } from './retry-policy';
 import { notificationSigner } from './signing';
 import { callbackTransport } from './trust';
 
@@ -91,7 +94,9 @@ async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: Outb
       if (!options.eager) await queueOf(s, lane).send({ callId }, 1);
       return false;
     }
-    return await new Delivery(s, callId, lane, etag, held).run(snapshot);
+    const faults = await deliveryFaultsFor(s, callId, first.row.recipient);
+    const owner = { tenantId: first.row.recipient.tenantId, appId: first.row.recipient.appId };
+    return await new Delivery(s, callId, lane, etag, held, faults, owner).run(snapshot);
   } finally {
     admission.leave();
   }
@@ -105,7 +110,8 @@ async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: Outb
  */
 async function isDue(s: Services, row: OutboxRow): Promise<boolean> {
   const wait = row.nextAttemptAt - s.now();
-  if (row.attempts === 0 || wait <= 0) return true;
+  // A notification a fault holds back (faults.ts) is not due before its time, tried or not.
+  if ((row.attempts === 0 && row.faultHold?.index !== row.delivered) || wait <= 0) return true;
   if (wait < NEAR_RETRY_MS) await s.notifications.send({ callId: row.callId }, Math.max(1, wait / 1000));
   return false;
 }
@@ -120,9 +126,20 @@ interface PageResult {
   readonly wakeUpAt?: number;
 }
 
+type LogEntryBase = Omit<DeliveryLogEntry, 'n' | 'outcome'>;
+
+/** The notification after `i` in the call's order, if it is known and was never tried. */
+function partnerOf(row: OutboxRow, i: number, next: OutboxRow | undefined): { row: OutboxRow; index: number } | undefined {
+  if (i + 1 < row.notifications.length) return { row, index: i + 1 };
+  if (next && next.delivered === 0 && next.attempts === 0 && next.faultHold === undefined && next.notifications.length > 0) return { row: next, index: 0 };
+  return undefined;
+}
+
 /** One drain holding the lease: delivers page after page, writing a checkpoint after each. */
 class Delivery {
   #log: DeliveryLogEntry[] = [];
+  /** Faults injected since the last checkpoint, counted for the app once it is written. */
+  faultCounts: Partial<Record<NotificationFault, number>> = {};
 
   constructor(
     private readonly s: Services,
@@ -130,6 +147,8 @@ class Delivery {
     private readonly lane: Lane,
     private etag: string,
     private lease: DrainLease,
+    private readonly faults: DeliveryFaults | undefined,
+    private readonly owner: { readonly tenantId: string; readonly appId: string },
   ) {}
 
   async run(first: OutboxSnapshot): Promise<boolean> {
@@ -162,6 +181,10 @@ class Delivery {
     this.etag = etag;
     this.lease = lease;
     this.#log = [];
+    const counts = this.faultCounts;
+    this.faultCounts = {};
+    // The summary is for explaining a test run; a lost count must not fail the delivery.
+    await this.s.faults.count(this.owner, counts, this.s.now()).catch((error: unknown) => console.warn(`Call ${this.callId}: fault counts not recorded: ${(error as Error).message}`));
     return true;
   }
 
@@ -177,72 +200,158 @@ class Delivery {
 
   async #deliverPage(rows: readonly PendingRow[]): Promise<PageResult> {
     const delivered: PageResult['delivered'] = [];
-    for (const { row } of rows) {
+    // The first notification of the next row was delivered ahead of its predecessor (a reorder).
+    let skipFirst = false;
+    for (let k = 0; k < rows.length; k++) {
+      const { row } = rows[k] as PendingRow;
       if (!(await isDue(this.s, row))) return { delivered, stopped: true };
-      const waiting = await this.#deliverRow(row);
-      if (waiting) return { delivered, ...waiting };
+      const result = await this.#deliverRow(row, row.delivered + (skipFirst ? 1 : 0), rows[k + 1]?.row);
+      if (result.waiting) return { delivered, ...result.waiting };
       delivered.push(row);
+      skipFirst = result.skipNext === true;
     }
     return { delivered };
   }
 
-  /** Delivers what is left of one row; undefined when nothing of it is left, else the progress to record. */
-  async #deliverRow(row: OutboxRow): Promise<Omit<PageResult, 'delivered'> | undefined> {
+  /**
+   * Delivers what is left of one row from `from`; `waiting` when something of it is left (the
+   * progress to record), `skipNext` when the next row's first notification went ahead of this
+   * row's last. A fault profile (faults.ts) may hold a notification back, deliver it twice, or
+   * swap it with the state change after it; without one, each notification is one POST, in order.
+   */
+  async #deliverRow(row: OutboxRow, from: number, next: OutboxRow | undefined): Promise<{ waiting?: Omit<PageResult, 'delivered'>; skipNext?: boolean }> {
+    const { s, faults } = this;
+    let attempts = row.attempts;
+    for (let i = from; i < row.notifications.length; i++) {
+      const prior = row.faultHold?.index === i ? row.faultHold : undefined;
+      const hold = faults?.holdBefore(row, i, s.now());
+      if (hold) return { waiting: this.#hold(row, i, attempts, hold) };
+
+      let ahead = prior?.aheadDelivered === true;
+      let fault: NotificationFault | undefined = prior && !prior.posted ? (ahead ? 'reordered' : prior.applied.includes('delayed') ? 'delayed' : undefined) : undefined;
+      const windowMs = ahead ? undefined : faults?.reorderWindow(row, i);
+      if (windowMs !== undefined) {
+        const partner = partnerOf(row, i, next);
+        if (partner && isStateChange(partner.row.notifications[partner.index] as CommsNotification)) {
+          // The later state change goes first, then this one.
+          const { attempt: sent, entry } = await this.#post(partner.row, partner.index, partner.row.attempts, 'reordered');
+          // The pair is retried as one: the swap is decided again, from the same seed.
+          if (sent.kind === 'retry') return { waiting: await this.#failed(row, i, attempts + 1, sent, entry, prior) };
+          ahead = true; // delivered, or refused for good and kept as a dead letter
+          fault = 'reordered';
+          this.#count('reordered');
+        } else if (!partner && next === undefined && !prior?.applied.includes('reorderWait') && s.now() < row.createdAt + windowMs) {
+          // Nothing follows yet: wait (within the window) for the next state change to swap with.
+          return { waiting: this.#hold(row, i, attempts, { fault: 'reorderWait', until: row.createdAt + windowMs }) };
+        }
+      }
+
+      const { attempt, entry } = await this.#post(row, i, attempts, fault);
+      const held: FaultHold | undefined = prior || ahead ? { index: i, applied: [...(prior?.applied ?? []), ...(ahead && !prior?.aheadDelivered ? ['reordered' as const] : [])], ...(ahead && { aheadDelivered: true }), posted: true } : undefined;
+      if (attempt.kind === 'retry') {
+        attempts += 1;
+        const waiting = await this.#failed(row, i, attempts, attempt, entry, held);
+        if (waiting) return { waiting };
+        // Dead-lettered: what was delivered ahead of it from the next row is not delivered again.
+        return { skipNext: ahead && i + 1 >= row.notifications.length };
+      }
+      if (attempt.kind === 'delivered' && faults?.duplicates(row, i)) {
+        // At least once: the same notification, the same id, once more.
+        await this.#post(row, i, 1, 'duplicate');
+        this.#count('duplicate');
+      }
+      attempts = 0; // the row's attempt count is its current notification's
+      if (ahead) {
+        if (i + 1 < row.notifications.length) i++;
+        else return { skipNext: true };
+      }
+    }
+    return {};
+  }
+
+  /**
+   * One POST of notification `i`, logged; the recipient's circuit hears how it went. A refusal
+   * becomes a dead letter here; a failure that may pass is left to the caller. Attempts of a
+   * duplicate are logged, never retried: the notification itself was delivered.
+   */
+  async #post(row: OutboxRow, i: number, attemptsBefore: number, fault?: NotificationFault): Promise<{ attempt: Attempt; entry: LogEntryBase }> {
     const { s } = this;
     const signer = await notificationSigner(s.config);
     const { recipient } = row;
     const origin = originOf(recipient.callbackUri);
-    let attempts = row.attempts;
-    for (let i = row.delivered; i < row.notifications.length; i++) {
-      await this.#keepLease();
-      const token = await signer.sign({ issuer: issuerFor(s.config, recipient.baseUrl), audience: recipient.appId, tenantId: recipient.tenantId });
-      const started = performance.now();
-      const attempt = await post({
-        url: recipient.callbackUri,
-        notification: row.notifications[i] as Record<string, unknown>,
-        notificationId: row.ids[i] ?? '',
-        token,
-        ...(recipient.callChainId !== undefined && { chainId: recipient.callChainId }),
-        timeoutMs: s.config.delivery.timeoutMs,
-        ...callbackTransport(s.config),
-      });
-      const latencyMs = Math.round(performance.now() - started);
-      const entry = { at: s.now(), notificationId: row.ids[i] ?? '', seq: row.seq, index: i, attempt: attempts + 1, callbackUri: recipient.callbackUri, lane: this.lane, latencyMs };
-      recipientLoad.answered(origin, latencyMs, attempt.kind !== 'retry');
-      if (attempt.kind === 'delivered') {
-        this.#logEntry({ ...entry, outcome: 'delivered', status: attempt.status });
-        await s.circuits.answered(origin, s.now());
-        attempts = 0; // the row's attempt count is its current notification's
-        continue;
+    await this.#keepLease();
+    const token = await signer.sign({ issuer: issuerFor(s.config, recipient.baseUrl), audience: recipient.appId, tenantId: recipient.tenantId });
+    const started = performance.now();
+    const attempt = await post({
+      url: recipient.callbackUri,
+      notification: row.notifications[i] as Record<string, unknown>,
+      notificationId: row.ids[i] ?? '',
+      token,
+      ...(recipient.callChainId !== undefined && { chainId: recipient.callChainId }),
+      timeoutMs: s.config.delivery.timeoutMs,
+      ...callbackTransport(s.config),
+    });
+    const latencyMs = Math.round(performance.now() - started);
+    const entry = { at: s.now(), notificationId: row.ids[i] ?? '', seq: row.seq, index: i, attempt: attemptsBefore + 1, callbackUri: recipient.callbackUri, lane: this.lane, latencyMs, ...(fault && { fault }) };
+    recipientLoad.answered(origin, latencyMs, attempt.kind !== 'retry');
+    if (attempt.kind === 'delivered') {
+      this.#logEntry({ ...entry, outcome: 'delivered', status: attempt.status });
+      await s.circuits.answered(origin, s.now());
+    } else if (attempt.kind === 'final') {
+      this.#logEntry({ ...entry, outcome: 'refused', ...statusOrError(attempt.error) });
+      await s.circuits.answered(origin, s.now());
+      // The bot refused this one for good: keep it for replay and go on with the next.
+      if (fault !== 'duplicate') {
+        await s.deadLetters.bury(row, i, i + 1, { lastError: attempt.error, attempts: attemptsBefore + 1, now: s.now(), reason: 'refused by the callback' });
       }
-
-      attempts += 1;
-      const failure = { lastError: attempt.error, attempts, now: s.now() };
-      if (attempt.kind === 'final') {
-        // The bot refused this one for good: keep it for replay and go on with the next.
-        this.#logEntry({ ...entry, outcome: 'refused', ...statusOrError(attempt.error) });
-        await s.circuits.answered(origin, s.now());
-        await s.deadLetters.bury(row, i, i + 1, { ...failure, reason: 'refused by the callback' });
-        attempts = 0;
-        continue;
-      }
+    } else if (fault === 'duplicate') {
+      this.#logEntry({ ...entry, outcome: 'failed', ...statusOrError(attempt.error) });
+    } else {
+      // Logged by #failed, once the retry policy has said what happens next.
       await s.circuits.failed(origin, attempt.error, s.now());
-      const next = nextAttemptAt(
-        { baseMs: s.config.delivery.retryBaseMs, maxDelayMs: s.config.delivery.retryMaxDelayMs, windowMs: s.config.delivery.retryWindowMs },
-        attempts,
-        row.createdAt,
-        s.now(),
-        attempt.retryAfterMs,
-      );
-      if (next === undefined) {
-        this.#logEntry({ ...entry, outcome: 'deadLettered', ...statusOrError(attempt.error) });
-        await s.deadLetters.bury(row, i, row.notifications.length, { ...failure, reason: 'still failing at the end of the retry window' });
-        return undefined;
-      }
-      this.#logEntry({ ...entry, outcome: 'failed', ...statusOrError(attempt.error), nextAttemptAt: next });
-      return { stopped: true, progress: { row, delivered: i, attempts, nextAttemptAt: next, lastError: attempt.error }, wakeUpAt: next };
     }
-    return undefined;
+    return { attempt, entry };
+  }
+
+  /**
+   * A POST of notification `i` failed and may succeed later: its retry is scheduled (the row keeps
+   * its place, later notifications wait behind it), or, at the end of the retry window, the rest
+   * of the row becomes a dead letter (undefined: nothing of the row waits).
+   */
+  async #failed(row: OutboxRow, i: number, attempts: number, attempt: Extract<Attempt, { kind: 'retry' }>, entry: LogEntryBase, faultHold: FaultHold | undefined): Promise<Omit<PageResult, 'delivered'> | undefined> {
+    const { s } = this;
+    const failure = { lastError: attempt.error, attempts, now: s.now() };
+    const next = nextAttemptAt(
+      { baseMs: s.config.delivery.retryBaseMs, maxDelayMs: s.config.delivery.retryMaxDelayMs, windowMs: s.config.delivery.retryWindowMs },
+      attempts,
+      row.createdAt,
+      s.now(),
+      attempt.retryAfterMs,
+    );
+    this.#logEntry({ ...entry, ...statusOrError(attempt.error), ...(next === undefined ? { outcome: 'deadLettered' } : { outcome: 'failed', nextAttemptAt: next }) });
+    if (next === undefined) {
+      await s.deadLetters.bury(row, i, row.notifications.length, { ...failure, reason: 'still failing at the end of the retry window' });
+      return undefined;
+    }
+    return { stopped: true, progress: { row, delivered: i, attempts, nextAttemptAt: next, lastError: attempt.error, ...(faultHold && { faultHold }) }, wakeUpAt: next };
+  }
+
+  /** Holds notification `i` back for a fault; a dropped one counts as an attempt that was lost. */
+  #hold(row: OutboxRow, i: number, attempts: number, hold: Hold): Omit<PageResult, 'delivered'> {
+    const prior = row.faultHold?.index === i ? row.faultHold : undefined;
+    const faultHold: FaultHold = { index: i, applied: [...(prior?.applied ?? []), hold.fault], ...(prior?.aheadDelivered && { aheadDelivered: true }) };
+    let lastError = `held back by the fault profile (${hold.fault})`;
+    if (hold.fault === 'dropped') {
+      attempts += 1;
+      lastError = 'dropped by the fault profile: not posted';
+      this.#logEntry({ at: this.s.now(), notificationId: row.ids[i] ?? '', seq: row.seq, index: i, attempt: attempts, callbackUri: row.recipient.callbackUri, lane: this.lane, latencyMs: 0, outcome: 'failed', error: lastError, nextAttemptAt: hold.until, fault: 'dropped' });
+    }
+    if (hold.fault !== 'reorderWait') this.#count(hold.fault);
+    return { stopped: true, progress: { row, delivered: i, attempts, nextAttemptAt: hold.until, lastError, faultHold }, wakeUpAt: hold.until };
+  }
+
+  #count(fault: NotificationFault): void {
+    this.faultCounts[fault] = (this.faultCounts[fault] ?? 0) + 1;
   }
 
   #logEntry(entry: Omit<DeliveryLogEntry, 'n'>): void {

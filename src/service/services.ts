@@ -8,6 +8,7 @@ import { CallStore } from '../store/call-store';
 import { CircuitStore } from '../store/circuits';
 import { DeliveryLogStore } from '../store/delivery-log';
 import { DeadLetterStore } from '../store/dead-letters';
+import { FaultStore } from '../store/fault-profiles';
 import { OutboxStore } from '../store/outbox-store';
 import { appStorage, type StorageAccount } from '../store/connection';
 import { MessageQueue } from '../store/message-queue';
@@ -20,6 +21,8 @@ export interface Services {
   readonly outbox: OutboxStore;
   readonly deadLetters: DeadLetterStore;
   readonly deliveryLog: DeliveryLogStore;
+  /** Fault profiles and counts (local mode: faults/profile.ts). */
+  readonly faults: FaultStore;
   /** Recipients' circuit breakers (notify/circuit.ts). */
   readonly circuits: Circuits;
   /** Names this process as a drain-lease holder. */
@@ -40,6 +43,7 @@ export function createServices(cfg: Config, storage: StorageAccount = appStorage
     outbox: new OutboxStore(table),
     deadLetters: new DeadLetterStore(table),
     deliveryLog: new DeliveryLogStore(table),
+    faults: new FaultStore(table),
     circuits: new Circuits(new CircuitStore(table), {
       probeMs: cfg.delivery.probeIntervalMs,
       // Never longer between probes than between a notification's own retries.

@@ -39,7 +39,7 @@ export interface Checkpoint {
   readonly etag: string;
   readonly lease: DrainLease;
   readonly delivered: readonly Pick<OutboxRow, 'callId' | 'seq'>[];
-  readonly progress?: { readonly row: Pick<OutboxRow, 'callId' | 'seq'> } & Pick<OutboxRow, 'delivered' | 'attempts' | 'nextAttemptAt' | 'lastError'>;
+  readonly progress?: { readonly row: Pick<OutboxRow, 'callId' | 'seq'> } & Pick<OutboxRow, 'delivered' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'faultHold'>;
   readonly log: readonly DeliveryLogEntry[];
 }
 

@@ -1,5 +1,6 @@
 import type { TableEntity } from '@azure/data-tables';
 import type { Call, Operation, OperationPatch } from '../calls/model';
+import type { FaultKind, FaultProfile, NotificationFault } from '../faults/profile';
 import type { CommsNotification } from '../graph/notifications';
 import { jsonColumns, readJsonColumn, readTextColumn, storedJson, textColumn } from './json-columns';
 import { notificationId } from './notification-id';
@@ -11,8 +12,10 @@ import { notificationId } from './notification-id';
  *   outbox|{seq}          notifications one change produced, waiting for delivery
  *   outbox                the lease of the one delivery in progress for this call
  *   log|{slot}            the delivery log: the call's last DELIVERY_LOG_LIMIT delivery attempts
- * one partition of dead letters (DEAD_LETTER_PARTITION), row key {callId}|{seq}, and one of
- * recipients' circuit breakers (CIRCUIT_PARTITION), row key the callback origin, base64url.
+ *   faults                the call's own fault profile (local mode; see faults/profile.ts)
+ * one partition of dead letters (DEAD_LETTER_PARTITION), row key {callId}|{seq}, one of
+ * recipients' circuit breakers (CIRCUIT_PARTITION), row key the callback origin, base64url, and
+ * one of apps' fault profiles and fault counts (FAULTS_PARTITION), row key app|{tenantId}|{appId}.
  */
 export const CALL_ROW = 'call';
 /**
@@ -26,6 +29,8 @@ export const DELIVERY_LOG_PREFIX = 'log|';
 /** How many delivery attempts a call's log keeps (a ring: the oldest entry is overwritten). */
 export const DELIVERY_LOG_LIMIT = 50;
 export const CIRCUIT_PARTITION = '~circuits';
+export const FAULTS_PARTITION = '~faults';
+export const CALL_FAULTS_ROW = 'faults';
 
 /** Column names that queries and partial updates use (the sweeper's scans, the drain lease, outbox progress). */
 export const COLUMN = {
@@ -44,12 +49,22 @@ export const COLUMN = {
   logNext: 'logNext',
   circuitState: 'state',
   probeAt: 'probeAt',
+  /** On an outbox row: the fault holding back its current notification, and what was applied to it. */
+  faultHold: 'faultHold',
+  faultProfile: 'profile',
+  faultOwnerAppId: 'ownerAppId',
+  faultRequests: 'requests',
+  faultCounts: 'counts',
+  faultsSince: 'since',
+  /** On an app's fault row: some call of the app has a profile of its own, worth a second read. */
+  faultCallProfiles: 'callProfiles',
 } as const;
 
 export const operationRowKey = (id: string) => `${OPERATION_PREFIX}${id}`;
 export const outboxRowKey = (seq: number) => `${OUTBOX_PREFIX}${String(seq).padStart(12, '0')}`;
 export const deliveryLogRowKey = (n: number) => `${DELIVERY_LOG_PREFIX}${String(n % DELIVERY_LOG_LIMIT).padStart(3, '0')}`;
 export const circuitRowKey = (origin: string) => Buffer.from(origin, 'utf8').toString('base64url');
+export const appFaultsRowKey = (tenantId: string, appId: string) => `app|${tenantId}|${appId}`;
 
 type Entity = TableEntity<Record<string, unknown>>;
 
@@ -242,6 +257,22 @@ export interface OutboxRow {
   readonly attempts: number;
   readonly nextAttemptAt: number;
   readonly lastError?: string;
+  readonly faultHold?: FaultHold;
+}
+
+/**
+ * Faults a profile applied to the notification at `index` (the row's current one), so that each
+ * is applied once: a delayed or dropped notification is held until the row's nextAttemptAt, then
+ * delivered without being held again.
+ */
+export interface FaultHold {
+  readonly index: number;
+  /** What was applied: a delivery-log fault, or `reorderWait` (waiting for a state change to swap with). */
+  readonly applied: readonly (NotificationFault | 'reorderWait')[];
+  /** The notification after this one was delivered ahead of it (a reorder): skip it once this is delivered. */
+  readonly aheadDelivered?: boolean;
+  /** A POST after the hold happened: later attempts are plain retries. */
+  readonly posted?: boolean;
 }
 
 export function outboxEntity(row: OutboxRow): Entity {
@@ -257,12 +288,13 @@ export function outboxEntity(row: OutboxRow): Entity {
       attempts: row.attempts,
       [COLUMN.nextAttemptAt]: row.nextAttemptAt,
       lastError: row.lastError,
+      [COLUMN.faultHold]: row.faultHold && storedJson(row.faultHold),
     }),
   };
 }
 
 /** The progress of a delivery that failed, as a Merge onto its outbox row. */
-export function outboxProgressEntity(row: Pick<OutboxRow, 'callId' | 'seq'>, progress: Pick<OutboxRow, 'delivered' | 'attempts' | 'nextAttemptAt' | 'lastError'>): Entity {
+export function outboxProgressEntity(row: Pick<OutboxRow, 'callId' | 'seq'>, progress: Pick<OutboxRow, 'delivered' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'faultHold'>): Entity {
   return {
     partitionKey: row.callId,
     rowKey: outboxRowKey(row.seq),
@@ -270,6 +302,8 @@ export function outboxProgressEntity(row: Pick<OutboxRow, 'callId' | 'seq'>, pro
     attempts: progress.attempts,
     [COLUMN.nextAttemptAt]: progress.nextAttemptAt,
     lastError: progress.lastError ?? '',
+    // A Merge: without a hold of its own, the row keeps the one it has (inert once `delivered` moves past it).
+    ...(progress.faultHold && { [COLUMN.faultHold]: storedJson(progress.faultHold) }),
   };
 }
 
@@ -306,6 +340,8 @@ export interface DeliveryLogEntry {
   readonly error?: string;
   readonly latencyMs: number;
   readonly nextAttemptAt?: number;
+  /** A fault the call's fault profile injected into this attempt (see faults/profile.ts). */
+  readonly fault?: NotificationFault;
 }
 
 export function deliveryLogEntity(callId: string, entry: DeliveryLogEntry): Entity {
@@ -324,7 +360,12 @@ export function deliveryLogFromEntity(e: Readonly<Record<string, unknown>>): Del
     callbackUri: String(e['callbackUri'] ?? ''),
     lane: e['lane'] === 'slow' ? 'slow' : 'fast',
     outcome: e['outcome'] as DeliveryLogEntry['outcome'],
-    ...defined({ status: num('status'), error: typeof e['error'] === 'string' ? e['error'] : undefined, nextAttemptAt: num('nextAttemptAt') }),
+    ...defined({
+      status: num('status'),
+      error: typeof e['error'] === 'string' ? e['error'] : undefined,
+      nextAttemptAt: num('nextAttemptAt'),
+      fault: typeof e['fault'] === 'string' ? (e['fault'] as NotificationFault) : undefined,
+    }),
     latencyMs: Number(e['latencyMs'] ?? 0),
   };
 }
@@ -404,6 +445,53 @@ export function outboxFromEntity(e: Readonly<Record<string, unknown>>): OutboxRo
     delivered: Number(e['delivered'] ?? 0),
     attempts: Number(e['attempts'] ?? 0),
     nextAttemptAt: Number(e[COLUMN.nextAttemptAt] ?? 0),
-    ...defined({ lastError: typeof e['lastError'] === 'string' ? e['lastError'] : undefined }),
+    ...defined({
+      lastError: typeof e['lastError'] === 'string' ? e['lastError'] : undefined,
+      faultHold: json<FaultHold>(e[COLUMN.faultHold]),
+    }),
+  };
+}
+
+/**
+ * A fault scope's row: an app's (FAULTS_PARTITION) or a call's (CALL_FAULTS_ROW in its partition).
+ * The profile, if one is set there; how many API requests it has seen (what `next` counts); and,
+ * on an app's row, how many faults were injected for the app since `since`.
+ */
+export interface FaultRecord {
+  readonly profile?: FaultProfile;
+  /** On a call's row: the app that set it, the only one it applies to. */
+  readonly ownerAppId?: string;
+  readonly requests: number;
+  readonly counts: Readonly<Partial<Record<FaultKind, number>>>;
+  readonly since: number;
+  /** On an app's row: a call of the app was given a profile of its own. */
+  readonly callProfiles?: boolean;
+}
+
+export function faultRecordEntity(partitionKey: string, rowKey: string, record: FaultRecord): Entity {
+  return {
+    partitionKey,
+    rowKey,
+    ...defined({
+      [COLUMN.faultProfile]: record.profile && storedJson(record.profile),
+      [COLUMN.faultOwnerAppId]: record.ownerAppId,
+      [COLUMN.faultRequests]: record.requests,
+      [COLUMN.faultCounts]: storedJson(record.counts),
+      [COLUMN.faultsSince]: record.since,
+      [COLUMN.faultCallProfiles]: record.callProfiles,
+    }),
+  };
+}
+
+export function faultRecordFromEntity(e: Readonly<Record<string, unknown>>): FaultRecord {
+  return {
+    requests: Number(e[COLUMN.faultRequests] ?? 0),
+    counts: json<FaultRecord['counts']>(e[COLUMN.faultCounts]) ?? {},
+    since: Number(e[COLUMN.faultsSince] ?? 0),
+    ...defined({
+      profile: json<FaultProfile>(e[COLUMN.faultProfile]),
+      ownerAppId: typeof e[COLUMN.faultOwnerAppId] === 'string' ? e[COLUMN.faultOwnerAppId] : undefined,
+      callProfiles: e[COLUMN.faultCallProfiles] === true ? true : undefined,
+    }),
   };
 }

@@ -29,11 +29,15 @@ async function storageRequestsOf(work: () => Promise<unknown>) {
   return proxy.log.slice(from).map((r) => `${r.service} ${r.method} ${r.path.split('?')[0]?.replace(/'[^']*'/g, "'…'")}`);
 }
 
+/** Local mode checks the app's fault profile at the request edge (docs/faults.md); deployed reads nothing. */
+const faultProfileRead = () => `table GET /devstoreaccount1/${svc.settings['CALLS_TABLE']}(PartitionKey='…',RowKey='…')`;
+
 describe('storage round trips', () => {
-  it('a cancel makes one point read, one transaction and one queue send, whatever the call has done', async () => {
+  it('a cancel makes one point read, one transaction and one queue send (after the fault profile check), whatever the call has done', async () => {
     const { client } = svc;
     const callId = (await client.createCall())['id'] as string;
     const expected = [
+      faultProfileRead(),
       `table GET /devstoreaccount1/${svc.settings['CALLS_TABLE']}(PartitionKey='…',RowKey='…')`,
       'table POST /devstoreaccount1/$batch',
       `queue POST /devstoreaccount1/${svc.settings['NOTIFICATIONS_QUEUE']}/messages`,
@@ -42,7 +46,7 @@ describe('storage round trips', () => {
     await client.action(callId, 'playPrompt', promptBody());
     expect(await storageRequestsOf(() => client.action(callId, 'cancelMediaProcessing', {}))).toEqual(expected);
 
-    // 2,000 finished operations in the partition and 10 queued: the same three.
+    // 2,000 finished operations in the partition and 10 queued: the same.
     for (let i = 0; i < 2000; i += 100) {
       const rows = Array.from({ length: 100 }, (): TransactionAction => ['create', { partitionKey: callId, rowKey: operationRowKey(newId()), status: 'completed' }]);
       await svc.table.submitTransaction(rows);
@@ -68,11 +72,12 @@ describe('storage round trips', () => {
     expect(operations.map((op) => op.id)).toContain(play?.json['id']);
   });
 
-  it('GET of an operation is one point read', async () => {
+  it('GET of an operation is one point read (after the fault profile check)', async () => {
     const { client } = svc;
     const callId = (await client.createCall())['id'] as string;
     const op = await client.action(callId, 'subscribeToTone', {});
     expect(await storageRequestsOf(() => client.operation(callId, op.json['id']))).toEqual([
+      faultProfileRead(),
       `table GET /devstoreaccount1/${svc.settings['CALLS_TABLE']}(PartitionKey='…',RowKey='…')`,
     ]);
   });

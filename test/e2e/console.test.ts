@@ -114,4 +114,24 @@ describe('the console in a real browser', () => {
     await bot.waitFor(1, (n) => bot.of(id).includes(n) && summary(n) === 'call:terminated');
     expect(await detail.getByRole('button', { name: 'key 1' }).isDisabled()).toBe(true);
   });
+  it('marks the faults a profile injected in the delivery attempts it shows', async () => {
+    const id = (await svc.client.establishedCall({ callbackUri: bot.callbackUri }))['id'] as string;
+    await svc.client.action(id, 'subscribeToTone', {});
+    // This call only: every tone notification is posted twice, with the same id.
+    const fault = await svc.client.transport(`${svc.client.serviceUrl}/emulator/calls/${id}/faults`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${svc.client.bearer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: 1, notifications: { duplicate: { rate: 1, kinds: ['tone'] } } }),
+    });
+    expect(fault.status).toBe(200);
+    await page.goto(`${svc.host.url}/console`);
+    await page.locator(`tr[data-call-id="${id}"]`).click();
+    const detail = page.locator(`[data-call="${id}"]`);
+    await detail.getByRole('button', { name: 'key 7' }).click();
+    const tones = await bot.waitFor(2, (n) => bot.of(id).includes(n) && summary(n).startsWith('tone:'));
+    expect(tones[0]?.id).toBe(tones[1]?.id);
+    const toneItem = detail.locator(`li[data-notification-id="${tones[0]!.id}"]`);
+    await toneItem.locator('summary').click();
+    await toneItem.locator('.badge-fault', { hasText: 'duplicate' }).waitFor();
+  });
 });

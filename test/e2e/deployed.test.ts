@@ -98,6 +98,14 @@ describe('deployed mode: no emulator', () => {
       expect((await graphError(res)).code).toBe('NotFound');
     }
   });
+
+  it('has no fault injection: the fault profile routes answer 404 too', async () => {
+    for (const [method, path] of [['PUT', 'faults'], ['GET', 'faults'], ['GET', 'faults/summary'], ['DELETE', 'calls/00000000-0000-4000-8000-000000000000/faults']]) {
+      const res = await fetch(`${svc.host.url}/emulator/${path}`, { method, ...(method === 'PUT' && { headers: { 'content-type': 'application/json' }, body: '{"api":{"throttle":{"rate":1}}}' }) });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect((await graphError(res)).code).toBe('NotFound');
+    }
+  });
 });
 
 describe('deployed mode: no console', () => {

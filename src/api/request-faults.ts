@@ -1,0 +1,67 @@
+import type { HttpRequest } from '@azure/functions';
+import type { CallingApp } from '../auth/tokens';
+import { activeProfile } from '../faults/active-profile';
+import { spanMs, type ApiFault, type ApiFaults, type RouteFamily } from '../faults/profile';
+import { between, chance } from '../faults/random';
+import { GraphError } from '../graph/errors';
+import { parseGuid } from '../graph/ids';
+import type { Services } from '../service/services';
+import { addCounts, emptyFaultRecord } from '../store/fault-profiles';
+
+/** What a request's route does, for API faults that apply to some routes only. */
+export function routeFamilyOf(request: HttpRequest): RouteFamily {
+  if (request.method === 'GET') return 'reads';
+  if (request.method === 'DELETE') return 'hangUp';
+  return request.params['callId'] === undefined ? 'createCall' : 'callActions';
+}
+
+interface Decision {
+  readonly refuse?: 'throttled' | 'unavailable';
+  readonly latencyMs?: number;
+}
+
+/**
+ * What the API faults do to the request numbered `n` since the profile was set: `next` counts
+ * from there, rates draw from the seed and `n`. Throttling is decided before unavailability.
+ */
+export function decide(api: ApiFaults, seed: number, n: number): Decision {
+  const refused = (kind: 'throttle' | 'unavailable', fault?: { rate?: number | undefined; next?: number | undefined }) =>
+    fault !== undefined && ((fault.next !== undefined && n < fault.next) || (fault.rate !== undefined && chance(fault.rate, seed, kind, n)));
+  const refuse = refused('throttle', api.throttle) ? 'throttled' : refused('unavailable', api.unavailable) ? 'unavailable' : undefined;
+  const latency = api.latency && chance(api.latency.rate, seed, 'latency', n) ? spanMs(api.latency, (min, max) => between(min, max, seed, 'latencyMs', n)) : undefined;
+  return { ...(refuse && { refuse }), ...(latency !== undefined && { latencyMs: latency }) };
+}
+
+/**
+ * The request edge's faults (local mode): before the handler runs, a request may wait (added
+ * latency) and may be refused with 429 or 503, so a refused request changes nothing. The request
+ * is numbered and the faults counted in storage, so every instance numbers and counts the same.
+ */
+export async function applyRequestFaults(s: Services, request: HttpRequest, app: CallingApp): Promise<void> {
+  const owner = { tenantId: app.tenantId, appId: app.appId };
+  const callId = parseGuid(request.params['callId'] ?? '');
+  const active = await activeProfile(s, owner, callId);
+  const api = active?.profile.api;
+  if (!active || !api || (api.routes && !api.routes.includes(routeFamilyOf(request)))) return;
+
+  const countsHere = active.source !== 'call'; // a call's own row numbers its requests; counts are the app's
+  const decision = await s.faults.update(active.scope, (current) => {
+    const record = current ?? emptyFaultRecord(s.now());
+    const d = decide(api, active.profile.seed, record.requests);
+    const numbered = { ...record, requests: record.requests + 1 };
+    return { record: countsHere ? addCounts(numbered, countsOf(d)) : numbered, result: d };
+  });
+  if (!decision) return;
+  if (!countsHere) await s.faults.count(owner, countsOf(decision), s.now());
+
+  if (decision.latencyMs) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+  const retryAfter = (fault: ApiFaults['throttle']) => fault?.retryAfterSeconds ?? 2;
+  if (decision.refuse === 'throttled') throw GraphError.tooManyRequests(retryAfter(api.throttle));
+  if (decision.refuse === 'unavailable') {
+    throw new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry again later.', { 'Retry-After': String(retryAfter(api.unavailable)) }, '503', { status: '503' });
+  }
+}
+
+function countsOf(d: Decision): Partial<Record<ApiFault, number>> {
+  return { ...(d.refuse && { [d.refuse]: 1 }), ...(d.latencyMs !== undefined && { slowed: 1 }) };
+}

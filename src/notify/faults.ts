@@ -1,0 +1,85 @@
+import type { CommsNotification } from '../graph/notifications';
+import { activeProfile } from '../faults/active-profile';
+import { hasNotificationFaults, spanMs, type FaultProfile, type NotificationKind } from '../faults/profile';
+import { between, chance } from '../faults/random';
+import type { Services } from '../service/services';
+import type { FaultHold, OutboxRow, Recipient } from '../store/table-schema';
+
+/** A notification held back by a fault until `until`. */
+export interface Hold {
+  readonly fault: FaultHold['applied'][number];
+  readonly until: number;
+}
+
+/** What a notification is about: an operation's end, a call state, a tone, the roster. */
+export function kindOf(n: CommsNotification): NotificationKind {
+  const data = n['resourceData'] as Record<string, unknown> | unknown[] | undefined;
+  if (Array.isArray(data)) return 'participants';
+  if (data?.['toneInfo'] !== undefined) return 'tone';
+  return data?.['@odata.type'] === '#microsoft.graph.call' ? 'callState' : 'operation';
+}
+
+/**
+ * A call state change that Graph says may arrive out of order (establishing / established and
+ * the like): an `updated` call with a state and nothing else to say. Neither the call's creation
+ * nor its end, nor a tone, nor an operation's result is ever moved.
+ */
+export function isStateChange(n: CommsNotification): boolean {
+  return n['changeType'] === 'updated' && kindOf(n) === 'callState';
+}
+
+/**
+ * The notification faults of one profile, decided per notification from the seed and the
+ * notification's place in its call (its outbox row's sequence number and index), so a retry,
+ * another instance or another run with the same seed decides the same.
+ */
+export class DeliveryFaults {
+  readonly #seed: number;
+
+  constructor(private readonly profile: FaultProfile) {
+    this.#seed = profile.seed;
+  }
+
+  #applied(row: OutboxRow, i: number): FaultHold['applied'] {
+    return row.faultHold?.index === i ? row.faultHold.applied : [];
+  }
+
+  /** Before a notification's POST: hold it back (dropped, then delayed), once each. */
+  holdBefore(row: OutboxRow, i: number, now: number): Hold | undefined {
+    const { drop, delay } = this.profile.notifications ?? {};
+    const applied = this.#applied(row, i);
+    const kind = kindOf(row.notifications[i] as CommsNotification);
+    const key = [row.seq, i];
+    if (drop && !applied.includes('dropped') && covers(drop.kinds, kind) && chance(drop.rate, this.#seed, 'drop', ...key)) {
+      return { fault: 'dropped', until: now + drop.redeliverAfterMs };
+    }
+    if (delay && !applied.includes('delayed') && covers(delay.kinds, kind) && chance(delay.rate, this.#seed, 'delay', ...key)) {
+      return { fault: 'delayed', until: now + spanMs(delay, (min, max) => between(min, max, this.#seed, 'delayMs', ...key)) };
+    }
+    return undefined;
+  }
+
+  /** After a notification was delivered: deliver it once more, with the same id. */
+  duplicates(row: OutboxRow, i: number): boolean {
+    const { duplicate } = this.profile.notifications ?? {};
+    const kind = kindOf(row.notifications[i] as CommsNotification);
+    return duplicate !== undefined && covers(duplicate.kinds, kind) && chance(duplicate.rate, this.#seed, 'duplicate', row.seq, i);
+  }
+
+  /** Whether this state change is to swap with the one after it, and how long to wait for that one. */
+  reorderWindow(row: OutboxRow, i: number): number | undefined {
+    const { reorder } = this.profile.notifications ?? {};
+    if (!reorder || this.#applied(row, i).includes('reordered')) return undefined;
+    if (!isStateChange(row.notifications[i] as CommsNotification)) return undefined;
+    return chance(reorder.rate, this.#seed, 'reorder', row.seq, i) ? reorder.windowMs : undefined;
+  }
+}
+
+const covers = (kinds: readonly NotificationKind[] | undefined, kind: NotificationKind) => kinds === undefined || kinds.includes(kind);
+
+/** The notification faults for a call's delivery, or undefined when none apply (always, outside local mode). */
+export async function deliveryFaultsFor(s: Services, callId: string, recipient: Recipient): Promise<DeliveryFaults | undefined> {
+  if (s.config.mode !== 'local') return undefined;
+  const active = await activeProfile(s, { tenantId: recipient.tenantId, appId: recipient.appId }, callId);
+  return active && hasNotificationFaults(active.profile) ? new DeliveryFaults(active.profile) : undefined;
+}

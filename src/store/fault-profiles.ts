@@ -1,0 +1,79 @@
+import type { TableClient } from '@azure/data-tables';
+import type { FaultKind } from '../faults/profile';
+import { statusOf } from './status';
+import { appFaultsRowKey, CALL_FAULTS_ROW, FAULTS_PARTITION, faultRecordEntity, faultRecordFromEntity, type FaultRecord } from './table-schema';
+
+/** Where a fault profile and its counters live: an app's row, or a call's. */
+export interface FaultScope {
+  readonly partitionKey: string;
+  readonly rowKey: string;
+}
+
+export const appFaultScope = (owner: { tenantId: string; appId: string }): FaultScope => ({ partitionKey: FAULTS_PARTITION, rowKey: appFaultsRowKey(owner.tenantId, owner.appId) });
+/** In the call's own partition, so the sweeper deletes it with the call. */
+export const callFaultScope = (callId: string): FaultScope => ({ partitionKey: callId, rowKey: CALL_FAULTS_ROW });
+
+/** Writers of one row that keep losing the ETag race give up after this many tries. */
+const MAX_TRIES = 30;
+
+/**
+ * Fault profiles and fault counts, in the calls table, so every instance applies and counts the
+ * same ones. Changes are read-modify-write under the row's ETag.
+ */
+export class FaultStore {
+  constructor(readonly table: TableClient) {}
+
+  async get(scope: FaultScope): Promise<{ record: FaultRecord; etag: string } | undefined> {
+    try {
+      const e = await this.table.getEntity(scope.partitionKey, scope.rowKey);
+      return { record: faultRecordFromEntity(e), etag: e.etag };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Changes a scope's row: `change` sees the row as it is (undefined when absent) and returns the
+   * row to write with a result, or undefined to write nothing. Retried on a lost race.
+   */
+  async update<T>(scope: FaultScope, change: (current: FaultRecord | undefined) => { record: FaultRecord; result: T } | undefined): Promise<T | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const read = await this.get(scope);
+      const next = change(read?.record);
+      if (!next) return undefined;
+      try {
+        const entity = faultRecordEntity(scope.partitionKey, scope.rowKey, next.record);
+        if (read) await this.table.updateEntity(entity, 'Replace', { etag: read.etag });
+        else await this.table.createEntity(entity);
+        return next.result;
+      } catch (error) {
+        const status = statusOf(error);
+        if ((status !== 412 && status !== 409 && status !== 404) || attempt >= MAX_TRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
+      }
+    }
+  }
+
+  async delete(scope: FaultScope): Promise<void> {
+    await this.table.deleteEntity(scope.partitionKey, scope.rowKey).catch((error: unknown) => {
+      if (statusOf(error) !== 404) throw error;
+    });
+  }
+
+  /** Adds injected faults to an app's counts. */
+  async count(owner: { tenantId: string; appId: string }, counts: Partial<Record<FaultKind, number>>, now: number): Promise<void> {
+    if (Object.values(counts).every((n) => !n)) return;
+    await this.update(appFaultScope(owner), (current) => ({ record: addCounts(current ?? emptyFaultRecord(now), counts), result: undefined }));
+  }
+}
+
+export function emptyFaultRecord(now: number): FaultRecord {
+  return { requests: 0, counts: {}, since: now };
+}
+
+export function addCounts(record: FaultRecord, counts: Partial<Record<FaultKind, number>>): FaultRecord {
+  const sum: Partial<Record<FaultKind, number>> = { ...record.counts };
+  for (const [kind, n] of Object.entries(counts) as [FaultKind, number][]) if (n) sum[kind] = (sum[kind] ?? 0) + n;
+  return { ...record, counts: sum };
+}
