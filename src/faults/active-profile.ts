@@ -11,14 +11,23 @@ export interface ActiveProfile {
 }
 
 /**
+ * How stale a profile may be when another instance changed it. The instance that changed it sees
+ * the change at once; the others read the app's row at most this often, so the requests and
+ * deliveries of an app without a profile (nearly all of them) cost no extra round trip.
+ */
+export const PROFILE_FRESHNESS_MS = 1000;
+
+/**
  * The fault profile for an app's call: the call's own, else the app's, else the FAULT_PROFILE
- * setting. One point read (the app's row) per request or drain in local mode; a second only for
- * an app that has given some call a profile of its own. None outside local mode, where nothing is read.
+ * setting. In local mode the app's row is read at most every PROFILE_FRESHNESS_MS per instance,
+ * and a call's only for an app that has given some call a profile of its own. Outside local mode
+ * nothing is read.
  */
 export async function activeProfile(s: Services, owner: Owner, callId?: string): Promise<ActiveProfile | undefined> {
   if (s.config.mode !== 'local') return undefined;
-  const app = await s.faults.get(appFaultScope(owner));
-  const call = callId !== undefined && app?.record.callProfiles ? await s.faults.get(callFaultScope(callId)) : undefined;
+  const now = s.now();
+  const app = await s.faults.getRecent(appFaultScope(owner), PROFILE_FRESHNESS_MS, now);
+  const call = callId !== undefined && app?.record.callProfiles ? await s.faults.getRecent(callFaultScope(callId), PROFILE_FRESHNESS_MS, now) : undefined;
   const callProfile = call?.record.ownerAppId === owner.appId ? call.record.profile : undefined;
   if (callProfile && callId !== undefined) return { profile: callProfile, scope: callFaultScope(callId), source: 'call' };
   if (app?.record.profile) return { profile: app.record.profile, scope: appFaultScope(owner), source: 'app' };

@@ -21,7 +21,29 @@ const MAX_TRIES = 30;
  * same ones. Changes are read-modify-write under the row's ETag.
  */
 export class FaultStore {
+  /** Recent reads, by scope: what `getRecent` answers without a round trip. Writes here forget them. */
+  readonly #recent = new Map<string, { read: Awaited<ReturnType<FaultStore['get']>>; at: number }>();
+
   constructor(readonly table: TableClient) {}
+
+  /**
+   * The scope's row as read at most `maxAgeMs` ago by this instance (or read now). This instance's
+   * own writes are seen at once; another instance's within `maxAgeMs`.
+   */
+  async getRecent(scope: FaultScope, maxAgeMs: number, now = Date.now()): Promise<Awaited<ReturnType<FaultStore['get']>>> {
+    const key = `${scope.partitionKey}|${scope.rowKey}`;
+    const cached = this.#recent.get(key);
+    if (cached && now - cached.at < maxAgeMs) return cached.read;
+    const read = await this.get(scope);
+    // Bounded: an entry per app or call with a profile, pruned when it grows.
+    if (this.#recent.size > 10_000) this.#recent.clear();
+    this.#recent.set(key, { read, at: now });
+    return read;
+  }
+
+  #forget(scope: FaultScope): void {
+    this.#recent.delete(`${scope.partitionKey}|${scope.rowKey}`);
+  }
 
   async get(scope: FaultScope): Promise<{ record: FaultRecord; etag: string } | undefined> {
     try {
@@ -38,6 +60,7 @@ export class FaultStore {
    * row to write with a result, or undefined to write nothing. Retried on a lost race.
    */
   async update<T>(scope: FaultScope, change: (current: FaultRecord | undefined) => { record: FaultRecord; result: T } | undefined): Promise<T | undefined> {
+    this.#forget(scope);
     for (let attempt = 1; ; attempt++) {
       const read = await this.get(scope);
       const next = change(read?.record);
@@ -56,6 +79,7 @@ export class FaultStore {
   }
 
   async delete(scope: FaultScope): Promise<void> {
+    this.#forget(scope);
     await this.table.deleteEntity(scope.partitionKey, scope.rowKey).catch((error: unknown) => {
       if (statusOf(error) !== 404) throw error;
     });
