@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboxNotifications, promptBody } from '../support/graph';
 import { graphError } from '../support/http';
-import { startService, type RunningService } from '../support/service';
+import { startInProcess, type InProcessApp } from '../support/in-process';
 
-let svc: RunningService;
+let svc: InProcessApp;
 beforeAll(async () => {
-  svc = await startService();
+  svc = await startInProcess();
 });
 afterAll(async () => {
-  await svc?.host.stop();
+  await svc?.stop();
 });
 
 /** Text a bot may send: separators JSON leaves unescaped, emoji (surrogate pairs), right-to-left, combining marks. */
@@ -86,7 +86,7 @@ describe('text that cannot be valid is a 400 naming the field', () => {
   });
 
   it('a body that is not UTF-8', async () => {
-    const res = await fetch(`${svc.host.url}/v1.0/communications/calls`, {
+    const res = await svc.fetch(`${svc.client.serviceUrl}/v1.0/communications/calls`, {
       method: 'POST',
       headers: { authorization: `Bearer ${svc.client.bearer}`, 'content-type': 'application/json' },
       body: Buffer.concat([Buffer.from('{"subject":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]),
