@@ -70,15 +70,7 @@ export interface DeadLetterView {
 }
 
 export interface CallView {
-  readonly call: {
-    readonly id: string;
-    readonly appId: string;
-    readonly tenantId: string;
-    readonly direction: string;
-    readonly state: string;
-    readonly callbackUri: string;
-    readonly createdAt: string;
-    readonly endedAt: string | null;
+  readonly call: CallSummary & {
     readonly resultInfo: ResultInfo | null;
     readonly toneSubscription: boolean;
     readonly transfer: { readonly target: Json; readonly fate: string } | null;

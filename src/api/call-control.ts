@@ -1,25 +1,17 @@
 import type { HttpResponseInit } from '@azure/functions';
 import * as control from '../calls/call-control';
-import type { Operation } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { rejectSchema, redirectSchema, sendDtmfTonesSchema, transferSchema, updateRecordingStatusSchema } from '../graph/schemas';
 import type { Decide } from '../service/commit';
 import { checkCallbackUri } from './callback-uri';
 import { callNotFound, changeOwnedCall, routeCallId, type ApiRequest } from './graph-api';
-import { actionResponse } from './responses';
+import { operationAction } from './responses';
 
 /** reject, redirect, transfer: 202 Accepted and no body, as the docs answer them; what follows comes as notifications. */
 async function accepted<R>(req: ApiRequest, decide: Decide<R>): Promise<HttpResponseInit> {
   await changeOwnedCall(req, decide);
   return { status: 202 };
-}
-
-/** An action that creates an operation: 200 + Location + the operation (202 on the 2018 family). */
-async function operation(req: ApiRequest, decide: Decide<Operation>): Promise<HttpResponseInit> {
-  const outcome = await changeOwnedCall(req, decide);
-  if (outcome.kind === 'unchanged') throw new Error('An operation action decided to change nothing.');
-  return actionResponse(req, outcome.change.result);
 }
 
 function optionalCallbackUri(req: ApiRequest, value: string | undefined): { callbackUri?: string } {
@@ -63,12 +55,12 @@ export async function sendDtmfTones(req: ApiRequest): Promise<HttpResponseInit> 
     delayBetweenTonesMs: body.delayBetweenTonesMs ?? 0,
     ...(body.clientContext !== undefined && { clientContext: body.clientContext }),
   };
-  return operation(req, (call, ctx) => control.sendDtmfTones(call, request, ctx));
+  return operationAction(req, (call, ctx) => control.sendDtmfTones(call, request, ctx));
 }
 
 /** POST .../calls/{id}/updateRecordingStatus {"status": "recording" | "notRecording" | "failed", "clientContext"?}. */
 export async function updateRecordingStatus(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(updateRecordingStatusSchema, await readJsonBody(req.request, { required: true }), 'updateRecordingStatus');
   const request = { operationId: newId(), status: body.status, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
-  return operation(req, (call, ctx) => control.updateRecordingStatus(call, request, ctx));
+  return operationAction(req, (call, ctx) => control.updateRecordingStatus(call, request, ctx));
 }

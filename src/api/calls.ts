@@ -2,7 +2,7 @@ import type { HttpResponseInit } from '@azure/functions';
 import { requireRole } from '../auth/tokens';
 import { MEDIA_ACCESS_ROLES } from '../auth/roles';
 import { answer, createOutgoingCall, hangUp } from '../calls/lifecycle';
-import { isOwnedBy, type Call } from '../calls/model';
+import type { Call } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { absoluteUrl, resourcePath } from '../graph/paths';
@@ -11,7 +11,7 @@ import { answerSchema, createCallSchema } from '../graph/schemas';
 import { commitNewCall } from '../service/commit';
 import { applySelection, callSelection, type Selection } from '../graph/select';
 import { checkCallbackUri } from './callback-uri';
-import { addressOf, callNotFound, changeOwnedCall, ownerOf, routeCallId, type ApiRequest } from './graph-api';
+import { addressOf, changeOwnedCall, loadOwnedCall, ownerOf, type ApiRequest } from './graph-api';
 import { metadataContext } from './responses';
 
 const APP_HOSTED = '#microsoft.graph.appHostedMediaConfig';
@@ -65,10 +65,7 @@ export async function createCall(req: ApiRequest): Promise<HttpResponseInit> {
 /** GET .../calls/{id}[?$select=...]: the call, also after it ended (state terminated). */
 export async function getCall(req: ApiRequest): Promise<HttpResponseInit> {
   const selection = callSelection(req.request.query.get('$select'), req.version);
-  const callId = routeCallId(req);
-  const loaded = await req.services.store.load(callId);
-  if (!loaded || !isOwnedBy(loaded.record.call, ownerOf(req))) throw callNotFound(callId);
-  return { status: 200, jsonBody: callBody(req, loaded.record.call, selection) };
+  return { status: 200, jsonBody: callBody(req, await loadOwnedCall(req), selection) };
 }
 
 /** DELETE .../calls/{id}: hang up. 204, also when the call had already ended (then nothing changes). */

@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { HttpResponseInit } from '@azure/functions';
-import { isOwnedBy } from '../calls/model';
 import { activeProfile, type ActiveProfile } from '../faults/active-profile';
 import { API_FAULTS, faultProfileSchema, NOTIFICATION_FAULTS, type FaultProfile } from '../faults/profile';
 import { parseBody, readJsonBody } from '../graph/body';
 import { appFaultScope, callFaultScope, emptyFaultRecord } from '../store/fault-profiles';
-import { callNotFound, ownerOf, routeCallId, type ApiRequest } from './graph-api';
+import { loadOwnedCall, ownerOf, type ApiRequest } from './graph-api';
 
 /**
  * The fault profile routes (local mode only, like the rest of the emulator): an app's profile at
@@ -65,17 +64,9 @@ export async function getFaultSummary(req: ApiRequest): Promise<HttpResponseInit
   };
 }
 
-/** The route's call, if the calling app owns it; else the 404 another app's call gets. */
-async function ownedCallId(req: ApiRequest): Promise<string> {
-  const callId = routeCallId(req);
-  const loaded = await req.services.store.load(callId);
-  if (!loaded || loaded.record.deleting || !isOwnedBy(loaded.record.call, ownerOf(req))) throw callNotFound(callId);
-  return callId;
-}
-
 /** PUT /emulator/calls/{callId}/faults: a profile for this call only, instead of the app's. */
 export async function putCallFaults(req: ApiRequest): Promise<HttpResponseInit> {
-  const callId = await ownedCallId(req);
+  const callId = (await loadOwnedCall(req)).id;
   const profile = await readProfile(req);
   const now = req.services.now();
   // The app's row says that its calls' rows are worth reading (activeProfile).
@@ -88,13 +79,13 @@ export async function putCallFaults(req: ApiRequest): Promise<HttpResponseInit> 
 
 /** GET /emulator/calls/{callId}/faults: the profile that applies to this call, and where it comes from. */
 export async function getCallFaults(req: ApiRequest): Promise<HttpResponseInit> {
-  const callId = await ownedCallId(req);
+  const callId = (await loadOwnedCall(req)).id;
   return { status: 200, jsonBody: view(await activeProfile(req.services, ownerOf(req), callId)) };
 }
 
 /** DELETE /emulator/calls/{callId}/faults: the call follows the app's profile again. */
 export async function deleteCallFaults(req: ApiRequest): Promise<HttpResponseInit> {
-  const callId = await ownedCallId(req);
+  const callId = (await loadOwnedCall(req)).id;
   await req.services.faults.delete(callFaultScope(callId));
   return { status: 204 };
 }

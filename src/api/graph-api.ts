@@ -1,6 +1,6 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { authenticate, requireRole, type CallingApp } from '../auth/tokens';
-import type { ApiVersion, Owner, PathFamily } from '../calls/model';
+import { isOwnedBy, type ApiVersion, type Call, type Owner, type PathFamily } from '../calls/model';
 import { CallRuleViolation } from '../calls/rules';
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
@@ -70,6 +70,14 @@ export async function changeOwnedCall<R>(req: ApiRequest, decide: Decide<R>): Pr
   const outcome = await commitChange(req.services, callId, decide, { owner: ownerOf(req) });
   if (outcome.kind === 'notFound') throw callNotFound(callId);
   return outcome;
+}
+
+/** The route's call, read once; a 404 when it does not exist or is another app's (the same answer for both). */
+export async function loadOwnedCall(req: ApiRequest): Promise<Call> {
+  const callId = routeCallId(req);
+  const loaded = await req.services.store.load(callId);
+  if (!loaded || loaded.record.deleting || !isOwnedBy(loaded.record.call, ownerOf(req))) throw callNotFound(callId);
+  return loaded.record.call;
 }
 
 /** The call id in the route, in canonical form; a 404 when it is not a GUID (no call can have it). */

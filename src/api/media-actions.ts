@@ -1,24 +1,16 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { cancelMediaProcessing as cancel, enqueueMedia, subscribeToTone as subscribe } from '../calls/media';
-import type { MediaPrompt, MediaRequest, Operation } from '../calls/model';
-import type { Decide } from '../service/commit';
+import type { MediaPrompt, MediaRequest } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { cancelMediaProcessingSchema, playPromptSchema, recordResponseSchema, subscribeToToneSchema } from '../graph/schemas';
-import { changeOwnedCall, type ApiRequest } from './graph-api';
-import { actionResponse } from './responses';
+import type { ApiRequest } from './graph-api';
+import { operationAction } from './responses';
 
 const DEFAULT_RECORD_TIMER_SECONDS = 5;
 
 function prompts(list: readonly { mediaInfo: { uri: string; resourceId?: string | undefined } }[] | undefined): MediaPrompt[] {
   return (list ?? []).map(({ mediaInfo }) => ({ uri: mediaInfo.uri, ...(mediaInfo.resourceId !== undefined && { resourceId: mediaInfo.resourceId }) }));
-}
-
-/** A media action always creates its operation (or is refused), so it never leaves the call unchanged. */
-async function apply(req: ApiRequest, decide: Decide<Operation>): Promise<HttpResponseInit> {
-  const outcome = await changeOwnedCall(req, decide);
-  if (outcome.kind === 'unchanged') throw new Error('A media action decided to change nothing.');
-  return actionResponse(req, outcome.change.result);
 }
 
 export async function playPrompt(req: ApiRequest): Promise<HttpResponseInit> {
@@ -29,7 +21,7 @@ export async function playPrompt(req: ApiRequest): Promise<HttpResponseInit> {
     ...(body.clientContext !== undefined && { clientContext: body.clientContext }),
     parameters: { prompts: prompts(body.prompts), loop: 'loop' in body && body.loop === true },
   };
-  return apply(req, (call, ctx) => enqueueMedia(call, entry, ctx));
+  return operationAction(req, (call, ctx) => enqueueMedia(call, entry, ctx));
 }
 
 export async function recordResponse(req: ApiRequest): Promise<HttpResponseInit> {
@@ -49,17 +41,17 @@ export async function recordResponse(req: ApiRequest): Promise<HttpResponseInit>
       streamWhileRecording: 'streamWhileRecording' in body && body.streamWhileRecording === true,
     },
   };
-  return apply(req, (call, ctx) => enqueueMedia(call, entry, ctx));
+  return operationAction(req, (call, ctx) => enqueueMedia(call, entry, ctx));
 }
 
 export async function subscribeToTone(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(subscribeToToneSchema, await readJsonBody(req.request, { required: false }), 'subscribeToTone');
   const request = { operationId: newId(), ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
-  return apply(req, (call, ctx) => subscribe(call, request, ctx));
+  return operationAction(req, (call, ctx) => subscribe(call, request, ctx));
 }
 
 export async function cancelMediaProcessing(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(cancelMediaProcessingSchema, await readJsonBody(req.request, { required: false }), 'cancelMediaProcessing');
   const request = { operationId: newId(), all: body.all ?? true, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
-  return apply(req, (call, ctx) => cancel(call, request, ctx));
+  return operationAction(req, (call, ctx) => cancel(call, request, ctx));
 }

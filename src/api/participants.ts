@@ -1,17 +1,10 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { isOwnedBy, type Call } from '../calls/model';
+import type { Call } from '../calls/model';
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
 import { participantsJson } from '../graph/resources';
-import { callNotFound, ownerOf, routeCallId, type ApiRequest } from './graph-api';
+import { loadOwnedCall, type ApiRequest } from './graph-api';
 import { metadataContext } from './responses';
-
-async function ownedCall(req: ApiRequest): Promise<Call> {
-  const callId = routeCallId(req);
-  const loaded = await req.services.store.load(callId);
-  if (!loaded || !isOwnedBy(loaded.record.call, ownerOf(req))) throw callNotFound(callId);
-  return loaded.record.call;
-}
 
 /** Who is on the call now: the bot and the other side; nobody once it has ended. */
 function roster(call: Call): Record<string, unknown>[] {
@@ -20,14 +13,14 @@ function roster(call: Call): Record<string, unknown>[] {
 
 /** GET .../calls/{id}/participants */
 export async function listParticipants(req: ApiRequest): Promise<HttpResponseInit> {
-  const call = await ownedCall(req);
+  const call = await loadOwnedCall(req);
   const collection = req.family === 'communications' ? 'communications/calls' : 'app/calls';
   return { status: 200, jsonBody: { '@odata.context': metadataContext(req, `${collection}('${call.id}')/participants`), value: roster(call) } };
 }
 
 /** GET .../calls/{id}/participants/{participantId} */
 export async function getParticipant(req: ApiRequest): Promise<HttpResponseInit> {
-  const call = await ownedCall(req);
+  const call = await loadOwnedCall(req);
   const raw = req.request.params['participantId'] ?? '';
   const id = parseGuid(raw);
   const found = roster(call).find((p) => p['id'] === id);
