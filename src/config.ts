@@ -207,3 +207,12 @@ export function config(): Config {
   cached ??= loadConfig();
   return cached;
 }
+
+/**
+ * `AzureWebJobs.<name>.Disabled=true` (or the `__` form Linux app settings need) turns a function
+ * off, as the Functions host reads it.
+ */
+export function isFunctionDisabled(name: string, env: Readonly<Record<string, string | undefined>>): boolean {
+  const value = env[`AzureWebJobs.${name}.Disabled`] ?? env[`AzureWebJobs__${name}__Disabled`];
+  return value?.trim().toLowerCase() === 'true' || value?.trim() === '1';
+}

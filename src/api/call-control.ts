@@ -1,11 +1,12 @@
 import type { HttpResponseInit } from '@azure/functions';
 import * as control from '../calls/call-control';
+import { hasEnded } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { rejectSchema, redirectSchema, sendDtmfTonesSchema, transferSchema, updateRecordingStatusSchema } from '../graph/schemas';
 import type { Decide } from '../service/commit';
 import { checkCallbackUri } from './callback-uri';
-import { callNotFound, changeOwnedCall, routeCallId, type ApiRequest } from './graph-api';
+import { callNotFound, changeOwnedCall, type ApiRequest } from './graph-api';
 import { operationAction } from './responses';
 
 /** reject, redirect, transfer: 202 Accepted and no body, as the docs answer them; what follows comes as notifications. */
@@ -42,7 +43,7 @@ export async function transferCall(req: ApiRequest): Promise<HttpResponseInit> {
 /** POST .../calls/{id}/keepAlive: 200 and no body; 404 once the call has ended, as the docs say. */
 export async function keepAlive(req: ApiRequest): Promise<HttpResponseInit> {
   const outcome = await changeOwnedCall(req, (call, ctx) => control.keepAlive(call, ctx));
-  if (outcome.kind === 'unchanged') throw callNotFound(routeCallId(req));
+  if (outcome.kind === 'unchanged' && hasEnded(outcome.call.state)) throw callNotFound(outcome.call.id);
   return { status: 200 };
 }
 

@@ -3,7 +3,6 @@ import { GraphError } from '../graph/errors';
 import { callbackUrlProblem, isLoopbackHost } from '../notify/callback-url';
 import { isPublicAddress } from '../notify/public-callbacks';
 
-export { isLoopbackHost };
 
 /**
  * Graph requires callback URLs to be https. Locally, bots listen on plain http on loopback, so

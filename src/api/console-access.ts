@@ -1,9 +1,8 @@
 import type { HttpHandler, HttpRequest } from '@azure/functions';
 import { GraphError } from '../graph/errors';
+import { isLoopbackHost } from '../notify/callback-url';
 import { services } from '../service/services';
 import { graphRoute, type GraphHandler } from './graph-route';
-
-const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /**
  * A route of the local console: it exists only in local mode (deployed it answers 404 like any
@@ -21,9 +20,9 @@ export function consoleRoute(handler: GraphHandler): HttpHandler {
 
 function assertLoopback(request: HttpRequest): void {
   const host = hostnameOf(request.headers.get('host')) ?? new URL(request.url).hostname;
-  if (!LOOPBACK_HOSTS.test(host)) throw GraphError.forbidden(`The console answers only on a loopback address (localhost, 127.0.0.1, [::1]); this request was for '${host}'.`);
+  if (!isLoopbackHost(host)) throw GraphError.forbidden(`The console answers only on a loopback address (localhost, 127.0.0.1, [::1]); this request was for '${host}'.`);
   const origin = request.headers.get('origin');
-  if (origin !== null && !LOOPBACK_HOSTS.test(originHost(origin))) {
+  if (origin !== null && !isLoopbackHost(originHost(origin))) {
     throw GraphError.forbidden(`The console answers only pages of its own; this request came from '${origin}'.`);
   }
 }

@@ -2,10 +2,11 @@ import type { HttpRequest } from '@azure/functions';
 import type { Operation } from '../calls/model';
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
-import type { Services } from '../service/services';
-import { services } from '../service/services';
+import { kindOf } from '../notify/faults';
+import { services, type Services } from '../service/services';
 import { CallReader, type CallListQuery } from '../store/call-reader';
 import { deadLetterView } from './dead-letters';
+import { routeCallId } from './graph-api';
 import type { GraphHandler } from './graph-route';
 
 /**
@@ -90,7 +91,7 @@ export async function callView(s: Services, callId: string) {
   for (const row of history) {
     for (const n of row.notifications) {
       const data = resourceDataOf(n as Json);
-      if (!data || Array.isArray(data) || data['@odata.type'] !== '#microsoft.graph.call' || data['toneInfo']) continue;
+      if (!data || Array.isArray(data) || kindOf(n) !== 'callState') continue;
       const entry = { at: iso(row.at), changeType: n['changeType'] ?? null, state: data['state'] ?? null, resultInfo: data['resultInfo'] ?? null };
       const last = timeline.at(-1);
       if (last && last.state === entry.state && JSON.stringify(last.resultInfo) === JSON.stringify(entry.resultInfo)) continue;
@@ -134,19 +135,12 @@ export async function callView(s: Services, callId: string) {
   };
 }
 
-export function routeCallIdOf(request: HttpRequest): string {
-  const raw = request.params['callId'] ?? '';
-  const id = parseGuid(raw);
-  if (!id) throw GraphError.itemNotFound(`Call '${raw}' was not found.`);
-  return id;
-}
-
 /** GET /emulator/calls[?app=...&state=...]: the newest calls of every app, newest first. */
 export const listCalls: GraphHandler = async (request) => ({ status: 200, jsonBody: await callListView(services(), listQueryOf(request)) });
 
 /** GET /emulator/calls/{callId}: one call with everything the console shows of it. */
 export const getCallView: GraphHandler = async (request) => {
-  const callId = routeCallIdOf(request);
+  const callId = routeCallId({ request });
   const view = await callView(services(), callId);
   if (!view) throw GraphError.itemNotFound(`Call '${callId}' was not found.`);
   return { status: 200, jsonBody: view };

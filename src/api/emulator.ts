@@ -10,7 +10,7 @@ import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { absoluteUrl, resourcePath } from '../graph/paths';
 import { callJson, participant } from '../graph/resources';
-import { mustBe } from '../graph/schemas';
+import { mustBe, TONES } from '../graph/schemas';
 import { commitNewCall } from '../service/commit';
 import { text } from '../graph/text';
 
@@ -20,7 +20,7 @@ import { text } from '../graph/text';
  * call is driven only by the app that owns it.
  */
 
-const TONE_NAMES = new Set<string>([...Object.values(DTMF), 'flash']);
+const TONE_NAMES = new Set<string>(TONES);
 
 function toTone(text: string): Tone | undefined {
   return DTMF[text.toUpperCase()] ?? (TONE_NAMES.has(text.toLowerCase()) ? (text.toLowerCase() as Tone) : undefined);

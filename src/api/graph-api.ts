@@ -81,7 +81,7 @@ export async function loadOwnedCall(req: ApiRequest): Promise<Call> {
 }
 
 /** The call id in the route, in canonical form; a 404 when it is not a GUID (no call can have it). */
-export function routeCallId(req: ApiRequest): string {
+export function routeCallId(req: Pick<ApiRequest, 'request'>): string {
   const raw = req.request.params['callId'] ?? '';
   const id = parseGuid(raw);
   if (!id) throw callNotFound(raw);

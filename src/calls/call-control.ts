@@ -1,19 +1,13 @@
 import { CallDraft, type DomainContext } from './draft';
-import { assertIncoming, endCall } from './lifecycle';
+import { assertEstablished, assertIncoming, endCall } from './lifecycle';
 import { hasEnded, type Call, type CallChange, type Operation, type RecordingStatus, type TransferFate } from './model';
-import { CALL_REDIRECTED, CALL_REJECTED, CALL_TRANSFERRED, DTMF_CANCELLED, TRANSFER_DECLINED, TRANSFER_NOT_ANSWERED } from './results';
+import { CALL_REDIRECTED, CALL_REJECTED, CALL_TRANSFERRED, TRANSFER_DECLINED, TRANSFER_NOT_ANSWERED } from './results';
 import { CallRuleViolation } from './rules';
 
 /**
  * How an IVR's flows end, beside the media queue: reject or redirect an incoming call, transfer an
  * established one, keep a long call alive, record-status changes. Pure, like the rest of calls/.
  */
-
-function assertEstablished(call: Call, action: string): void {
-  if (call.state !== 'established') {
-    throw new CallRuleViolation(hasEnded(call.state) ? 'callEnded' : 'notEstablished', `Call ${call.id} is ${call.state}; ${action} needs an established call.`);
-  }
-}
 
 export type RejectReason = keyof typeof CALL_REJECTED;
 
@@ -57,12 +51,10 @@ export interface TransferRequest {
 export function transfer(call: Call, request: TransferRequest, ctx: DomainContext): CallChange {
   assertEstablished(call, 'transfer');
   const draft = new CallDraft(call, ctx);
-  const { mediaQueue, dtmf = [] } = draft.call;
   const fate = draft.call.transferFate ?? 'accept';
-  draft.set({ mediaQueue: [], running: undefined, dtmf: [], state: 'transferring', transferFate: undefined, transfer: { ...request, fate } });
+  draft.set({ state: 'transferring', transferFate: undefined, transfer: { ...request, fate } });
   draft.event({ kind: 'callState', changeType: 'updated', state: 'transferring' });
-  draft.cancel(mediaQueue);
-  for (const run of dtmf) draft.endSideOperation({ ...run, type: 'sendDtmfTones' }, DTMF_CANCELLED);
+  draft.stopMedia();
   draft.deadlineIn(fate === 'noAnswer' ? ctx.timing.transferTimeoutMs : ctx.timing.targetAnswerMs);
   return draft.finish(undefined);
 }
@@ -107,15 +99,15 @@ export function chooseTransferFate(call: Call, fate: TransferFate, ctx: DomainCo
 }
 
 /**
- * POST /calls/{id}/keepAlive: restarts the keep-alive window of an established call. Undefined
- * when the call has ended, which the docs answer with 404.
+ * POST /calls/{id}/keepAlive: restarts the keep-alive window of an established call. Before the
+ * call is established the window has not opened, and after it ended there is nothing to keep:
+ * both change nothing (the docs answer the second with 404).
  */
 export function keepAlive(call: Call, ctx: DomainContext): CallChange | undefined {
   if (hasEnded(call.state)) return undefined;
   const draft = new CallDraft(call, ctx);
-  // Before it is established the window has not opened; the request is still welcome.
   if (draft.call.keepAlive) draft.keepAliveFor(ctx.timing.keepAliveMs);
-  return draft.finish(undefined);
+  return draft.finishIfTouched(undefined);
 }
 
 /** At most this many sendDtmfTones wait per call (they count against the same 100-row transaction as the media queue). */

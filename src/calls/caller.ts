@@ -1,7 +1,7 @@
 import { CallDraft, type DomainContext } from './draft';
 import type { Call, CallChange, Tone } from './model';
 import { recordEnd } from './timing';
-import { CallRuleViolation } from './rules';
+import { assertEstablished } from './lifecycle';
 
 /** DTMF characters as recordResponse's stopTones write them, and the tone enum they stand for. */
 export const DTMF: Readonly<Record<string, Tone>> = {
@@ -10,19 +10,13 @@ export const DTMF: Readonly<Record<string, Tone>> = {
   '*': 'star', '#': 'pound', A: 'a', B: 'b', C: 'c', D: 'd',
 };
 
-function assertEstablished(call: Call, what: string): void {
-  if (call.state !== 'established') {
-    throw new CallRuleViolation('notEstablished', `Call ${call.id} is ${call.state}; the caller can ${what} only on an established call.`);
-  }
-}
-
 /**
  * The caller presses keys, in order. With a tone subscription the bot gets a toneInfo notification
  * per key (its sequenceId increases by one per tone); a running recordResponse whose stopTones
  * include a key ends with stopToneDetected. Resolves with the sequenceIds the bot will see.
  */
 export function pressTones(call: Call, tones: readonly Tone[], ctx: DomainContext): CallChange<number[]> {
-  assertEstablished(call, 'press keys');
+  assertEstablished(call, 'pressing keys');
   const draft = new CallDraft(call, ctx);
   const sequenceIds: number[] = [];
   for (const tone of tones) {
@@ -46,12 +40,12 @@ export function pressTones(call: Call, tones: readonly Tone[], ctx: DomainContex
  * beep counts from when listening starts), which moves its silence deadline. Returns whether a
  * recording heard it.
  */
-export function speak(call: Call, seconds: number, ctx: DomainContext): CallChange<{ heard: boolean }> {
-  assertEstablished(call, 'speak');
+export function speak(call: Call, seconds: number, ctx: DomainContext): CallChange<{ heard: boolean }> | undefined {
+  assertEstablished(call, 'speaking');
   const draft = new CallDraft(call, ctx);
   const current = draft.call;
   const [first] = current.mediaQueue;
-  if (first?.type !== 'recordResponse' || !current.running) return draft.finish({ heard: false });
+  if (first?.type !== 'recordResponse' || !current.running) return draft.finishIfTouched({ heard: false });
   const from = Math.max(ctx.now, current.running.listenFrom ?? ctx.now, current.running.speakingUntil ?? 0);
   // Moves the silence deadline; finish() aims the timer at it.
   draft.set({ running: { ...current.running, heardSpeech: true, speakingUntil: from + seconds * 1000 } });

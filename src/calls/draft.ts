@@ -1,5 +1,5 @@
-import type { Call, CallChange, CallEvent, Operation, OperationPatch, OperationSnapshot, QueuedOperation } from './model';
-import { cancelledOutcome, DTMF_COMPLETED, type Outcome } from './results';
+import type { Call, CallChange, CallEvent, Operation, OperationPatch, OperationSnapshot, OperationType, QueuedOperation } from './model';
+import { cancelledOutcome, DTMF_CANCELLED, DTMF_COMPLETED, type Outcome } from './results';
 import { runningEnd, listenStart, type CallTiming } from './timing';
 
 /** What a decision needs from outside: the time, the timing settings, fresh ids. */
@@ -71,7 +71,7 @@ export class CallDraft {
     const due = (this.#call.dtmf ?? []).filter((run) => run.endsAt <= this.ctx.now);
     if (due.length === 0) return;
     this.set({ dtmf: (this.#call.dtmf ?? []).slice(due.length) });
-    for (const run of due) this.endSideOperation({ ...run, type: 'sendDtmfTones' }, DTMF_COMPLETED);
+    for (const run of due) this.endOperation({ ...run, type: 'sendDtmfTones' }, DTMF_COMPLETED);
   }
 
   createOperation(fields: Omit<Operation, 'callId' | 'owner' | 'version' | 'createdAt'>): Operation {
@@ -99,10 +99,10 @@ export class CallDraft {
   }
 
   /**
-   * Ends a queued operation with an outcome and tells the bot (unless `silently`: the operation
-   * row ends, no notification goes out). It must already be out of the queue.
+   * Ends an operation with an outcome and tells the bot (unless `silently`: the operation row
+   * ends, no notification goes out). It must already be out of the media queue or the DTMF list.
    */
-  endOperation(entry: QueuedOperation, outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }, silently = false): void {
+  endOperation(entry: Pick<QueuedOperation, 'id' | 'clientContext'> & { readonly type: OperationType }, outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }, silently = false): void {
     const isRecord = entry.type === 'recordResponse';
     const fields = {
       status: outcome.status,
@@ -130,21 +130,18 @@ export class CallDraft {
     if (!silently) this.event({ kind: 'operation', operation: snapshot });
   }
 
-  /** Ends an operation that runs beside the media queue (sendDtmfTones) and tells the bot. */
-  endSideOperation(op: { readonly id: string; readonly type: 'sendDtmfTones'; readonly clientContext?: string }, outcome: Outcome): void {
-    this.updateOperation(op.id, { status: outcome.status, resultInfo: outcome.resultInfo, completionReason: outcome.completionReason, endedAt: this.ctx.now });
-    this.event({
-      kind: 'operation',
-      operation: {
-        id: op.id,
-        type: op.type,
-        clientContext: op.clientContext,
-        version: this.#call.version,
-        status: outcome.status,
-        resultInfo: outcome.resultInfo,
-        completionReason: outcome.completionReason,
-      },
+  /**
+   * Stops the bot's media: the queue and any sendDtmfTones end cancelled, with their notifications
+   * (a running recordResponse without one when `silentRecording`). For a hang-up and a transfer.
+   */
+  stopMedia(options: { silentRecording?: boolean } = {}): void {
+    const { mediaQueue, running, dtmf = [] } = this.#call;
+    this.set({ mediaQueue: [], running: undefined, dtmf: [] });
+    mediaQueue.forEach((entry, i) => {
+      const silently = options.silentRecording === true && i === 0 && running !== undefined && entry.type === 'recordResponse';
+      this.endOperation(entry, cancelledOutcome(entry.type), undefined, silently);
     });
+    for (const run of dtmf) this.endOperation({ ...run, type: 'sendDtmfTones' }, DTMF_CANCELLED);
   }
 
   /** Cancels the given queue entries (already removed from the queue), running one first. */
@@ -192,6 +189,11 @@ export class CallDraft {
   /** Starts (or restarts) the keep-alive window. */
   keepAliveFor(ms: number): void {
     this.set({ keepAlive: { token: this.ctx.newId(), dueAt: this.ctx.now + ms } });
+  }
+
+  /** The change, or undefined when the decision changed nothing (so nothing is committed). */
+  finishIfTouched<R>(result: R): CallChange<R> | undefined {
+    return this.#touched ? this.finish(result) : undefined;
   }
 
   finish<R>(result: R): CallChange<R> {

@@ -1,6 +1,6 @@
 import { CallDraft, type DomainContext } from './draft';
-import type { Call, CallChange, MediaHosting, ResultInfo } from './model';
-import { CALL_ENDED_BY_BOT, CALL_ENDED_BY_CALLER, CALL_NOT_ANSWERED, CALL_NOT_KEPT_ALIVE, cancelledOutcome, DTMF_CANCELLED } from './results';
+import { hasEnded, type Call, type CallChange, type MediaHosting, type ResultInfo } from './model';
+import { CALL_ENDED_BY_BOT, CALL_ENDED_BY_CALLER, CALL_NOT_KEPT_ALIVE } from './results';
 import { CallRuleViolation } from './rules';
 
 /** What the creator of a call decides; the rest starts blank. */
@@ -50,6 +50,13 @@ export function assertIncoming(call: Call, action: string, now: number): void {
   }
 }
 
+/** Transfer, sendDtmfTones and the caller's keys and speech need an established call. */
+export function assertEstablished(call: Call, action: string): void {
+  if (call.state !== 'established') {
+    throw new CallRuleViolation(hasEnded(call.state) ? 'callEnded' : 'notEstablished', `Call ${call.id} is ${call.state}; ${action} needs an established call.`);
+  }
+}
+
 /** POST /calls/{id}/answer on an incoming call. */
 export function answer(call: Call, input: Answer, ctx: DomainContext): CallChange {
   assertIncoming(call, 'answered', ctx.now);
@@ -72,17 +79,16 @@ export function establish(draft: CallDraft): void {
   draft.startNext();
 }
 
-export type HangUpBy = 'bot' | 'caller' | 'unanswered' | 'notKeptAlive';
+export type HangUpBy = 'bot' | 'caller' | 'notKeptAlive';
 
 const END_REASONS: Readonly<Record<HangUpBy, ResultInfo>> = {
   bot: CALL_ENDED_BY_BOT,
   caller: CALL_ENDED_BY_CALLER,
-  unanswered: CALL_NOT_ANSWERED,
   notKeptAlive: CALL_NOT_KEPT_ALIVE,
 };
 
 /**
- * DELETE /calls/{id}, the caller hanging up, an unanswered incoming call, or a call nobody kept
+ * DELETE /calls/{id}, the caller hanging up, or a call nobody kept
  * alive: `terminating`, every running and queued operation ends as cancelled, then `terminated`.
  * Undefined when the call has already ended (hanging up twice changes nothing).
  */
@@ -101,18 +107,13 @@ export function hangUp(call: Call, by: HangUpBy, ctx: DomainContext): CallChange
  * running recordResponse ends without a notification.
  */
 export function endCall(draft: CallDraft, resultInfo: ResultInfo, options: { terminating: boolean; silentRecording?: boolean }): void {
-  const { mediaQueue, running, dtmf = [] } = draft.call;
   if (options.terminating) {
     draft.set({ state: 'terminating' });
     draft.event({ kind: 'callState', changeType: 'updated', state: 'terminating' });
   }
-  draft.set({ mediaQueue: [], running: undefined, dtmf: [], toneSubscription: undefined, transfer: undefined, keepAlive: undefined });
+  draft.stopMedia({ ...(options.silentRecording !== undefined && { silentRecording: options.silentRecording }) });
+  draft.set({ toneSubscription: undefined, transfer: undefined, keepAlive: undefined });
   draft.deadlineIn(undefined);
-  mediaQueue.forEach((entry, i) => {
-    const silently = options.silentRecording === true && i === 0 && running !== undefined && entry.type === 'recordResponse';
-    draft.endOperation(entry, cancelledOutcome(entry.type), undefined, silently);
-  });
-  for (const run of dtmf) draft.endSideOperation({ ...run, type: 'sendDtmfTones' }, DTMF_CANCELLED);
   draft.set({ state: 'terminated', resultInfo, endedAt: draft.ctx.now });
   draft.event({ kind: 'callState', changeType: 'deleted', state: 'terminated', resultInfo });
 }

@@ -106,10 +106,8 @@ export const faultProfileSchema = z.strictObject({
   api: apiFaultsSchema.optional(),
 });
 
-export type FaultProfileInput = z.input<typeof faultProfileSchema>;
 /** A profile as stored and applied: its seed is always set. */
 export type FaultProfile = z.output<typeof faultProfileSchema> & { readonly seed: number };
-export type NotificationFaults = NonNullable<FaultProfile['notifications']>;
 export type ApiFaults = NonNullable<FaultProfile['api']>;
 
 /** Whether a profile asks for any notification fault. */

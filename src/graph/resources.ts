@@ -13,6 +13,16 @@ export const OPERATION_ODATA_TYPE: Readonly<Record<OperationType, string>> = {
   updateRecordingStatus: '#microsoft.graph.updateRecordingStatusOperation',
 };
 
+/** What each operation type adds to commsOperation's properties, as its JSON (and $select) has them. */
+export const OPERATION_PROPERTIES: Readonly<Record<OperationType, readonly string[]>> = {
+  playPrompt: ['completionReason'],
+  recordResponse: ['completionReason', 'recordingLocation', 'recordingAccessToken'],
+  subscribeToTone: [],
+  cancelMediaProcessing: [],
+  sendDtmfTones: ['completionReason'],
+  updateRecordingStatus: [],
+};
+
 /** A participant as Graph writes one: `{ identity: { application | user: { id, displayName } } }`. */
 export function participant(
   type: 'participantInfo' | 'invitationParticipantInfo',
@@ -38,11 +48,8 @@ export function operationJson(op: Operation | OperationSnapshot, casing: EnumCas
     clientContext: op.clientContext ?? null,
     resultInfo: resultInfoJson(op.resultInfo),
   };
-  if (op.type === 'playPrompt' || op.type === 'recordResponse' || op.type === 'sendDtmfTones') json['completionReason'] = op.completionReason ?? null;
-  if (op.type === 'recordResponse') {
-    json['recordingLocation'] = op.recordingLocation ?? null;
-    json['recordingAccessToken'] = op.recordingAccessToken ?? null;
-  }
+  const extra: Record<string, string | undefined> = { completionReason: op.completionReason, recordingLocation: op.recordingLocation, recordingAccessToken: op.recordingAccessToken };
+  for (const name of OPERATION_PROPERTIES[op.type]) json[name] = extra[name] ?? null;
   return json;
 }
 

@@ -1,5 +1,6 @@
-import type { ApiVersion } from '../calls/model';
+import type { ApiVersion, OperationType } from '../calls/model';
 import { GraphError } from './errors';
+import { OPERATION_ODATA_TYPE, OPERATION_PROPERTIES } from './resources';
 
 /**
  * OData `$select` on GET call and GET operation, as Graph answers it: only the selected properties,
@@ -22,12 +23,10 @@ const CALL_BETA_ONLY = ['activeModalities', 'answeredBy', 'meetingCapability', '
 const CALL_NAVIGATION = new Set(['audioRoutingGroups', 'contentSharingSessions', 'operations', 'participants']);
 
 const OPERATION_BASE = ['id', 'clientContext', 'resultInfo', 'status'];
-const OPERATION_SUBTYPES: Readonly<Record<string, readonly string[]>> = {
-  playPromptOperation: ['completionReason'],
-  recordOperation: ['completionReason', 'recordingAccessToken', 'recordingLocation'],
-  subscribeToToneOperation: [],
-  cancelMediaProcessingOperation: [],
-};
+/** Each operation subtype's name (`playPromptOperation`...) and the properties it adds. */
+const OPERATION_SUBTYPES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  (Object.keys(OPERATION_ODATA_TYPE) as OperationType[]).map((type) => [OPERATION_ODATA_TYPE[type].replace(`#${NAMESPACE}`, ''), OPERATION_PROPERTIES[type]]),
+);
 
 export interface Selection {
   /** Declared names, in the order asked, for @odata.context. */

@@ -51,9 +51,12 @@ export class Circuits {
     return (await this.#read(origin, now, maxAgeMs))?.record;
   }
 
-  /** Claims the next probe of an open origin; true when this caller may POST. */
+  /**
+   * Claims the next probe of an open origin; true when this caller may POST. The claim is a write
+   * under the row's ETag, so the row as just read (by `view`) serves: a stale one only loses it.
+   */
   async claimProbe(origin: string, now: number): Promise<boolean> {
-    const read = await this.#read(origin, now, 0);
+    const read = await this.#read(origin, now, CACHE_MS);
     if (!read || read.record.state !== 'open') return true;
     if ((read.record.probeAt ?? 0) > now) return false;
     return (await this.#save({ ...read.record, probeAt: now + this.policy.claimMs }, read, now)) !== undefined;

@@ -58,7 +58,7 @@ export interface DrainOptions {
 async function drain(s: Services, callId: string, lane: Lane, options: DrainOptions): Promise<void> {
   let snapshot = await s.outbox.snapshot(callId, PAGE);
   for (let round = 0; snapshot.rows.length > 0; round++) {
-    if (round === MAX_ROUNDS) return options.eager ? undefined : s.notifications.send({ callId });
+    if (round === MAX_ROUNDS) return options.eager ? undefined : queueOf(s, lane).send({ callId });
     if (!(await drainOnce(s, callId, lane, snapshot, options))) return;
     // A change may have committed its outbox row after the last look and before the release; its
     // own message found the lease held, so this drain is the one to deliver it.
@@ -79,7 +79,7 @@ async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: Outb
     return false;
   }
   const first = snapshot.rows[0] as PendingRow;
-  if (!(await isDue(s, first.row))) return false;
+  if (!(await isDue(s, first.row, lane))) return false;
 
   const admission = await admit(s, originOf(first.row.recipient.callbackUri), lane);
   if (admission.kind === 'forward') {
@@ -108,11 +108,11 @@ async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: Outb
  * would multiply messages while a bot is down. Only when the time is near (clocks of two instances
  * can disagree a little) is one more sent, so the retry is not left to the sweeper.
  */
-async function isDue(s: Services, row: OutboxRow): Promise<boolean> {
+async function isDue(s: Services, row: OutboxRow, lane: Lane): Promise<boolean> {
   const wait = row.nextAttemptAt - s.now();
   // A notification a fault holds back (faults.ts) is not due before its time, tried or not.
   if ((row.attempts === 0 && row.faultHold?.index !== row.delivered) || wait <= 0) return true;
-  if (wait < NEAR_RETRY_MS) await s.notifications.send({ callId: row.callId }, Math.max(1, wait / 1000));
+  if (wait < NEAR_RETRY_MS) await queueOf(s, lane).send({ callId: row.callId }, Math.max(1, wait / 1000));
   return false;
 }
 
@@ -165,7 +165,7 @@ class Delivery {
       }
       const last = page.stopped === true || !more;
       if (!(await this.#checkpoint(page, last))) return false;
-      if (page.wakeUpAt !== undefined) await this.s.notifications.send({ callId: this.callId }, Math.max(1, (page.wakeUpAt - this.s.now()) / 1000));
+      if (page.wakeUpAt !== undefined) await queueOf(this.s, this.lane).send({ callId: this.callId }, Math.max(1, (page.wakeUpAt - this.s.now()) / 1000));
       if (last) return page.stopped !== true;
       ({ rows, more } = await this.s.outbox.snapshot(this.callId, PAGE));
       if (rows.length === 0) return true; // emptied by the checkpoint above, which kept the lease: a renewal, not a release
@@ -204,7 +204,7 @@ class Delivery {
     let skipFirst = false;
     for (let k = 0; k < rows.length; k++) {
       const { row } = rows[k] as PendingRow;
-      if (!(await isDue(this.s, row))) return { delivered, stopped: true };
+      if (!(await isDue(this.s, row, this.lane))) return { delivered, stopped: true };
       const result = await this.#deliverRow(row, row.delivered + (skipFirst ? 1 : 0), rows[k + 1]?.row);
       if (result.waiting) return { delivered, ...result.waiting };
       delivered.push(row);

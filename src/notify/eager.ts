@@ -1,6 +1,7 @@
 import type { Services } from '../service/services';
 import { drainOutbox } from './drain';
 import { originOf, recipientLoad } from './recipients';
+import { isFunctionDisabled } from '../config';
 
 /** Eager deliveries one instance runs at once; beyond that the queue delivers, as it always can. */
 const MAX_EAGER = 16;
@@ -25,5 +26,5 @@ export function deliverEagerly(s: Services, callId: string, callbackUri: string)
 }
 
 function deliveryDisabled(s: Services): boolean {
-  return /^(true|1)$/i.test(s.config.env['AzureWebJobs.notifications.Disabled']?.trim() ?? '');
+  return isFunctionDisabled('notifications', s.config.env);
 }

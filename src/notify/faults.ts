@@ -15,7 +15,8 @@ export interface Hold {
 export function kindOf(n: CommsNotification): NotificationKind {
   const data = n['resourceData'] as Record<string, unknown> | unknown[] | undefined;
   if (Array.isArray(data)) return 'participants';
-  if (data?.['toneInfo'] !== undefined) return 'tone';
+  // A whole call (created) carries `toneInfo: null`: only a value makes it a tone.
+  if (data?.['toneInfo'] != null) return 'tone';
   return data?.['@odata.type'] === '#microsoft.graph.call' ? 'callState' : 'operation';
 }
 

@@ -20,8 +20,13 @@ const MAX_TRIES = 30;
  * Fault profiles and fault counts, in the calls table, so every instance applies and counts the
  * same ones. Changes are read-modify-write under the row's ETag.
  */
+const keyOf = (scope: FaultScope) => `${scope.partitionKey}|${scope.rowKey}`;
+
 export class FaultStore {
-  /** Recent reads, by scope: what `getRecent` answers without a round trip. Writes here forget them. */
+  /**
+   * The rows this instance last read or wrote, by scope: what `getRecent` answers without a round
+   * trip, and what `update` tries first (its ETag guards the write, so a stale one only costs a retry).
+   */
   readonly #recent = new Map<string, { read: Awaited<ReturnType<FaultStore['get']>>; at: number }>();
 
   constructor(readonly table: TableClient) {}
@@ -31,18 +36,16 @@ export class FaultStore {
    * own writes are seen at once; another instance's within `maxAgeMs`.
    */
   async getRecent(scope: FaultScope, maxAgeMs: number, now = Date.now()): Promise<Awaited<ReturnType<FaultStore['get']>>> {
-    const key = `${scope.partitionKey}|${scope.rowKey}`;
-    const cached = this.#recent.get(key);
+    const cached = this.#recent.get(keyOf(scope));
     if (cached && now - cached.at < maxAgeMs) return cached.read;
-    const read = await this.get(scope);
-    // Bounded: an entry per app or call with a profile, pruned when it grows.
-    if (this.#recent.size > 10_000) this.#recent.clear();
-    this.#recent.set(key, { read, at: now });
-    return read;
+    return this.#remember(scope, await this.get(scope), now);
   }
 
-  #forget(scope: FaultScope): void {
-    this.#recent.delete(`${scope.partitionKey}|${scope.rowKey}`);
+  #remember(scope: FaultScope, read: Awaited<ReturnType<FaultStore['get']>>, at = Date.now()) {
+    // Bounded: an entry per app or call with a profile, pruned when it grows.
+    if (this.#recent.size > 10_000) this.#recent.clear();
+    this.#recent.set(keyOf(scope), { read, at });
+    return read;
   }
 
   async get(scope: FaultScope): Promise<{ record: FaultRecord; etag: string } | undefined> {
@@ -60,15 +63,15 @@ export class FaultStore {
    * row to write with a result, or undefined to write nothing. Retried on a lost race.
    */
   async update<T>(scope: FaultScope, change: (current: FaultRecord | undefined) => { record: FaultRecord; result: T } | undefined): Promise<T | undefined> {
-    this.#forget(scope);
+    const cached = this.#recent.get(keyOf(scope));
     for (let attempt = 1; ; attempt++) {
-      const read = await this.get(scope);
+      const read = attempt === 1 && cached ? cached.read : await this.get(scope);
       const next = change(read?.record);
       if (!next) return undefined;
       try {
         const entity = faultRecordEntity(scope.partitionKey, scope.rowKey, next.record);
-        if (read) await this.table.updateEntity(entity, 'Replace', { etag: read.etag });
-        else await this.table.createEntity(entity);
+        const written = read ? await this.table.updateEntity(entity, 'Replace', { etag: read.etag }) : await this.table.createEntity(entity);
+        this.#remember(scope, { record: next.record, etag: written.etag ?? '' });
         return next.result;
       } catch (error) {
         const status = statusOf(error);
@@ -79,7 +82,7 @@ export class FaultStore {
   }
 
   async delete(scope: FaultScope): Promise<void> {
-    this.#forget(scope);
+    this.#recent.delete(keyOf(scope));
     await this.table.deleteEntity(scope.partitionKey, scope.rowKey).catch((error: unknown) => {
       if (statusOf(error) !== 404) throw error;
     });

@@ -87,25 +87,6 @@ export class OutboxStore {
     return { lease, rows: rows.slice(0, limit), more: rows.length > limit };
   }
 
-  /** Records how far delivery got and when to try again. */
-  async recordFailure(pending: PendingRow, progress: Pick<OutboxRow, 'delivered' | 'attempts' | 'nextAttemptAt' | 'lastError'>): Promise<void> {
-    await this.table.updateEntity(outboxProgressEntity(pending.row, progress), 'Merge');
-  }
-
-  /** Deletes delivered rows of one call, in one transaction (at most 100 rows). */
-  async remove(rows: readonly Pick<OutboxRow, 'callId' | 'seq'>[]): Promise<void> {
-    if (rows.length === 0) return;
-    try {
-      await this.table.submitTransaction(rows.map((row) => ['delete', { partitionKey: row.callId, rowKey: outboxRowKey(row.seq) }]));
-    } catch (error) {
-      // One was already gone (another drain after a lost lease): delete the rest one by one.
-      if (statusOf(error) !== 404) throw error;
-      for (const row of rows) await this.table.deleteEntity(row.callId, outboxRowKey(row.seq)).catch((e: unknown) => {
-        if (statusOf(e) !== 404) throw e;
-      });
-    }
-  }
-
   /**
    * Takes the call's drain lease, as read in `current`, until `lease.until`: one write, which the
    * lease row's ETag (or its absence) arbitrates between instances. The new ETag, or undefined

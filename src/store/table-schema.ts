@@ -13,7 +13,10 @@ import { notificationId } from './notification-id';
  *   outbox                the lease of the one delivery in progress for this call
  *   log|{slot}            the delivery log: the call's last DELIVERY_LOG_LIMIT delivery attempts
  *   faults                the call's own fault profile (local mode; see faults/profile.ts)
- * one partition of dead letters (DEAD_LETTER_PARTITION), row key {callId}|{seq}, one of
+ *   history|{seq}         local mode: each change's notifications, kept after delivery for the
+ *                         console (columns in notification-history.ts)
+ * one partition of dead letters (DEAD_LETTER_PARTITION), row key {callId}|{seq}|{index} (columns
+ * in dead-letters.ts), one of
  * recipients' circuit breakers (CIRCUIT_PARTITION), row key the callback origin, base64url, and
  * one of apps' fault profiles and fault counts (FAULTS_PARTITION), row key app|{tenantId}|{appId}.
  */

@@ -81,7 +81,7 @@ describe('the emulator: the caller’s side of a call', () => {
     expect((await graphError(await emulator(`calls/${id}/speech`, { seconds: -1 }))).message).toContain("'seconds' must be more than 0");
     const notEstablished = (await svc.client.createCall(callBody({ callbackUri: bot.callbackUri })))['id'];
     const early = await graphError(await emulator(`calls/${notEstablished}/tones`, { tones: ['1'] }));
-    expect(early).toMatchObject({ message: expect.stringContaining('only on an established call'), innerError: { code: 'notEstablished' } });
+    expect(early).toMatchObject({ message: expect.stringContaining('needs an established call'), innerError: { code: 'notEstablished' } });
     const anonymous = await fetch(`${svc.host.url}/emulator/calls/${id}/hangUp`, { method: 'POST' });
     expect(anonymous.status).toBe(401);
     const otherApp = await fetch(`${svc.host.url}/emulator/calls/${id}/hangUp`, { method: 'POST', headers: { authorization: `Bearer ${await token({ appId: OTHER_APP })}` } });

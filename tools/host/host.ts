@@ -1,4 +1,5 @@
 import type { AddressInfo, Server } from 'node:net';
+import { isFunctionDisabled } from '../../src/config';
 import { storageAccount } from '../../src/store/connection';
 import { readHostConfig, type HostConfig } from './host-config';
 import { buildRoutes, createHttpServer, type HttpLibrary, type HttpTriggerDeps, type ServerLimits } from './http-trigger';
@@ -49,7 +50,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const logger = options.logger ?? consoleLogger(config.logLevel);
   const { registry, appRequire } = loadApp(options.appRoot, logger);
   const library = appRequire('@azure/functions') as HttpLibrary;
-  const functions = registry.functions.filter((fn) => !isDisabled(fn.metadata.name));
+  const functions = registry.functions.filter((fn) => !isFunctionDisabled(fn.metadata.name, process.env));
   for (const fn of functions) {
     if (!SUPPORTED_TRIGGERS.has(fn.trigger.type.toLowerCase())) {
       throw new Error(`Function '${fn.metadata.name}' uses a '${fn.trigger.type}', which the local host does not run (it runs HTTP, queue and timer triggers).`);
@@ -130,12 +131,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     })());
 
   return { url: `http://${hostname}:${port}`, port, ...(httpsPort !== undefined && { httpsUrl: `https://${hostname}:${httpsPort}` }), functions, config, stop };
-}
-
-/** `AzureWebJobs.<name>.Disabled=true` (or the `__` form Linux needs) turns a function off, as on Azure. */
-export function isDisabled(name: string, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-  const value = env[`AzureWebJobs.${name}.Disabled`] ?? env[`AzureWebJobs__${name}__Disabled`];
-  return value?.trim().toLowerCase() === 'true' || value?.trim() === '1';
 }
 
 function listen(server: Server, port: number, hostname: string): Promise<number> {

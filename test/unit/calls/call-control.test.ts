@@ -5,7 +5,7 @@ import { hangUp, receiveIncomingCall } from '../../../src/calls/lifecycle';
 import { cancelMediaProcessing, enqueueMedia } from '../../../src/calls/media';
 import type { Call, CallChange } from '../../../src/calls/model';
 import { CallRuleViolation } from '../../../src/calls/rules';
-import { context, endedOperations, establishedCall, prompt, record, TIMING } from './fixtures';
+import { context, endedOperations, establishedCall, newCall, prompt, record, TIMING } from './fixtures';
 
 function fire(call: Call, token = call.timer?.token ?? '', at = call.timer?.dueAt ?? 0): CallChange {
   const result = tick(call, token, context(at, `t${at}`));
@@ -104,6 +104,10 @@ describe('keepAlive', () => {
     const ended = fire(kept, kept.keepAlive?.token, kept.keepAlive?.dueAt);
     expect(ended.call).toMatchObject({ state: 'terminated', resultInfo: { code: 408, subcode: 8537 } });
     expect(keepAlive(ended.call, context(kept.keepAlive?.dueAt ?? 0))).toBeUndefined();
+  });
+
+  it('before the call is established there is no window yet: nothing to commit', () => {
+    expect(keepAlive(newCall(0), context(10))).toBeUndefined();
   });
 });
 

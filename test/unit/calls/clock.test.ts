@@ -58,7 +58,7 @@ describe('recordResponse timing', () => {
 
   it('ends at the max duration when the caller keeps talking, with that much audio', () => {
     let call = recording({ maxRecordDurationInSeconds: 4, maxSilenceTimeoutInSeconds: 5 });
-    call = speak(call, 30, context(listenFrom + 100)).call;
+    call = speak(call, 30, context(listenFrom + 100))!.call;
     expect(call.timer?.dueAt).toBe(listenFrom + 4000);
     const change = fire(call);
     expect(endedOperations(change)).toEqual([['r1', 'completed', 'maxRecordDurationReached']]);
@@ -67,9 +67,9 @@ describe('recordResponse timing', () => {
 
   it('ends on max silence after the caller stops; speech during the prompt counts from listening', () => {
     let call = recording({ maxRecordDurationInSeconds: 60, maxSilenceTimeoutInSeconds: 2 });
-    call = speak(call, 1, context(start + 100)).call; // during the prompt
+    call = speak(call, 1, context(start + 100))!.call; // during the prompt
     expect(call.running).toMatchObject({ heardSpeech: true, speakingUntil: listenFrom + 1000 });
-    call = speak(call, 1, context(listenFrom + 500)).call; // continues the same utterance
+    call = speak(call, 1, context(listenFrom + 500))!.call; // continues the same utterance
     expect(call.timer?.dueAt).toBe(listenFrom + 2000 + 2000);
     const change = fire(call);
     expect(endedOperations(change)).toEqual([['r1', 'completed', 'maxSilenceTimeout']]);
@@ -101,14 +101,18 @@ describe('events that come after a deadline the clock has not acted on yet', () 
     enqueueMedia(establishedCall(start), record('r1', { prompts: [{ uri: 'https://cdn/q.wav' }], ...overrides }), context(start)).call;
 
   it('a stop tone after the max duration does not stop the recording: the max duration already did', () => {
-    const call = speak(recording({ maxRecordDurationInSeconds: 2, stopTones: ['#'] }), 30, context(listenFrom)).call;
+    const call = speak(recording({ maxRecordDurationInSeconds: 2, stopTones: ['#'] }), 30, context(listenFrom))!.call;
     const change = pressTones(call, ['pound'], context(listenFrom + 2900));
     expect(endedOperations(change)).toEqual([['r1', 'completed', 'maxRecordDurationReached']]);
     expect(change.patches[0]).toMatchObject({ recordedMs: 2000 });
   });
 
+  it('speech with no recording running changes nothing (nothing to commit)', () => {
+    expect(speak(establishedCall(), 3, context(1100))).toBeUndefined();
+  });
+
   it('speech after the initial silence ran out does not rescue the recording', () => {
-    const change = speak(recording({ initialSilenceTimeoutInSeconds: 1 }), 5, context(listenFrom + 1500));
+    const change = speak(recording({ initialSilenceTimeoutInSeconds: 1 }), 5, context(listenFrom + 1500))!;
     expect(endedOperations(change)).toEqual([['r1', 'failed', 'initialSilenceTimeout']]);
     expect(change.result).toEqual({ heard: false });
   });
