@@ -5,7 +5,8 @@ import { startInProcess, type InProcessApp } from '../support/in-process';
 
 let svc: InProcessApp;
 beforeAll(async () => {
-  svc = await startInProcess();
+  // No media clock: the call the refused requests leave untouched stays `establishing`.
+  svc = await startInProcess({ mediaClock: false });
 });
 afterAll(async () => {
   await svc?.stop();

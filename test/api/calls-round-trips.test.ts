@@ -1,5 +1,6 @@
 import type { TransactionAction } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { PROFILE_FRESHNESS_MS } from '../../src/faults/active-profile';
 import { newId } from '../../src/graph/ids';
 import { operationRowKey } from '../../src/store/table-schema';
 import { azuriteConnectionString } from '../../tools/azurite';
@@ -89,10 +90,13 @@ describe('storage round trips', () => {
   it('reads the fault profile far less often than it answers requests', async () => {
     const { client } = svc;
     const callId = (await client.createCall())['id'] as string;
+    // Past the freshness window, so the first request reads the profile again.
+    await new Promise((resolve) => setTimeout(resolve, PROFILE_FRESHNESS_MS + 100));
     const from = proxy.log.length;
     for (let i = 0; i < 10; i++) expect((await client.send('GET', `/${callId}`)).status).toBe(200);
     const reads = proxy.log.slice(from).filter((r) => isFaultProfileRead(r.path)).length;
     // Once a second at most: ten requests in a row read it once, twice if they straddle a second.
-    expect(reads).toBeLessThan(5);
+    expect(reads).toBeGreaterThanOrEqual(1);
+    expect(reads).toBeLessThanOrEqual(2);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chance } from '../../src/faults/random';
 import { summary } from '../support/bot';
 import { eventually } from '../support/eventually';
+import { promptBody } from '../support/graph';
 import { distinct, faultHarness, FLOW, places } from '../support/fault-harness';
 
 /** Notification faults a profile injects: each seen by a real bot, reproducible from its seed. */
@@ -62,7 +63,14 @@ describe('notification faults, seen by a real bot', () => {
   it('delays operation results (a late result) and keeps the call’s order', async () => {
     await h.setProfile({ seed: 2, notifications: { delay: { ms: 1500, kinds: ['operation'] } } });
     const b = await h.bot();
-    const callId = await h.flow(b);
+    const { client } = h.svc;
+    const callId = (await client.establishedCall({ callbackUri: b.callbackUri }))['id'] as string;
+    const play = await client.action(callId, 'playPrompt', promptBody('welcome'));
+    // Hang up as soon as the prompt has completed, while its result is still held back: the
+    // call's later notifications must wait behind it.
+    await eventually(async () => expect((await client.operation(callId, play.json['id'])).json['status']).toBe('completed'), 20_000);
+    expect((await client.send('DELETE', `/${callId}`)).status).toBe(204);
+    await eventually(() => expect(b.of(callId).map(summary)).toContain('call:terminated'), 20_000);
     expect(b.of(callId).map(summary)).toEqual(FLOW);
     const log = await h.deliveryLog(callId);
     const delayed = log.filter((e) => e['fault'] === 'delayed');

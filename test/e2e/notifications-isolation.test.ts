@@ -92,8 +92,13 @@ describe('one bot in trouble beside one that works', () => {
         }
       }
     }
-    // The hanging bot never answered in time: all of its calls' notifications are dead letters.
-    for (const id of stuck) expect((await accountFor(hanging, id)).delivered).toEqual([]);
+    // The hanging bot never answered in time: the service gave up on each POST at its timeout and
+    // never counted one as delivered, so all of its calls' notifications are dead letters.
+    for (const id of stuck) {
+      const log = (await deliveryLog(id))['value'] as Json[];
+      expect(log.some((e) => String(e['error'] ?? '').includes('no answer within 1000 ms'))).toBe(true);
+      expect(log.filter((e) => e['outcome'] === 'delivered')).toEqual([]);
+    }
     // The failing bot came back: its circuit closed and its later notifications arrived.
     expect(failing.received.length).toBeGreaterThan(0);
     await eventually(async () => expect((await deliveryLog(flaky[0] as string))['recipient']).toMatchObject({ circuit: 'closed' }));

@@ -54,13 +54,13 @@ const max = TOKEN_POLICY.maxLifetimeSeconds;
 
 /** [rule, the token's times (and other claims), what the 401 message names] */
 const REFUSED: [string, () => JWTPayload, string][] = [
-  ['no exp (a token that never expires)', () => ({ iat: now(), nbf: now() }), "'exp' claim is required"],
-  ['exp past the clock skew', () => ({ iat: now() - 3600, nbf: now() - 3600, exp: now() - skew - 30 }), 'expired'],
-  ['nbf in the future beyond the skew', () => ({ iat: now(), nbf: now() + skew + 60, exp: now() + 3600 }), "'nbf'"],
-  ['iat in the future beyond the skew', () => ({ iat: now() + skew + 60, exp: now() + 3600 }), "'iat'"],
-  ['a lifetime over the maximum', () => ({ iat: now(), nbf: now(), exp: now() + max + 60 }), 'lifetime'],
-  ['a lifetime over the maximum, counted from iat when there is no nbf', () => ({ iat: now() - 60, exp: now() + max }), 'lifetime'],
-  ['a non-numeric exp', () => ({ iat: now(), exp: 'tomorrow' as unknown as number }), "'exp'"],
+  ['no exp (a token that never expires)', (t = now()) => ({ iat: t, nbf: t }), "'exp' claim is required"],
+  ['exp past the clock skew', (t = now()) => ({ iat: t - 3600, nbf: t - 3600, exp: t - skew - 30 }), 'expired'],
+  ['nbf in the future beyond the skew', (t = now()) => ({ iat: t, nbf: t + skew + 60, exp: t + 3600 }), "'nbf'"],
+  ['iat in the future beyond the skew', (t = now()) => ({ iat: t + skew + 60, exp: t + 3600 }), "'iat'"],
+  ['a lifetime over the maximum', (t = now()) => ({ iat: t, nbf: t, exp: t + max + 60 }), 'lifetime'],
+  ['a lifetime over the maximum, counted from iat when there is no nbf', (t = now()) => ({ iat: t - 60, exp: t + max }), 'lifetime'],
+  ['a non-numeric exp', (t = now()) => ({ iat: t, exp: 'tomorrow' as unknown as number }), "'exp'"],
 ];
 
 describe.each(Object.keys(ISSUERS) as ('local' | 'entra')[])('token policy, %s issuer', (name) => {
@@ -76,12 +76,17 @@ describe.each(Object.keys(ISSUERS) as ('local' | 'entra')[])('token policy, %s i
   };
 
   it('accepts a well-formed token, and one whose times are off by less than the skew', async () => {
-    expect((await create(await issuer.sign({ ...issuer.claims(), iat: now(), nbf: now(), exp: now() + 3600 }))).status).toBe(201);
-    const skewed = { ...issuer.claims(), iat: now() + skew - 20, nbf: now() + skew - 20, exp: now() + 600 };
+    // One reading of the clock per token: a second ticking between readings would change the lifetime.
+    let t = now();
+    expect((await create(await issuer.sign({ ...issuer.claims(), iat: t, nbf: t, exp: t + 3600 }))).status).toBe(201);
+    t = now();
+    const skewed = { ...issuer.claims(), iat: t + skew - 20, nbf: t + skew - 20, exp: t + 600 };
     expect((await create(await issuer.sign(skewed))).status).toBe(201);
-    const justExpired = { ...issuer.claims(), iat: now() - 3600, nbf: now() - 3600, exp: now() - skew + 20 };
+    t = now();
+    const justExpired = { ...issuer.claims(), iat: t - 3600, nbf: t - 3600, exp: t - skew + 20 };
     expect((await create(await issuer.sign(justExpired))).status).toBe(201);
-    const longest = { ...issuer.claims(), iat: now(), nbf: now(), exp: now() + max };
+    t = now();
+    const longest = { ...issuer.claims(), iat: t, nbf: t, exp: t + max };
     expect((await create(await issuer.sign(longest))).status).toBe(201);
   });
 
@@ -90,7 +95,8 @@ describe.each(Object.keys(ISSUERS) as ('local' | 'entra')[])('token policy, %s i
   });
 
   it('refuses an algorithm outside the allow-list (HS256 with a guessable secret) and an unsigned token', async () => {
-    const times = { iat: now(), nbf: now(), exp: now() + 600 };
+    const t = now();
+    const times = { iat: t, nbf: t, exp: t + 600 };
     await expect401(await issuer.sign({ ...issuer.claims(), ...times }, 'HS256'), 'signing algorithm');
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     const body = Buffer.from(JSON.stringify({ ...issuer.claims(), ...times })).toString('base64url');
@@ -98,7 +104,8 @@ describe.each(Object.keys(ISSUERS) as ('local' | 'entra')[])('token policy, %s i
   });
 
   it('refuses another audience and another issuer, naming the claim', async () => {
-    const times = { iat: now(), nbf: now(), exp: now() + 600 };
+    const t = now();
+    const times = { iat: t, nbf: t, exp: t + 600 };
     await expect401(await issuer.sign({ ...issuer.claims(), ...times, aud: 'https://someone-else.example.com' }), "'aud'");
     await expect401(await issuer.sign({ ...issuer.claims(), ...times, iss: 'https://issuer.example.com/' }), "'iss'");
     const { aud: _aud, ...noAudience } = issuer.claims();

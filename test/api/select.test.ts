@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promptBody } from '../support/graph';
 import { graphError, json } from '../support/http';
-import { startService, type RunningService } from '../support/service';
+import { startInProcess, type InProcessApp } from '../support/in-process';
 
-let svc: RunningService;
+let svc: InProcessApp;
 let callId: string;
 beforeAll(async () => {
-  svc = await startService();
+  // No media clock: the call stays `establishing` for every test here.
+  svc = await startInProcess({ mediaClock: false });
   callId = (await svc.client.createCall({ subject: 'select me' }))['id'];
 });
-afterAll(() => svc?.host.stop());
+afterAll(() => svc?.stop());
 
 const get = (path: string) => svc.client.send('GET', path);
 
@@ -18,7 +19,7 @@ describe('$select on GET call', () => {
     const res = await get(`/${callId}?$select=state,id`);
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({
-      '@odata.context': `${svc.host.url}/v1.0/$metadata#communications/calls(state,id)/$entity`,
+      '@odata.context': `${svc.client.serviceUrl}/v1.0/$metadata#communications/calls(state,id)/$entity`,
       '@odata.type': '#microsoft.graph.call',
       state: 'establishing',
       id: callId,
@@ -28,7 +29,7 @@ describe('$select on GET call', () => {
   it('matches names case-insensitively, writes them as declared, and gives a declared property it lacks as null', async () => {
     const body = await json(await get(`/${callId}?$select=SUBJECT, transcription`));
     expect(body).toEqual({
-      '@odata.context': `${svc.host.url}/v1.0/$metadata#communications/calls(subject,transcription)/$entity`,
+      '@odata.context': `${svc.client.serviceUrl}/v1.0/$metadata#communications/calls(subject,transcription)/$entity`,
       '@odata.type': '#microsoft.graph.call',
       subject: 'select me',
       transcription: null,
@@ -75,6 +76,14 @@ describe('$select on GET operation', () => {
       '@odata.type': '#microsoft.graph.recordOperation',
       recordingAccessToken: null,
     });
+  });
+
+  it('knows the call-control operation types too', async () => {
+    const { json: status } = await svc.client.action(callId, 'updateRecordingStatus', { status: 'recording', clientContext: 'rec' });
+    const res = await get(`/${callId}/operations/${status['id']}?$select=microsoft.graph.updateRecordingStatusOperation/clientContext`);
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ '@odata.type': '#microsoft.graph.updateRecordingStatusOperation', clientContext: 'rec' });
+    expect((await get(`/${callId}/operations/${status['id']}?$select=microsoft.graph.sendDtmfTonesOperation/completionReason`)).status).toBe(200);
   });
 
   it('refuses an unknown property or cast with a 400 naming it', async () => {
