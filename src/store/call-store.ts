@@ -80,7 +80,7 @@ export class CallStore {
   /** Writes one change in one transaction; `conflict` when the call moved on (412) or already exists (409). */
   async submit(submission: ChangeToSubmit): Promise<SubmitResult> {
     try {
-      await this.table.submitTransaction(transaction(submission, this.options.keepHistory === true));
+      await this.table.submitTransaction(changeTransaction(submission, this.options.keepHistory === true));
       return 'committed';
     } catch (error) {
       const status = statusOf(error);
@@ -98,7 +98,8 @@ export class CallStore {
   }
 }
 
-function transaction({ change, notifications, notificationIds, loaded, changeId, now }: ChangeToSubmit, keepHistory: boolean): TransactionAction[] {
+/** The one transaction a change is: exported so the benchmarks' storage floor writes exactly what the service writes. */
+export function changeTransaction({ change, notifications, notificationIds, loaded, changeId, now }: ChangeToSubmit, keepHistory: boolean): TransactionAction[] {
   const before: CallRecord = loaded?.record ?? { call: change.call, outboxSeq: 0 };
   const hasOutbox = notifications.length > 0;
   const changeIds = [changeId, ...(before.changeIds ?? [])].slice(0, REMEMBERED_CHANGES);

@@ -3,8 +3,8 @@ import { newId } from '../../src/graph/ids';
 import { MessageQueue } from '../../src/store/message-queue';
 import { cancelMediaProcessing } from '../../src/calls/media';
 import { renderNotifications } from '../../src/graph/notifications';
-import { CallStore } from '../../src/store/call-store';
-import { CALL_ROW, callEntity, operationEntity, operationPatchEntity, operationRowKey, outboxEntity, recipientOf } from '../../src/store/table-schema';
+import { CallStore, changeTransaction } from '../../src/store/call-store';
+import { CALL_ROW, operationRowKey } from '../../src/store/table-schema';
 import { startEnvironment, startSink } from './environment';
 import { fmt, ratio, Samples } from './stats';
 import { floorContext } from './floor-context';
@@ -60,7 +60,7 @@ export async function runCancelBenchmark(): Promise<void> {
       const [h50, h99, f50, f99] = [through.percentile(50), through.percentile(99), bare.percentile(50), bare.percentile(99)];
       console.log(`${scenario.label.padEnd(32)} ${String(through.count).padStart(7)} ${fmt(h50)} ${fmt(h99)}  ${fmt(f50)} ${fmt(f99)}   ${ratio(h50, f50)} ${ratio(h99, f99)}`);
     }
-    console.log('\nfloor: getEntity(call row) + submitTransaction(call row, N operation merges, cancel row, outbox row) + sendMessage,');
+    console.log('\nfloor: getEntity(call row) + submitTransaction(call row, N operation merges, cancel row, outbox row, history row) + sendMessage,');
     console.log('       the same entities the service writes, on a partition with the same history; same SDK, same Azurite.');
   } finally {
     sink.close();
@@ -113,12 +113,11 @@ class Floor {
     const move = <T extends { partitionKey?: string }>(entity: T) => ({ ...entity, partitionKey });
     await Promise.all(change.patches.map((p) => this.table.upsertEntity({ partitionKey, rowKey: operationRowKey(p.id), status: 'running' })));
     const notifications = renderNotifications(change.call, change.events, casing);
-    const actions = (etag: string): TransactionAction[] => [
-      ['update', move(callEntity({ call: change.call, outboxSeq: round + 1 })), 'Replace', { etag }],
-      ...change.created.map((op): TransactionAction => ['create', move(operationEntity(op))]),
-      ...change.patches.map((patch): TransactionAction => ['update', operationPatchEntity(partitionKey, patch), 'Merge']),
-      ['create', outboxEntity({ callId: partitionKey, seq: round, ids: notifications.map(() => newId()), recipient: recipientOf(change.call), notifications, createdAt: ctx.now, delivered: 0, attempts: 0, nextAttemptAt: ctx.now })],
-    ];
+    // The service's own transaction (local mode keeps history rows too), moved to the scratch partition.
+    const actions = (etag: string): TransactionAction[] =>
+      changeTransaction({ change, notifications, loaded: { record: { call: change.call, outboxSeq: round }, etag }, changeId: newId(), now: ctx.now }, true).map(
+        ([kind, entity, ...rest]) => [kind, move(entity), ...rest] as TransactionAction,
+      );
     return async () => {
       const call = await this.table.getEntity(partitionKey, CALL_ROW);
       await this.table.submitTransaction(actions(call.etag));

@@ -1,11 +1,11 @@
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { cancelMediaProcessing, enqueueMedia } from '../../src/calls/media';
 import type { Call } from '../../src/calls/model';
 import { newId } from '../../src/graph/ids';
 import { renderNotifications } from '../../src/graph/notifications';
-import { CallStore } from '../../src/store/call-store';
+import { CallStore, changeTransaction } from '../../src/store/call-store';
 import { MessageQueue } from '../../src/store/message-queue';
-import { CALL_ROW, callEntity, operationEntity, operationPatchEntity, outboxEntity, recipientOf } from '../../src/store/table-schema';
+import { CALL_ROW, callEntity } from '../../src/store/table-schema';
 import { startEnvironment, startSink, type BenchEnvironment } from './environment';
 import { ratio } from './stats';
 import type { DomainContext } from '../../src/calls/draft';
@@ -119,12 +119,9 @@ class StorageFloor {
     const change = decide(this.#call, ctx);
     const notifications = renderNotifications(change.call, change.events, 'docs');
     const seq = this.#seq++;
-    await this.table.submitTransaction([
-      ['update', callEntity({ call: change.call, outboxSeq: seq + 1 }), 'Replace', { etag: row.etag }],
-      ...change.created.map((op): TransactionAction => ['create', operationEntity(op)]),
-      ...change.patches.map((patch): TransactionAction => ['update', operationPatchEntity(change.call.id, patch), 'Merge']),
-      ['create', outboxEntity({ callId: change.call.id, seq, ids: notifications.map(() => newId()), recipient: recipientOf(change.call), notifications, createdAt: ctx.now, delivered: 0, attempts: 0, nextAttemptAt: ctx.now })],
-    ]);
+    // The service's own transaction (local mode keeps history rows too), on the floor's call.
+    const loaded = { record: { call: this.#call, outboxSeq: seq }, etag: row.etag };
+    await this.table.submitTransaction(changeTransaction({ change, notifications, loaded, changeId: newId(), now: ctx.now }, true));
     if (change.call.timer && change.call.timer.token !== this.#call.timer?.token) await this.clock.send({ callId: change.call.id }, 3600);
     await this.notifications.send({ callId: change.call.id });
     this.#call = change.call;
