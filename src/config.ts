@@ -45,7 +45,7 @@ const settingsSchema = z.object({
   NOTIFICATIONS_QUEUE: queueName.default('notifications'),
   /** operationStatus casing: the docs' `completed` or the schema's `Completed`. */
   GRAPH_ENUM_CASING: z.enum(['docs', 'schema']).default('docs'),
-  /** Base URL for URLs handed to bots, when the service sits behind a proxy; else the request's. */
+  /** Base URL for URLs handed to bots, when the service sits behind a proxy; else see notify/issuer.ts. */
   PUBLIC_BASE_URL: z.url().optional(),
   PROMPT_DURATION_MS: milliseconds(2000),
   BEEP_DURATION_MS: milliseconds(500),

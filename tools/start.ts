@@ -75,7 +75,7 @@ function banner(url: string, functions: readonly RegisteredFunction[], tls?: { u
   const count = (type: string) => functions.filter((fn) => fn.trigger.type.toLowerCase() === type).length;
   const https = tls
     ? [
-        `  HTTPS            ${tls.url}  (Graph SDKs: baseUrl ${tls.url}; they add /v1.0 or /beta)`,
+        `  HTTPS            ${tls.url}  (JS graph client: baseUrl ${tls.url}; C#, Kiota, REST: ${tls.url}/v1.0; see docs/clients.md)`,
         `  Trust its CA     ${tls.trust.trustLine}  (.NET, OS: docs/clients.md)`,
       ]
     : [];

@@ -11,7 +11,7 @@ describe('npm start over HTTPS', () => {
     try {
       const caFile = path.join(inject('localCaDir'), 'ca.pem');
       const output = service.output();
-      expect(output).toContain(`  HTTPS            https://127.0.0.1:${httpsPort}  (Graph SDKs: baseUrl https://127.0.0.1:${httpsPort}; they add /v1.0 or /beta)`);
+      expect(output).toContain(`  HTTPS            https://127.0.0.1:${httpsPort}  (JS graph client: baseUrl https://127.0.0.1:${httpsPort}; C#, Kiota, REST: https://127.0.0.1:${httpsPort}/v1.0; see docs/clients.md)`);
       expect(output).toContain(`  Trust its CA     NODE_EXTRA_CA_CERTS=${caFile}`);
       expect(output).toContain(`  Graph base URL   https://127.0.0.1:${httpsPort}/v1.0`);
       expect(service.httpsUrl).toBe(`https://127.0.0.1:${httpsPort}`);
