@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mintLocalToken } from '../../src/auth/tokens';
+import { DEFAULT_LOCAL_TENANT, mintLocalToken } from '../../src/auth/tokens';
+import { parseGuid } from '../../src/graph/ids';
 import { loadConfig, type Config } from '../../src/config';
 import { storageAccount, type StorageAccount } from '../../src/store/connection';
 import { provisionStorage } from '../../src/store/provision';
@@ -11,7 +12,6 @@ import { startHostProcess } from '../host/spawn';
 import { projectRoot } from '../project-root';
 
 export const BENCH_APP_ID = '0b0b0b0b-0000-4000-8000-00000000be4c';
-const TENANT_ID = '00000000-0000-4000-8000-000000000001';
 
 /** Azurite in memory and the real app in the local host, on their own table and queues. */
 export interface BenchEnvironment {
@@ -42,7 +42,7 @@ export async function startEnvironment(overrides: Record<string, string> = {}): 
   const account = storageAccount('CallsStorage', settings);
   await provisionStorage(account, config);
   const host = await startHostProcess({ env: settings });
-  const token = await mintLocalToken(`${projectRoot()}/${config.localKeysFile}`, { appId: BENCH_APP_ID, tenantId: TENANT_ID });
+  const token = await mintLocalToken(`${projectRoot()}/${config.localKeysFile}`, { appId: BENCH_APP_ID, tenantId: DEFAULT_LOCAL_TENANT });
   return {
     config,
     account,
@@ -99,15 +99,7 @@ export class Api {
 
 /** A callback endpoint that accepts every notification at once, for benchmarks that ignore them. */
 export function startSink(): Promise<{ url: string; close(): void }> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(202).end());
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, close: () => server.close() }),
-    ),
-  );
+  return startRecorder();
 }
 
 /** A received notification, as the lightweight recorder sees it (no token check: benchmarks that count, not validate). */
@@ -150,8 +142,7 @@ export function startRecorder(onNotification: (n: Recorded) => void = () => unde
   );
 }
 
-/** The call id in a notification's resourceUrl (32 hex digits), as a lowercase dashed GUID. */
+/** The call id in a notification's resourceUrl, as a lowercase dashed GUID ('' when it has none). */
 function callIdOf(resourceUrl: string): string {
-  const hex = /\/calls\/([0-9a-f]{32}|[0-9a-f-]{36})/i.exec(resourceUrl)?.[1]?.replaceAll('-', '').toLowerCase() ?? '';
-  return hex.length === 32 ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : '';
+  return parseGuid(/\/calls\/([0-9a-f]{32}|[0-9a-f-]{36})/i.exec(resourceUrl)?.[1] ?? '') ?? '';
 }

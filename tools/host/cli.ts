@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadApp } from './app-loader';
 import { describeFunction, startHost } from './host';
+import { DEFAULT_SERVER_LIMITS } from './http-trigger';
 import { localHttps, parseHttpsPort } from '../https/local-https';
 import { consoleLogger } from './logger';
 import { stopOnSignals } from './lifecycle';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   const maxBody = values['max-request-body-bytes'];
   const requestTimeout = values['request-timeout-ms'];
   // A shorter request timeout (tests) also shortens the header timeout, which may not exceed it.
-  const limits = requestTimeout !== undefined ? { requestTimeoutMs: Number(requestTimeout), headersTimeoutMs: Math.min(10_000, Number(requestTimeout)), checkIntervalMs: 250 } : undefined;
+  const limits = requestTimeout !== undefined ? { requestTimeoutMs: Number(requestTimeout), headersTimeoutMs: Math.min(DEFAULT_SERVER_LIMITS.headersTimeoutMs, Number(requestTimeout)), checkIntervalMs: 250 } : undefined;
   const httpsPort = parseHttpsPort(values['https-port'] ?? process.env['HTTPS_PORT']);
   const https = httpsPort === undefined ? undefined : await localHttps(appRoot, httpsPort);
   const host = await startHost({
