@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chance } from '../../src/faults/random';
 import { summary } from '../support/bot';
 import { eventually } from '../support/eventually';
 import { promptBody } from '../support/graph';
-import { distinct, faultHarness, FLOW, places } from '../support/fault-harness';
+import { distinct, faultHarnessForFile, FLOW, places } from '../support/fault-harness';
 
 /** Notification faults a profile injects: each seen by a real bot, reproducible from its seed. */
-let h: Awaited<ReturnType<typeof faultHarness>>;
-beforeAll(async () => {
-  h = await faultHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = faultHarnessForFile();
 
 describe('notification faults, seen by a real bot', () => {
   it('duplicates with the same id, at a rate, at the same places for the same seed; nothing lost', async () => {

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { summary, testBot, type TestBot } from '../support/bot';
 import { eventually } from '../support/eventually';
 import { callBody } from '../support/graph';
 import { json } from '../support/http';
 import { startService } from '../support/service';
-import { distinct, faultHarness, FLOW, type Json } from '../support/fault-harness';
+import { distinct, faultHarnessForFile, FLOW, type Json } from '../support/fault-harness';
 
 /** Faults and the guarantees around them: redelivery, dead letters, throttling, the FAULT_PROFILE setting. */
-let h: Awaited<ReturnType<typeof faultHarness>>;
-beforeAll(async () => {
-  h = await faultHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = faultHarnessForFile();
 
 describe('notification faults, seen by a real bot', () => {
   it('drops first POSTs and redelivers them: the bot gets each once, in order, and the log shows the loss', async () => {

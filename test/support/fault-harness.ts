@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { notificationId } from '../../src/store/notification-id';
 import { summary, testBot, type TestBot } from './bot';
 import { eventually } from './eventually';
@@ -76,4 +76,18 @@ export function places(callId: string): Map<string, string> {
   const map = new Map<string, string>();
   for (let seq = 0; seq < 16; seq++) for (let i = 0; i < 8; i++) map.set(notificationId(callId, seq, i), `${seq}.${i}`);
   return map;
+}
+
+export type FaultHarness = Awaited<ReturnType<typeof faultHarness>>;
+
+/** One harness for the calling test file: started before its tests, closed after them. */
+export function faultHarnessForFile(): FaultHarness {
+  const harness = {} as FaultHarness;
+  beforeAll(async () => {
+    Object.assign(harness, await faultHarness());
+  });
+  afterAll(async () => {
+    await harness.close?.();
+  });
+  return harness;
 }
