@@ -141,7 +141,8 @@ export const answerSchema = z.strictObject({
   callbackUri: text(2048),
   acceptedModalities: z.array(modality).min(1, { error: 'must contain at least 1 modality' }),
   mediaConfig,
-  participantCapacity: z.number().int().min(1).optional(),
+  // 0 is .NET's default for an int the caller did not set; the Communications SDK always sends it.
+  participantCapacity: z.number().int().min(0).optional(),
   callOptions: graphObject.optional(),
 });
 

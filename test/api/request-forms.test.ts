@@ -78,6 +78,9 @@ describe.each(FAMILIES)('on the %s family', (family, prefix) => {
 
   it('answers, rejects and redirects at …/microsoft.graph.{action}', async () => {
     expect((await qualified(await incomingCall(), 'answer', { callbackUri: 'https://bot.example.com/cb', acceptedModalities: ['Audio'], mediaConfig: V4_MEDIA })).status).toBe(202);
+    // The Communications SDK's AnswerAsync: PascalCase modalities, participantCapacity 0 (its int default).
+    const sdkAnswer = { callbackUri: 'https://bot.example.com/api/calling', acceptedModalities: ['Audio'], mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' }, participantCapacity: 0 };
+    expect((await client().send('POST', `/${await incomingCall()}/answer`, sdkAnswer)).status).toBe(202);
     expect((await qualified(await incomingCall(), 'reject', { reason: 'Busy' })).status).toBe(202);
     expect((await qualified(await incomingCall(), 'redirect', { targets: [V4_TARGET] })).status).toBe(202);
   });

@@ -100,6 +100,14 @@ describe('enum values in any casing (the Communications SDK sends Audio, Busy, T
   });
 });
 
+describe('.NET defaults for numbers it does not set', () => {
+  it('answer takes participantCapacity 0 (the Communications SDK sends its int default) as not given', () => {
+    const body = { callbackUri: 'https://bot/cb', acceptedModalities: ['Audio'], mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' }, participantCapacity: 0 };
+    expect(answerSchema.safeParse(body).success).toBe(true);
+    expect(answerSchema.safeParse({ ...body, participantCapacity: -1 }).success).toBe(false);
+  });
+});
+
 describe('ids in notification URLs', () => {
   const guids = () => ({ ...context(0), newId: () => randomUUID() });
   function callWithOperation(family: PathFamily) {
