@@ -47,7 +47,7 @@ public sealed class IvrSampleTests(ServiceFixture fixture)
     {
         var log = await RunAsync("1");
         Assert.Contains("caller pressed Tone1", log);
-        Assert.Contains("recorded 200/8514", log);
+        Assert.Matches(@"recorded https://127\.0\.0\.1:\d+/recordings/\S+ \(200/8514 ", log);
         Assert.Contains("call Terminated (200/7000", log);
     }
 

@@ -53,7 +53,7 @@ public sealed class Ivr
             case Tone.Tone1:
                 await PlayAsync(cancellationToken, "after-the-beep");
                 var recording = await RecordAsync(cancellationToken);
-                Write($"recorded {Result(recording.ResultInfo)}: {recording.RecordingLocation}");
+                Write($"recorded {recording.RecordingLocation} ({Result(recording.ResultInfo)})");
                 await PlayAsync(cancellationToken, "goodbye");
                 await call.DeleteAsync(cancellationToken: cancellationToken);
                 Write("hung up");

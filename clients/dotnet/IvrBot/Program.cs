@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using IvrBot;
 using IvrBot.Local;
@@ -6,13 +7,13 @@ using Microsoft.Graph.Communications.Calls;
 using Microsoft.Graph.Communications.Common.Telemetry;
 using Microsoft.Graph.Models;
 
-// dotnet run --project clients/dotnet/IvrBot -- [--service https://127.0.0.1:7443] [--ca .local/ca] [--app-id <guid>] [--port 9442]
+// dotnet run --project clients/dotnet/IvrBot -- [--service https://127.0.0.1:7443] [--ca <folder of ca.pem>] [--app-id <guid>] [--port 9442]
 // Calls "john" through the local service (npm start) and runs the IVR in Ivr.cs. The token comes
 // from TOKEN (npm run -s token -- --app-id <guid> | tail -1) or, locally, the service's token route.
 var options = Args.Parse(args);
 var service = new Uri(options.GetValueOrDefault("service", "https://127.0.0.1:7443"));
 var appId = options.GetValueOrDefault("app-id", "11111111-1111-1111-1111-111111111111");
-var ca = new LocalCa(options.GetValueOrDefault("ca", ".local/ca"));
+var ca = options.TryGetValue("ca", out var caDirectory) ? new LocalCa(caDirectory) : LocalCa.Find();
 var token = Environment.GetEnvironmentVariable("TOKEN") is { Length: > 0 } given ? given : await LocalTokenAsync(service, ca, appId);
 
 using var logger = new GraphLogger("IvrBot", redirectToTrace: false);
@@ -26,10 +27,28 @@ var call = await bot.Client.Calls().AddAsync(new Call
     MediaConfig = new ServiceHostedMediaConfig(),
     TenantId = TenantOf(token),
 });
-Console.WriteLine($"Call {call.Id}: press a key in the console ({new Uri(service, "/console")} or http://127.0.0.1:7071/console), or");
-Console.WriteLine($"  curl --cacert {Path.Combine(options.GetValueOrDefault("ca", ".local/ca"), "ca.pem")} -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' {new Uri(service, $"/emulator/calls/{call.Id}/tones")} -d '{{\"tones\":[\"1\"]}}'");
+Console.WriteLine($"Call {call.Id}: press keys as the caller in the web console ({new Uri(service, "/console")}) or with");
+Console.WriteLine($"  curl --cacert {Path.Combine(ca.Directory, "ca.pem")} -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' {new Uri(service, $"/emulator/calls/{call.Id}/tones")} -d '{{\"tones\":[\"1\"]}}'");
 var graph = LocalGraph.Create(new Uri(service, "v1.0"), ca, _ => Task.FromResult(token));
-await new Ivr(call, graph, Console.Out, new Uri("https://cdn.example.com/ivr/")).RunAsync();
+
+// Ctrl-C or SIGTERM ends the IVR; leaving the `await using` above then hangs up what is still up.
+using var stop = new CancellationTokenSource();
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+try
+{
+    await new Ivr(call, graph, Console.Out, new Uri("https://cdn.example.com/ivr/")).RunAsync(stop.Token);
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.WriteLine("Stopped.");
+}
+
+void Stop(PosixSignalContext signal)
+{
+    signal.Cancel = true;
+    stop.Cancel();
+}
 
 static async Task<string> LocalTokenAsync(Uri service, LocalCa ca, string appId)
 {

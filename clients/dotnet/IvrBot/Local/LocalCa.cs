@@ -22,6 +22,24 @@ public sealed class LocalCa
 
     public X509Certificate2 Certificate { get; }
 
+    /// <summary>The CA's folder.</summary>
+    public string Directory => directory;
+
+    /// <summary>
+    /// The CA <c>npm start</c> uses: <c>LOCAL_CA_DIR</c> when set, else <c>.local/ca</c> in the nearest
+    /// folder above the current one that has it (so it is found from anywhere in the repository).
+    /// </summary>
+    public static LocalCa Find()
+    {
+        if (Environment.GetEnvironmentVariable("LOCAL_CA_DIR") is { Length: > 0 } configured) return new LocalCa(Path.GetFullPath(configured));
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, ".local", "ca");
+            if (File.Exists(Path.Combine(candidate, "ca.pem"))) return new LocalCa(candidate);
+        }
+        throw new FileNotFoundException($"No .local/ca/ca.pem above {Environment.CurrentDirectory}: start the service once (npm start) or set LOCAL_CA_DIR.");
+    }
+
     /// <summary>A handler whose https connections trust this CA (and only it) for the server's chain.</summary>
     public SocketsHttpHandler TrustingHandler() => new()
     {
