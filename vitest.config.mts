@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // test/infra needs the Bicep compiler: `npm run test:infra`.
+    exclude: [...configDefaults.exclude, 'test/infra/**'],
     // One Azurite for the run, on free ports, in memory; each test file uses its own table and queues.
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
