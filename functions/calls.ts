@@ -6,7 +6,7 @@ import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } fr
 import { getOperation } from '../src/api/operations';
 import { getParticipant, listParticipants } from '../src/api/participants';
 import { CALL_CONTROL_ROLES, CREATE_CALL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
-import { FAMILY_ROUTE, PATH_FAMILIES } from '../src/graph/paths';
+import { actionSegment, FAMILY_ROUTE, PATH_FAMILIES } from '../src/graph/paths';
 
 // The Graph calls API on each path family: /{v}/communications/calls, /{v}/app/calls and
 // /{v}/applications/{appId}/calls (see src/graph/paths.ts). Function names start with the family.
@@ -15,26 +15,28 @@ for (const family of PATH_FAMILIES) {
   const call = `${calls}/{callId}`;
   const control = { family, roles: CALL_CONTROL_ROLES };
   const media = { family, roles: MEDIA_ACCESS_ROLES };
+  // Each action also answers at its namespace-qualified segment, …/microsoft.graph.{action}.
+  const action = (name: string) => `${call}/${actionSegment(name)}`;
   const http = (name: string, method: 'GET' | 'POST' | 'DELETE', route: string, handler: ReturnType<typeof graphApi>) =>
     httpRoute(`${family}-${name}`, { methods: [method], route, authLevel: 'anonymous', handler });
 
   http('createCall', 'POST', calls, graphApi({ family, roles: CREATE_CALL_ROLES }, createCall));
   http('getCall', 'GET', call, graphApi(control, getCall));
   http('deleteCall', 'DELETE', call, graphApi(control, deleteCall));
-  http('answer', 'POST', `${call}/answer`, graphApi({ family, roles: CREATE_CALL_ROLES }, answerCall));
-  http('playPrompt', 'POST', `${call}/playPrompt`, graphApi(control, playPrompt));
-  http('recordResponse', 'POST', `${call}/recordResponse`, graphApi(media, recordResponse));
-  http('subscribeToTone', 'POST', `${call}/subscribeToTone`, graphApi(media, subscribeToTone));
-  http('cancelMediaProcessing', 'POST', `${call}/cancelMediaProcessing`, graphApi(control, cancelMediaProcessing));
+  http('answer', 'POST', action('answer'), graphApi({ family, roles: CREATE_CALL_ROLES }, answerCall));
+  http('playPrompt', 'POST', action('playPrompt'), graphApi(control, playPrompt));
+  http('recordResponse', 'POST', action('recordResponse'), graphApi(media, recordResponse));
+  http('subscribeToTone', 'POST', action('subscribeToTone'), graphApi(media, subscribeToTone));
+  http('cancelMediaProcessing', 'POST', action('cancelMediaProcessing'), graphApi(control, cancelMediaProcessing));
   http('getOperation', 'GET', `${call}/operations/{operationId}`, graphApi(control, getOperation));
   // Call control: the 2018 family had reject, redirect and transfer; the rest came with /app and /communications.
-  http('reject', 'POST', `${call}/reject`, graphApi({ family, roles: CREATE_CALL_ROLES }, rejectCall));
-  http('redirect', 'POST', `${call}/redirect`, graphApi({ family, roles: CREATE_CALL_ROLES }, redirectCall));
-  http('transfer', 'POST', `${call}/transfer`, graphApi(control, transferCall));
+  http('reject', 'POST', action('reject'), graphApi({ family, roles: CREATE_CALL_ROLES }, rejectCall));
+  http('redirect', 'POST', action('redirect'), graphApi({ family, roles: CREATE_CALL_ROLES }, redirectCall));
+  http('transfer', 'POST', action('transfer'), graphApi(control, transferCall));
   if (family === 'applications') continue;
-  http('keepAlive', 'POST', `${call}/keepAlive`, graphApi(control, keepAlive));
-  http('sendDtmfTones', 'POST', `${call}/sendDtmfTones`, graphApi(control, sendDtmfTones));
-  http('updateRecordingStatus', 'POST', `${call}/updateRecordingStatus`, graphApi(control, updateRecordingStatus));
+  http('keepAlive', 'POST', action('keepAlive'), graphApi(control, keepAlive));
+  http('sendDtmfTones', 'POST', action('sendDtmfTones'), graphApi(control, sendDtmfTones));
+  http('updateRecordingStatus', 'POST', action('updateRecordingStatus'), graphApi(control, updateRecordingStatus));
   http('listParticipants', 'GET', `${call}/participants`, graphApi(control, listParticipants));
   http('getParticipant', 'GET', `${call}/participants/{participantId}`, graphApi(control, getParticipant));
 }

@@ -45,6 +45,8 @@ const settingsSchema = z.object({
   NOTIFICATIONS_QUEUE: queueName.default('notifications'),
   /** operationStatus casing: the docs' `completed` or the schema's `Completed`. */
   GRAPH_ENUM_CASING: z.enum(['docs', 'schema']).default('docs'),
+  /** Ids in notification URLs: `graph` as the API returned them (what Graph sends), `docs` as the docs' examples write them. */
+  NOTIFICATION_ID_FORM: z.enum(['graph', 'docs']).default('graph'),
   /** Base URL for URLs handed to bots, when the service sits behind a proxy; else see notify/issuer.ts. */
   PUBLIC_BASE_URL: z.url().optional(),
   PROMPT_DURATION_MS: milliseconds(2000),
@@ -133,6 +135,7 @@ export interface Config {
   readonly tableName: string;
   readonly queues: { readonly mediaClock: string; readonly notifications: string; readonly slowLane: string };
   readonly enumCasing: 'docs' | 'schema';
+  readonly notificationIdForm: 'graph' | 'docs';
   readonly publicBaseUrl?: string;
   readonly timing: CallTiming;
   readonly recordingOnCallerHangUp: 'notify' | 'silent';
@@ -165,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tableName: s.CALLS_TABLE,
     queues: { mediaClock: s.MEDIA_CLOCK_QUEUE, notifications: s.NOTIFICATIONS_QUEUE, slowLane: `${s.NOTIFICATIONS_QUEUE}${SLOW_LANE_SUFFIX}` },
     enumCasing: s.GRAPH_ENUM_CASING,
+    notificationIdForm: s.NOTIFICATION_ID_FORM,
     ...(s.PUBLIC_BASE_URL && { publicBaseUrl: s.PUBLIC_BASE_URL.replace(/\/+$/, '') }),
     timing: {
       promptMs: s.PROMPT_DURATION_MS,

@@ -2,8 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 
 /**
  * Graph ids are GUIDs. Bodies carry the lowercase dashed form; lookups accept any common GUID
- * spelling (upper case, no dashes, braces); notification URLs use the upper-case dash-less form
- * the docs' examples show.
+ * spelling (upper case, no dashes, braces). Notification URLs carry the form Graph sends, the id
+ * as the API returned it, or (NOTIFICATION_ID_FORM=docs) the docs' examples' upper-case dash-less one.
  */
 const GUID = /^[{(]?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})[})]?$/i;
 
@@ -17,9 +17,12 @@ export function parseGuid(text: string): string | undefined {
   return m ? m.slice(1, 6).join('-').toLowerCase() : undefined;
 }
 
-/** `57dab8b1-894c-...` → `57DAB8B1894C...`, as in the docs' notification URLs. */
-export function notificationIdForm(id: string): string {
-  return id.replaceAll('-', '').toUpperCase();
+/** `graph`: ids in notification URLs as the API returned them; `docs`: as the docs' examples write them. */
+export type NotificationIdForm = 'graph' | 'docs';
+
+/** An id as a notification URL carries it: `57dab8b1-894c-...` as is, or `57DAB8B1894C...` in the docs' form. */
+export function notificationIdForm(id: string, form: NotificationIdForm): string {
+  return form === 'docs' ? id.replaceAll('-', '').toUpperCase() : id;
 }
 
 /** A GUID derived from a name (version 5 style): the same name always gives the same id. */

@@ -1,5 +1,6 @@
 import type { Call, CallEvent } from '../calls/model';
 import type { EnumCasing } from './casing';
+import type { NotificationIdForm } from './ids';
 import { notificationPath } from './paths';
 import { callJson, operationJson, participantsJson, resultInfoJson } from './resources';
 
@@ -15,12 +16,13 @@ export function envelope(notification: CommsNotification) {
  * an operation that ends is `deleted` with the operation as resourceData (with @odata.id and
  * @odata.etag); call state changes are `updated` (the final `terminated` is `deleted`; an incoming
  * call is `created` with the whole call); tones are `updated` calls carrying toneInfo.
- * URLs use the upper-case dash-less id form of the docs. Calls made through the legacy /app and
+ * URLs name the call and its operations by the ids the API returned, as Graph does (`ids`: `docs`
+ * writes the docs' upper-case dash-less form instead). Calls made through the legacy /app and
  * /applications paths also carry the 2018 `resource` key beside `resourceUrl`.
  */
-export function renderNotifications(call: Call, events: readonly CallEvent[], casing: EnumCasing): CommsNotification[] {
+export function renderNotifications(call: Call, events: readonly CallEvent[], casing: EnumCasing, ids: NotificationIdForm = 'graph'): CommsNotification[] {
   const address = { family: call.family, appId: call.owner.appId, callId: call.id };
-  const callUrl = notificationPath(address);
+  const callUrl = notificationPath(address, ids);
   const legacy = call.family !== 'communications';
   const base = (changeType: string, resourceUrl: string) => ({
     '@odata.type': '#microsoft.graph.commsNotification',
@@ -32,7 +34,7 @@ export function renderNotifications(call: Call, events: readonly CallEvent[], ca
   return events.map((event): CommsNotification => {
     switch (event.kind) {
       case 'operation': {
-        const url = notificationPath(address, event.operation.id);
+        const url = notificationPath(address, ids, event.operation.id);
         return {
           ...base('deleted', url),
           resourceData: { ...operationJson(event.operation, casing), '@odata.id': url, '@odata.etag': `W/"${event.operation.version}"` },

@@ -1,5 +1,5 @@
 import type { ApiVersion, PathFamily } from '../calls/model';
-import { notificationIdForm } from './ids';
+import { notificationIdForm, type NotificationIdForm } from './ids';
 
 /**
  * Graph's URL shapes for calls, per path family:
@@ -16,6 +16,16 @@ export const FAMILY_ROUTE: Readonly<Record<PathFamily, string>> = {
   app: `${VERSION_SEGMENT}/app/calls`,
   applications: `${VERSION_SEGMENT}/applications/{appId}/calls`,
 };
+
+/**
+ * The route segment of a bound action, e.g. `playPrompt`: the action's name, or its namespace-qualified
+ * form `microsoft.graph.playPrompt`, which the Microsoft.Graph v1-v4 .NET request builders (and the
+ * Communications SDK built on them) post to. OData allows both and Graph accepts both. Written as
+ * an alternation: a `)?` inside a route constraint would end it early in ASP.NET's route parser.
+ */
+export function actionSegment(action: string): string {
+  return `{action:regex(^(${action}|microsoft\\.graph\\.${action})$)}`;
+}
 
 export interface CallAddress {
   readonly family: PathFamily;
@@ -35,9 +45,10 @@ export function resourcePath(address: CallAddress, operationId?: string): string
   return operationId ? `${call}/operations/${operationId}` : call;
 }
 
-/** The same path with the docs' upper-case dash-less ids, as notifications carry it. */
-export function notificationPath(address: CallAddress, operationId?: string): string {
-  return resourcePath({ ...address, callId: notificationIdForm(address.callId) }, operationId && notificationIdForm(operationId));
+/** The same path with the ids in the form notifications carry (see NotificationIdForm). */
+export function notificationPath(address: CallAddress, form: NotificationIdForm, operationId?: string): string {
+  const id = (value: string) => notificationIdForm(value, form);
+  return resourcePath({ ...address, callId: id(address.callId) }, operationId && id(operationId));
 }
 
 /** An absolute URL on this service, for Location headers. */

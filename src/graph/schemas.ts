@@ -12,7 +12,23 @@ export function mustBe(what: string) {
   return { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) };
 }
 
-const odataType = (name: string) => z.literal(name, mustBe(`'${name}'`));
+/**
+ * A type annotation, `#microsoft.graph.{name}`; also without the `#`, as the Microsoft.Graph v1-v4
+ * .NET models write it (Graph accepts both). Either way it reads as the `#` form.
+ */
+function odataType<const N extends string>(name: N) {
+  const canonical = `#microsoft.graph.${name}` as const;
+  return z.literal([canonical, `microsoft.graph.${name}`], mustBe(`'${canonical}'`)).transform(() => canonical);
+}
+
+/**
+ * An enum member, matched without regard to case as Graph matches it (the .NET Communications SDK
+ * sends `Audio`, `Busy`), and passed on as the schema declares it.
+ */
+function graphEnum<const T extends readonly [string, ...string[]]>(members: T, what: string) {
+  const declared = new Map(members.map((m) => [m.toLowerCase(), m]));
+  return z.preprocess((value) => (typeof value === 'string' ? (declared.get(value.toLowerCase()) ?? value) : value), z.enum(members, mustBe(what)));
+}
 
 export const clientContext = text(256);
 
@@ -26,13 +42,13 @@ const httpUrl = text(2048).refine((value) => {
   }, 'must be an absolute http(s) URL');
 
 export const mediaInfo = z.object({
-  '@odata.type': odataType('#microsoft.graph.mediaInfo').optional(),
+  '@odata.type': odataType('mediaInfo').optional(),
   uri: httpUrl,
   resourceId: text(256).optional(),
 });
 
 const mediaPrompt = z.object({
-  '@odata.type': odataType('#microsoft.graph.mediaPrompt').optional(),
+  '@odata.type': odataType('mediaPrompt').optional(),
   mediaInfo,
 });
 
@@ -79,18 +95,18 @@ export const cancelMediaProcessingSchema = z.strictObject({
   all: z.boolean(mustBe('a boolean')).optional(),
 });
 
-const modality = z.enum(['unknown', 'audio', 'video', 'videoBasedScreenSharing', 'data'], mustBe("one of 'audio', 'video', 'videoBasedScreenSharing', 'data'"));
+const modality = graphEnum(['unknown', 'audio', 'video', 'videoBasedScreenSharing', 'data'], "one of 'audio', 'video', 'videoBasedScreenSharing', 'data'");
 
 export const mediaConfig = z.discriminatedUnion(
   '@odata.type',
   [
     z.object({
-      '@odata.type': z.literal('#microsoft.graph.serviceHostedMediaConfig'),
+      '@odata.type': odataType('serviceHostedMediaConfig'),
       preFetchMedia: z.array(mediaInfo).max(20, { error: 'must contain at most 20 media' }).optional(),
       removeFromDefaultAudioGroup: z.boolean().optional(),
     }),
     z.object({
-      '@odata.type': z.literal('#microsoft.graph.appHostedMediaConfig'),
+      '@odata.type': odataType('appHostedMediaConfig'),
       blob: text(16_384),
       removeFromDefaultAudioGroup: z.boolean().optional(),
     }),
@@ -103,7 +119,7 @@ const guid = z.string().regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{
 
 export const createCallSchema = z
   .object({
-    '@odata.type': odataType('#microsoft.graph.call').optional(),
+    '@odata.type': odataType('call').optional(),
     callbackUri: text(2048),
     mediaConfig,
     requestedModalities: z.array(modality).min(1, { error: 'must contain at least 1 modality' }).optional(),
@@ -125,14 +141,15 @@ export const answerSchema = z.strictObject({
   callbackUri: text(2048),
   acceptedModalities: z.array(modality).min(1, { error: 'must contain at least 1 modality' }),
   mediaConfig,
-  participantCapacity: z.number().int().min(1).optional(),
+  // 0 is .NET's default for an int the caller did not set; the Communications SDK always sends it.
+  participantCapacity: z.number().int().min(0).optional(),
   callOptions: graphObject.optional(),
 });
 
 /** invitationParticipantInfo: whom to ring; it needs an identity. */
 const invitationParticipantInfo = z.looseObject(
   {
-    '@odata.type': odataType('#microsoft.graph.invitationParticipantInfo').optional(),
+    '@odata.type': odataType('invitationParticipantInfo').optional(),
     identity: graphObject,
     endpointType: text(64).optional(),
     replacesCallId: guid.optional(),
@@ -141,7 +158,7 @@ const invitationParticipantInfo = z.looseObject(
 );
 
 export const rejectSchema = z.strictObject({
-  reason: z.enum(['none', 'busy', 'forbidden'], mustBe("one of 'none', 'busy', 'forbidden'")).optional(),
+  reason: graphEnum(['none', 'busy', 'forbidden'], "one of 'none', 'busy', 'forbidden'").optional(),
   callbackUri: text(2048).optional(),
 });
 
@@ -167,7 +184,7 @@ export const TONES = ['tone0', 'tone1', 'tone2', 'tone3', 'tone4', 'tone5', 'ton
 
 export const sendDtmfTonesSchema = z.strictObject({
   tones: z
-    .array(z.enum(TONES, mustBe('a tone: tone0-tone9, star, pound, a-d or flash')), mustBe('an array of tones'))
+    .array(graphEnum(TONES, 'a tone: tone0-tone9, star, pound, a-d or flash'), mustBe('an array of tones'))
     .min(1, { error: 'must contain at least 1 tone' })
     .max(64, { error: 'must contain at most 64 tones' }),
   delayBetweenTonesMs: z.number(mustBe('a number of milliseconds')).int({ error: 'must be a whole number of milliseconds' }).min(0).max(10_000, { error: 'must be at most 10000' }).optional(),
@@ -175,6 +192,6 @@ export const sendDtmfTonesSchema = z.strictObject({
 });
 
 export const updateRecordingStatusSchema = z.strictObject({
-  status: z.enum(['notRecording', 'recording', 'failed'], mustBe("one of 'notRecording', 'recording', 'failed'")),
+  status: graphEnum(['notRecording', 'recording', 'failed'], "one of 'notRecording', 'recording', 'failed'"),
   clientContext: clientContext.optional(),
 });

@@ -53,7 +53,7 @@ export async function commitChange<R>(s: Services, callId: string, decide: Decid
 
       const change = decide(before, domainContext(s));
       if (!change) return { kind: 'unchanged', call: before };
-      const notifications = options.resend?.notifications ?? renderNotifications(change.call, change.events, s.config.enumCasing);
+      const notifications = options.resend?.notifications ?? renderNotifications(change.call, change.events, s.config.enumCasing, s.config.notificationIdForm);
 
       await sendClockMessage(s, before, change.call);
       if (await commit(s, change, notifications, loaded, options.resend?.ids)) {
@@ -72,7 +72,7 @@ export async function commitChange<R>(s: Services, callId: string, decide: Decid
 /** Creates a call (outgoing or incoming) with its first notifications. */
 export async function commitNewCall(s: Services, decide: (ctx: DomainContext) => CallChange<Call>): Promise<Call> {
   const change = decide(domainContext(s));
-  const notifications = renderNotifications(change.call, change.events, s.config.enumCasing);
+  const notifications = renderNotifications(change.call, change.events, s.config.enumCasing, s.config.notificationIdForm);
   await sendClockMessage(s, undefined, change.call);
   if (!(await commit(s, change, notifications, undefined))) throw new Error(`Call id ${change.call.id} is taken.`);
   await requestDelivery(s, change.call, notifications);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notificationIdForm } from '../../src/graph/ids';
 import { APP, OTHER_APP, outboxNotifications, token } from '../support/graph';
 import { graphError } from '../support/http';
 import { startInProcess, type InProcessApp } from '../support/in-process';
@@ -136,7 +135,7 @@ describe('sendDtmfTones and updateRecordingStatus', () => {
     expect(res.status).toBe(200);
     expect(json).toMatchObject({ '@odata.type': '#microsoft.graph.updateRecordingStatusOperation', status: 'completed', clientContext: 'compliance' });
     const roster = (await outboxNotifications(svc.table, callId)).at(-1);
-    expect(roster?.['resourceUrl']).toBe(`/communications/calls/${notificationIdForm(callId)}/participants`);
+    expect(roster?.['resourceUrl']).toBe(`/communications/calls/${callId}/participants`);
     expect(roster?.['resourceData'][0]).toMatchObject({ recordingInfo: { recordingStatus: 'recording' } });
   });
 });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notificationIdForm } from '../../src/graph/ids';
 import { eventually } from '../support/eventually';
 import { APP, outboxNotifications, promptBody, TENANT } from '../support/graph';
 import { startInProcess, type InProcessApp } from '../support/in-process';
@@ -11,8 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await svc?.stop();
 });
-
-const UPPER = /^[0-9A-F]{32}$/;
 
 describe('a bot driving a call through the Graph calls API', () => {
   it('creates a call: 201, Location, the call establishing', async () => {
@@ -96,7 +93,8 @@ describe('a bot driving a call through the Graph calls API', () => {
       'deleted #microsoft.graph.cancelMediaProcessingOperation completed',
     ]);
     const recordNotification = notifications[4];
-    const url = `/communications/calls/${notificationIdForm(callId)}/operations/${notificationIdForm(r1.json['id'])}`;
+    // The ids the API returned, as Graph's own notifications name them.
+    const url = `/communications/calls/${callId}/operations/${r1.json['id']}`;
     expect(recordNotification).toEqual({
       '@odata.type': '#microsoft.graph.commsNotification',
       changeType: 'deleted',
@@ -114,7 +112,6 @@ describe('a bot driving a call through the Graph calls API', () => {
         recordingAccessToken: '',
       },
     });
-    expect(url.split('/')[3]).toMatch(UPPER);
   });
 
   it('looks calls and operations up by any GUID spelling', async () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notificationIdForm } from '../../src/graph/ids';
 import { eventually } from '../support/eventually';
 import { APP, OTHER_APP, outboxNotifications, promptBody } from '../support/graph';
 import { startInProcess, type InProcessApp } from '../support/in-process';
@@ -39,7 +38,7 @@ describe('the deprecated /app/calls paths', () => {
       expect(list).toHaveLength(1);
       return list;
     });
-    expect(first?.['resourceUrl']).toMatch(new RegExp(`^/app/calls/${notificationIdForm(call['id'])}/operations/[0-9A-F]{32}$`));
+    expect(first?.['resourceUrl']).toMatch(new RegExp(`^/app/calls/${call['id']}/operations/[0-9a-f-]{36}$`));
     expect(first?.['resource']).toBe(first?.['resourceUrl']);
   });
 });

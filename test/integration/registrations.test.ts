@@ -40,26 +40,28 @@ describe('function registrations', () => {
     ] as const;
     const graph = families.flatMap(([family, calls]) => {
       const http = (name: string, method: string, route: string) => ({ name: `${family}-${name}`, type: 'httpTrigger', route, methods: [method], authLevel: 'anonymous' });
+      // Actions answer at their name and at the namespace-qualified microsoft.graph.{name}.
+      const action = (name: string) => `${calls}/{callId}/{action:regex(^(${name}|microsoft\\.graph\\.${name})$)}`;
       return [
         http('createCall', 'POST', calls),
         http('getCall', 'GET', `${calls}/{callId}`),
         http('deleteCall', 'DELETE', `${calls}/{callId}`),
-        http('answer', 'POST', `${calls}/{callId}/answer`),
-        http('playPrompt', 'POST', `${calls}/{callId}/playPrompt`),
-        http('recordResponse', 'POST', `${calls}/{callId}/recordResponse`),
-        http('subscribeToTone', 'POST', `${calls}/{callId}/subscribeToTone`),
-        http('cancelMediaProcessing', 'POST', `${calls}/{callId}/cancelMediaProcessing`),
+        http('answer', 'POST', action('answer')),
+        http('playPrompt', 'POST', action('playPrompt')),
+        http('recordResponse', 'POST', action('recordResponse')),
+        http('subscribeToTone', 'POST', action('subscribeToTone')),
+        http('cancelMediaProcessing', 'POST', action('cancelMediaProcessing')),
         http('getOperation', 'GET', `${calls}/{callId}/operations/{operationId}`),
-        http('reject', 'POST', `${calls}/{callId}/reject`),
-        http('redirect', 'POST', `${calls}/{callId}/redirect`),
-        http('transfer', 'POST', `${calls}/{callId}/transfer`),
+        http('reject', 'POST', action('reject')),
+        http('redirect', 'POST', action('redirect')),
+        http('transfer', 'POST', action('transfer')),
         // The 2018 family stops there: these came with /app and /communications.
         ...(family === 'applications'
           ? []
           : [
-              http('keepAlive', 'POST', `${calls}/{callId}/keepAlive`),
-              http('sendDtmfTones', 'POST', `${calls}/{callId}/sendDtmfTones`),
-              http('updateRecordingStatus', 'POST', `${calls}/{callId}/updateRecordingStatus`),
+              http('keepAlive', 'POST', action('keepAlive')),
+              http('sendDtmfTones', 'POST', action('sendDtmfTones')),
+              http('updateRecordingStatus', 'POST', action('updateRecordingStatus')),
               http('listParticipants', 'GET', `${calls}/{callId}/participants`),
               http('getParticipant', 'GET', `${calls}/{callId}/participants/{participantId}`),
             ]),

@@ -1,3 +1,4 @@
+import { parseGuid } from '../../src/graph/ids';
 import { startBot, type BotOptions, type ReceivedNotification, type RunningBot } from '../../tools/bot/receiver';
 import { eventually } from './eventually';
 import { APP } from './graph';
@@ -30,12 +31,10 @@ export async function testBot(serviceUrl: string, options: Partial<BotOptions> =
   });
 }
 
-/** The call id in a notification's resourceUrl (upper-case dash-less), as a lowercase dashed GUID. */
+/** The call id in a notification's resourceUrl (either id form), as a lowercase dashed GUID. */
 export function urlCallId(n: ReceivedNotification): string {
-  const m = /\/calls\/([0-9A-F]{32})/i.exec(String(n.notification['resourceUrl'] ?? ''));
-  if (!m?.[1]) return '';
-  const h = m[1].toLowerCase();
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const m = /\/calls\/([0-9a-f]{32}|[0-9a-f-]{36})(?:\/|$)/i.exec(String(n.notification['resourceUrl'] ?? ''));
+  return parseGuid(m?.[1] ?? '') ?? '';
 }
 
 /** "call:established", "playPromptOperation:completed:welcome", "tone:3", "participants:2"... for compact assertions. */
