@@ -6,11 +6,12 @@ import { getDeliveryLog } from '../src/api/delivery-log';
 import { graphRoute } from '../src/api/graph-route';
 import { jwks, openIdConfiguration } from '../src/api/openid';
 import { runDrain, runSlowLaneDrain, runSweeper } from '../src/notify/queue-handlers';
+import { withServices } from '../src/app/services';
 
-app.storageQueue('notifications', { queueName: '%NOTIFICATIONS_QUEUE%', connection: STORAGE_CONNECTION, handler: runDrain });
+app.storageQueue('notifications', { queueName: '%NOTIFICATIONS_QUEUE%', connection: STORAGE_CONNECTION, handler: withServices(runDrain) });
 // Recipients in trouble wait here, in a queue and function of their own (src/notify/recipients.ts).
-app.storageQueue('notificationsSlowLane', { queueName: `%NOTIFICATIONS_QUEUE%${SLOW_LANE_SUFFIX}`, connection: STORAGE_CONNECTION, handler: runSlowLaneDrain });
-app.timer('sweeper', { schedule: '%SWEEP_SCHEDULE%', handler: runSweeper });
+app.storageQueue('notificationsSlowLane', { queueName: `%NOTIFICATIONS_QUEUE%${SLOW_LANE_SUFFIX}`, connection: STORAGE_CONNECTION, handler: withServices(runSlowLaneDrain) });
+app.timer('sweeper', { schedule: '%SWEEP_SCHEDULE%', handler: withServices(runSweeper) });
 
 // How a bot validates notification tokens, as it does Graph's.
 httpRoute('openIdConfiguration', { methods: ['GET'], route: '.well-known/openid-configuration', authLevel: 'anonymous', handler: graphRoute(openIdConfiguration) });

@@ -1,7 +1,7 @@
 import type { HttpHandler, HttpRequest } from '@azure/functions';
 import { GraphError } from '../graph/errors';
 import { isLoopbackHost } from '../notify/callback-url';
-import { services } from '../service/services';
+import { services } from '../app/services';
 import { graphRoute, type GraphHandler } from './graph-route';
 
 /**

@@ -3,8 +3,9 @@ import type { Operation } from '../calls/model';
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
 import { kindOf } from '../notify/faults';
-import { services, type Services } from '../service/services';
-import { CallReader, type CallListQuery } from '../store/call-reader';
+import { services } from '../app/services';
+import type { Services } from '../service/services';
+import type { CallListQuery } from '../store/call-reader';
 import { deadLetterView } from './dead-letters';
 import { routeCallId } from './graph-api';
 import type { GraphHandler } from './graph-route';
@@ -36,7 +37,7 @@ export function listQueryOf(request: HttpRequest): CallListQuery {
 }
 
 export async function callListView(s: Services, query: CallListQuery) {
-  const { calls, truncated } = await new CallReader(s.store.table).list(query);
+  const { calls, truncated } = await s.reader.list(query);
   return {
     value: calls.map((c) => ({ ...c, createdAt: iso(c.createdAt), endedAt: iso(c.endedAt) })),
     // The table held more call rows than one scan reads: older calls may be missing.
@@ -64,7 +65,7 @@ const resourceDataOf = (n: Json) => n['resourceData'] as Json | Json[] | undefin
 
 /** One call as the console shows it; undefined when it does not exist (any more). */
 export async function callView(s: Services, callId: string) {
-  const [contents, letters] = await Promise.all([new CallReader(s.store.table).read(callId), s.deadLetters.list(callId)]);
+  const [contents, letters] = await Promise.all([s.reader.read(callId), s.deadLetters.list(callId)]);
   if (!contents) return undefined;
   const { call, operations, waiting, history } = contents;
 

@@ -1,6 +1,6 @@
 import { parseGuid } from '../graph/ids';
 import { GraphError } from '../graph/errors';
-import { services } from '../service/services';
+import { services } from '../app/services';
 import { callListView, callView, listQueryOf } from './console-data';
 import type { GraphHandler } from './graph-route';
 

@@ -2,7 +2,7 @@ import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
 import { originOf } from '../notify/recipients';
 import { commitChange } from '../service/commit';
-import { services } from '../service/services';
+import { services } from '../app/services';
 import { parseDeadLetterId, type DeadLetter } from '../store/dead-letters';
 import type { GraphHandler } from './graph-route';
 

@@ -1,7 +1,7 @@
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
 import { originOf } from '../notify/recipients';
-import { services } from '../service/services';
+import { services } from '../app/services';
 import type { DeliveryLogEntry } from '../store/table-schema';
 import type { GraphHandler } from './graph-route';
 

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { HttpResponseInit } from '@azure/functions';
-import { activeProfile, type ActiveProfile } from '../faults/active-profile';
+import { activeProfile, type ActiveProfile } from '../service/active-fault-profile';
 import { API_FAULTS, faultProfileSchema, NOTIFICATION_FAULTS, type FaultProfile } from '../faults/profile';
 import { parseBody, readJsonBody } from '../graph/body';
 import { appFaultScope, callFaultScope, emptyFaultRecord } from '../store/fault-profiles';

@@ -8,7 +8,8 @@ import type { CallAddress } from '../graph/paths';
 import type { RequestIds } from '../graph/request-ids';
 import { commitChange, type Decide, type Outcome } from '../service/commit';
 import { serviceBaseUrl } from '../notify/issuer';
-import { services, type Services } from '../service/services';
+import { services } from '../app/services';
+import type { Services } from '../service/services';
 import { graphRoute } from './graph-route';
 import { applyRequestFaults } from './request-faults';
 

@@ -1,6 +1,6 @@
 import { config } from '../config';
 import { GraphError } from '../graph/errors';
-import { appStorage } from '../store/connection';
+import { appStorage } from '../app/services';
 import type { GraphHandler } from './graph-route';
 
 const STORAGE_PROBE_TIMEOUT_MS = 3000;

@@ -3,7 +3,7 @@ import { DEFAULT_LOCAL_TENANT, mintLocalToken } from '../auth/tokens';
 import { parseBody, readJsonBody } from '../graph/body';
 import { parseGuid } from '../graph/ids';
 import { mustBe } from '../graph/schemas';
-import { services } from '../service/services';
+import { services } from '../app/services';
 import type { GraphHandler } from './graph-route';
 
 const guid = (what: string) => z.string(mustBe(`${what} (a GUID)`)).refine((v) => parseGuid(v) !== undefined, `must be ${what} (a GUID)`);

@@ -1,6 +1,6 @@
 import { issuerFor, serviceBaseUrl } from '../notify/issuer';
 import { notificationSigner } from '../notify/signing';
-import { services } from '../service/services';
+import { services } from '../app/services';
 import type { GraphHandler } from './graph-route';
 
 /** GET /.well-known/openid-configuration: where a bot finds the keys that sign notification tokens. */

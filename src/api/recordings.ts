@@ -3,7 +3,7 @@ import type { HttpResponseInit } from '@azure/functions';
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
 import { silentWav } from '../graph/wav';
-import { services } from '../service/services';
+import { services } from '../app/services';
 import type { GraphHandler } from './graph-route';
 
 function sameSecret(given: string, expected: string): boolean {

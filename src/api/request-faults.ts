@@ -1,6 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
 import type { CallingApp } from '../auth/tokens';
-import { activeProfile } from '../faults/active-profile';
+import { activeProfile } from '../service/active-fault-profile';
 import { spanMs, type ApiFault, type ApiFaults, type RouteFamily } from '../faults/profile';
 import { between, chance } from '../faults/random';
 import { GraphError } from '../graph/errors';

@@ -2,6 +2,7 @@ import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
 import { GraphError } from './errors';
 import { assertJsonDepth, decodeUtf8 } from './json-limits';
+import { fieldPath } from './field-path';
 import { assertValidText } from './text';
 
 /** Request bodies of this API are small JSON objects; anything past this is refused with 413. */
@@ -45,10 +46,6 @@ export function parseBody<S extends z.ZodType>(schema: S, value: unknown, what: 
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => describeIssue(issue, what));
   throw GraphError.badRequest(`Invalid ${what} request: ${problems.join(' ')}`);
-}
-
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
 }
 
 function describeIssue(issue: z.core.$ZodIssue, what: string): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GraphError } from './errors';
-import { fieldPath } from './body';
+import { fieldPath } from './field-path';
 
 /**
  * Text rules shared by every request body. Graph is a .NET service: its string lengths are UTF-16

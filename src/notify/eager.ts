@@ -1,11 +1,10 @@
-import type { Services } from '../service/services';
+import type { DeliveryPort, Services } from '../service/services';
 import { drainOutbox } from './drain';
 import { originOf, recipientLoad } from './recipients';
 import { isFunctionDisabled } from '../config';
 
 /** Eager deliveries one instance runs at once; beyond that the queue delivers, as it always can. */
 const MAX_EAGER = 16;
-let running = 0;
 
 /**
  * Starts delivering a call's outbox in this instance right after the commit, instead of waiting
@@ -16,13 +15,18 @@ let running = 0;
  * a burst takes the instance's time from API requests. Nothing is delivered while the
  * notifications function is disabled (`AzureWebJobs.notifications.Disabled`).
  */
-export function deliverEagerly(s: Services, callId: string, callbackUri: string): void {
-  if (running >= MAX_EAGER || deliveryDisabled(s)) return;
-  if (!recipientLoad.isPrompt(originOf(callbackUri), s.now())) return;
-  running++;
-  void drainOutbox(s, callId, 'fast', { eager: true })
-    .catch((error: unknown) => console.warn(`Call ${callId}: eager delivery failed (the queue delivers): ${(error as Error).message}`))
-    .finally(() => running--);
+export function eagerDelivery(): DeliveryPort {
+  let running = 0;
+  return {
+    committed(s, callId, callbackUri) {
+      if (running >= MAX_EAGER || deliveryDisabled(s)) return;
+      if (!recipientLoad.isPrompt(originOf(callbackUri), s.now())) return;
+      running++;
+      void drainOutbox(s, callId, 'fast', { eager: true })
+        .catch((error: unknown) => console.warn(`Call ${callId}: eager delivery failed (the queue delivers): ${(error as Error).message}`))
+        .finally(() => running--);
+    },
+  };
 }
 
 function deliveryDisabled(s: Services): boolean {

@@ -1,5 +1,5 @@
 import type { CommsNotification } from '../graph/notifications';
-import { activeProfile } from '../faults/active-profile';
+import { activeProfile } from '../service/active-fault-profile';
 import { hasNotificationFaults, spanMs, type FaultProfile, type NotificationKind } from '../faults/profile';
 import { between, chance } from '../faults/random';
 import type { Services } from '../service/services';

@@ -6,7 +6,6 @@ import { newId } from '../graph/ids';
 import { renderNotifications, type CommsNotification } from '../graph/notifications';
 import { recordingPath } from '../graph/paths';
 import type { LoadedCall } from '../store/call-store';
-import { deliverEagerly } from '../notify/eager';
 import { KeyedMutex } from '../store/keyed-mutex';
 import type { Services } from './services';
 
@@ -117,7 +116,7 @@ async function requestDelivery(s: Services, call: Call, notifications: readonly 
   } catch (error) {
     console.warn(`Call ${call.id}: could not ask for delivery (the sweeper will): ${(error as Error).message}`);
   }
-  deliverEagerly(s, call.id, call.callbackUri);
+  s.delivery.committed(s, call.id, call.callbackUri);
 }
 
 /** The inputs of one decision, at the current time. */

@@ -2,7 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 import { tick } from '../calls/clock';
 import { commitChange } from './commit';
 import { clockMessage } from './queue-messages';
-import { services } from './services';
+import type { Services } from './services';
 
 /**
  * How long a message waits for its commit to become visible before it is taken for a commit that
@@ -15,7 +15,7 @@ const COMMIT_WAIT_MS = 16_000;
  * token and the time has come, whatever was due happens (the call is established, the running
  * operation ends and the next starts...). Old messages change nothing, so redelivery is harmless.
  */
-export async function runMediaClock(message: unknown, context: InvocationContext): Promise<void> {
+export async function runMediaClock(s: Services, message: unknown, context: InvocationContext): Promise<void> {
   const parsed = clockMessage.safeParse(message);
   if (!parsed.success) {
     // Retrying cannot fix a malformed message; drop it rather than poison the queue.
@@ -23,7 +23,6 @@ export async function runMediaClock(message: unknown, context: InvocationContext
     return;
   }
   const wake = parsed.data;
-  const s = services();
   let earlyUntil: number | undefined;
   let commitPending = false;
   const outcome = await commitChange(s, wake.callId, (call, ctx) => {

@@ -1,24 +1,28 @@
-import { entraVerifier } from '../auth/entra';
-import { localVerifier, type TokenVerifier } from '../auth/tokens';
-import { rememberingVerifier } from '../auth/verified-tokens';
-import { config, type Config } from '../config';
-import { newId } from '../graph/ids';
-import { Circuits } from '../notify/circuit';
-import { CallStore } from '../store/call-store';
-import { CircuitStore } from '../store/circuits';
-import { DeliveryLogStore } from '../store/delivery-log';
-import { DeadLetterStore } from '../store/dead-letters';
-import { FaultStore } from '../store/fault-profiles';
-import { OutboxStore } from '../store/outbox-store';
-import { appStorage, type StorageAccount } from '../store/connection';
-import { MessageQueue } from '../store/message-queue';
+import type { TokenVerifier } from '../auth/tokens';
+import type { Config } from '../config';
+import type { Circuits } from '../notify/circuit';
+import type { CallReader } from '../store/call-reader';
+import type { CallStore } from '../store/call-store';
+import type { DeliveryLogStore } from '../store/delivery-log';
+import type { DeadLetterStore } from '../store/dead-letters';
+import type { FaultStore } from '../store/fault-profiles';
+import type { OutboxStore } from '../store/outbox-store';
+import type { MessageQueue } from '../store/message-queue';
+import type { SweepQueries } from '../store/sweep-queries';
 import type { ClockMessage, DrainMessage } from './queue-messages';
 
-/** What every handler works with, built once per process from the configuration. */
+/**
+ * What every handler works with: ports, built by the composition root (src/app/services.ts) once
+ * per process, or afresh by a test.
+ */
 export interface Services {
   readonly config: Config;
   readonly store: CallStore;
+  /** The console's reads: calls listed, one call's rows (store/call-reader.ts). */
+  readonly reader: CallReader;
   readonly outbox: OutboxStore;
+  /** The sweeper's scans and deletions (service/sweeper.ts). */
+  readonly sweeps: SweepQueries;
   readonly deadLetters: DeadLetterStore;
   readonly deliveryLog: DeliveryLogStore;
   /** Fault profiles and counts (local mode: faults/profile.ts). */
@@ -32,36 +36,15 @@ export interface Services {
   /** The slow delivery lane: recipients in trouble (notify/recipients.ts). */
   readonly slowLane: MessageQueue<DrainMessage>;
   readonly verifier: TokenVerifier;
+  /** Delivery as the write path asks for it; notify/ provides it, so service/ never imports notify/. */
+  readonly delivery: DeliveryPort;
   readonly now: () => number;
 }
 
-export function createServices(cfg: Config, storage: StorageAccount = appStorage()): Services {
-  const table = storage.table(cfg.tableName);
-  return {
-    config: cfg,
-    store: new CallStore(table, { keepHistory: cfg.mode === 'local' }),
-    outbox: new OutboxStore(table),
-    deadLetters: new DeadLetterStore(table),
-    deliveryLog: new DeliveryLogStore(table),
-    faults: new FaultStore(table),
-    circuits: new Circuits(new CircuitStore(table), {
-      probeMs: cfg.delivery.probeIntervalMs,
-      // Never longer between probes than between a notification's own retries.
-      maxProbeMs: Math.max(cfg.delivery.probeIntervalMs, Math.min(60_000, cfg.delivery.retryMaxDelayMs)),
-      claimMs: cfg.delivery.timeoutMs + 1000,
-    }),
-    instanceId: newId(),
-    mediaClock: new MessageQueue(storage.queue(cfg.queues.mediaClock)),
-    notifications: new MessageQueue(storage.queue(cfg.queues.notifications)),
-    slowLane: new MessageQueue(storage.queue(cfg.queues.slowLane)),
-    verifier: rememberingVerifier(cfg.mode === 'local' ? localVerifier(cfg.localKeysFile) : entraVerifier(cfg.entra)),
-    now: () => Date.now(),
-  };
-}
-
-let instance: Services | undefined;
-
-export function services(): Services {
-  instance ??= createServices(config());
-  return instance;
+export interface DeliveryPort {
+  /**
+   * A change to the call committed notifications and its queue message is sent: deliver them now
+   * if this instance can (the message stays the guarantee). Never throws, never waits.
+   */
+  committed(s: Services, callId: string, callbackUri: string): void;
 }

@@ -15,11 +15,10 @@ import {
   outboxEntity,
   recipientOf,
   REMEMBERED_CHANGES,
+  MAX_TRANSACTION_ENTITIES,
   type CallRecord,
 } from './table-schema';
 
-/** A transaction holds at most 100 entities; the domain's queue bound keeps every change below it. */
-const MAX_TRANSACTION_ENTITIES = 100;
 
 export interface LoadedCall {
   readonly record: CallRecord;

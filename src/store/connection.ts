@@ -1,7 +1,7 @@
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
-import { config, ConfigError, STORAGE_CONNECTION } from '../config';
+import { ConfigError } from '../config';
 
 /**
  * One storage account, reached either by connection string or by identity, exactly as the Azure
@@ -87,14 +87,6 @@ function identityCredential(connectionName: string, env: Env): TokenCredential {
 function describeUrl(url: string): string {
   const u = new URL(url);
   return `${u.protocol}//${u.host}${u.pathname.replace(/\/$/, '')}`;
-}
-
-let appAccount: StorageAccount | undefined;
-
-/** The app's own storage account (the `CallsStorage` connection), created on first use. */
-export function appStorage(): StorageAccount {
-  appAccount ??= storageAccount(STORAGE_CONNECTION, config().env);
-  return appAccount;
 }
 
 /**

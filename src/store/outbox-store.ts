@@ -6,6 +6,7 @@ import {
   DRAIN_LEASE_ROW,
   leaseEntity,
   leaseFromEntity,
+  MAX_TRANSACTION_ENTITIES,
   OUTBOX_PREFIX,
   outboxFromEntity,
   outboxProgressEntity,
@@ -43,7 +44,6 @@ export interface Checkpoint {
   readonly log: readonly DeliveryLogEntry[];
 }
 
-const MAX_TRANSACTION_ENTITIES = 100;
 
 const quoted = (callId: string) => callId.replaceAll("'", "''");
 const OUTBOX_RANGE = (callId: string) =>

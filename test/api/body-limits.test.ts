@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { promptBody } from '../support/graph';
 import { graphError } from '../support/http';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
-let svc: InProcessApp;
-beforeAll(async () => {
-  // No media clock: the call the refused requests leave untouched stays `establishing`.
-  svc = await startInProcess({ mediaClock: false });
-});
-afterAll(async () => {
-  await svc?.stop();
-});
+// No media clock: the call the refused requests leave untouched stays `establishing`.
+const svc = inProcessApp({ mediaClock: false });
 
 const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 const nestedArrays = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;

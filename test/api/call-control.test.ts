@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APP, OTHER_APP, outboxNotifications, token } from '../support/graph';
 import { graphError } from '../support/http';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
-let svc: InProcessApp;
-beforeAll(async () => {
-  svc = await startInProcess({ env: { TARGET_ANSWER_MS: '60000' } });
-});
-afterAll(async () => {
-  await svc?.stop();
-});
+const svc = inProcessApp({ env: { TARGET_ANSWER_MS: '60000' } });
 
 const TARGET = { '@odata.type': '#microsoft.graph.invitationParticipantInfo', identity: { user: { id: 'agent-7', displayName: 'Agent' } } };
 

@@ -1,20 +1,16 @@
 import { SignJWT, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ISSUER } from '../../src/auth/tokens';
 import { APP, OTHER_APP, promptBody, TENANT, token } from '../support/graph';
 import { graphError } from '../support/http';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
-let svc: InProcessApp;
+const svc = inProcessApp();
 let callId: string;
 let operationId: string;
 beforeAll(async () => {
-  svc = await startInProcess();
   callId = (await svc.client.createCall())['id'];
   operationId = (await svc.client.action(callId, 'subscribeToTone', {})).json['id'];
-});
-afterAll(async () => {
-  await svc?.stop();
 });
 
 async function status(bearer: string | undefined, method = 'GET', path = `/${callId}`) {

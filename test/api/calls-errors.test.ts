@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_QUEUE_LIMIT } from '../../src/calls/rules';
 import { MAX_BODY_BYTES } from '../../src/graph/body';
 import { newId } from '../../src/graph/ids';
 import { callBody, partition, promptBody } from '../support/graph';
 import { graphError } from '../support/http';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
-let svc: InProcessApp;
+const svc = inProcessApp();
 let callId: string;
 beforeAll(async () => {
-  svc = await startInProcess();
   callId = (await svc.client.establishedCall())['id'];
-});
-afterAll(async () => {
-  await svc?.stop();
 });
 
 /** Every bad request gets a Graph error naming what is wrong, never a 5xx, and changes nothing. */

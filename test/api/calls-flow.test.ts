@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
 import { APP, outboxNotifications, promptBody, TENANT } from '../support/graph';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
-let svc: InProcessApp;
-beforeAll(async () => {
-  svc = await startInProcess();
-});
-afterAll(async () => {
-  await svc?.stop();
-});
+const svc = inProcessApp();
 
 describe('a bot driving a call through the Graph calls API', () => {
   it('creates a call: 201, Location, the call establishing', async () => {

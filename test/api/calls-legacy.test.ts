@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
 import { APP, OTHER_APP, outboxNotifications, promptBody } from '../support/graph';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
-let svc: InProcessApp;
-beforeAll(async () => {
-  svc = await startInProcess();
-});
-afterAll(async () => {
-  await svc?.stop();
-});
+const svc = inProcessApp();
 
 describe('the deprecated /app/calls paths', () => {
   it('behave like /communications/calls, on beta and v1.0', async () => {

@@ -1,6 +1,6 @@
 import type { TransactionAction } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { PROFILE_FRESHNESS_MS } from '../../src/faults/active-profile';
+import { PROFILE_FRESHNESS_MS } from '../../src/service/active-fault-profile';
 import { newId } from '../../src/graph/ids';
 import { operationRowKey } from '../../src/store/table-schema';
 import { azuriteConnectionString } from '../../tools/azurite';

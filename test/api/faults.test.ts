@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { callBody, OTHER_APP, partition, promptBody, token } from '../support/graph';
 import { graphError, json } from '../support/http';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
-let svc: InProcessApp;
+const svc = inProcessApp();
 let bearer: string;
 beforeAll(async () => {
-  svc = await startInProcess();
   bearer = await token();
-});
-afterAll(async () => {
-  await svc?.stop();
 });
 
 /** A request to the emulator's fault routes with the app's token. */

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APP, outboxNotifications, promptBody } from '../support/graph';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
 /** NOTIFICATION_ID_FORM=docs: notification URLs as the docs' examples write ids, for bots written against them. */
-let svc: InProcessApp;
-beforeAll(async () => {
-  svc = await startInProcess({ env: { NOTIFICATION_ID_FORM: 'docs' } });
-});
-afterAll(async () => {
-  await svc?.stop();
-});
+const svc = inProcessApp({ env: { NOTIFICATION_ID_FORM: 'docs' } });
 
 const docs = (id: string) => id.replaceAll('-', '').toUpperCase();
 

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APP, outboxNotifications } from '../support/graph';
 import { graphError } from '../support/http';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
 /**
  * Requests as Microsoft's .NET clients send them, on every path family: the namespace-qualified
@@ -9,13 +9,7 @@ import { startInProcess, type InProcessApp } from '../support/in-process';
  * 1.2.0.9212), and the PascalCase enums of today's Communications SDK (its create body below is
  * the one it sent in clients/dotnet's tests).
  */
-let svc: InProcessApp;
-beforeAll(async () => {
-  svc = await startInProcess({ env: { TARGET_ANSWER_MS: '60000' } });
-});
-afterAll(async () => {
-  await svc?.stop();
-});
+const svc = inProcessApp({ env: { TARGET_ANSWER_MS: '60000' } });
 
 const FAMILIES = [
   ['communications', '/v1.0/communications/calls'],

@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { promptBody } from '../support/graph';
 import { graphError, json } from '../support/http';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
-let svc: InProcessApp;
+// No media clock: the call stays `establishing` for every test here.
+const svc = inProcessApp({ mediaClock: false });
 let callId: string;
 beforeAll(async () => {
-  // No media clock: the call stays `establishing` for every test here.
-  svc = await startInProcess({ mediaClock: false });
   callId = (await svc.client.createCall({ subject: 'select me' }))['id'];
 });
-afterAll(() => svc?.stop());
 
 const get = (path: string) => svc.client.send('GET', path);
 

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { outboxNotifications, promptBody } from '../support/graph';
 import { graphError } from '../support/http';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
-let svc: InProcessApp;
-beforeAll(async () => {
-  svc = await startInProcess();
-});
-afterAll(async () => {
-  await svc?.stop();
-});
+const svc = inProcessApp();
 
 /** Text a bot may send: separators JSON leaves unescaped, emoji (surrogate pairs), right-to-left, combining marks. */
 const SAMPLES = {

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphError } from '../support/http';
-import { startInProcess, type InProcessApp } from '../support/in-process';
+import { inProcessApp } from '../support/in-process';
 
-let svc: InProcessApp;
-beforeAll(async () => {
-  svc = await startInProcess({ mediaClock: false });
-});
-afterAll(async () => {
-  await svc?.stop();
-});
+const svc = inProcessApp({ mediaClock: false });
 
 const send = (method: string, path: string) => svc.fetch(path, { method, headers: { 'client-request-id': 'my-correlation' } });
 

@@ -1,24 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { promptBody } from '../support/graph';
-import { startService, type RunningService } from '../support/service';
-import { summary, testBot, type ReceivedNotification, type TestBot } from '../support/bot';
+import { serviceForFile } from '../support/service';
+import { summary, type ReceivedNotification, type TestBot } from '../support/bot';
 
 /**
  * The endings of an IVR flow, each seen by a real bot on loopback: transfers the target accepts,
  * declines or lets ring out, a redirect, a reject, a call nobody kept alive, and outbound DTMF.
  */
-let svc: RunningService;
+const svc = serviceForFile({
+  deliver: true,
+  env: { PROMPT_DURATION_MS: '60000', TARGET_ANSWER_MS: '300', TRANSFER_TIMEOUT_MS: '1000', KEEP_ALIVE_TIMEOUT_MS: '4000', DTMF_TONE_MS: '100' },
+});
 let bot: TestBot;
 beforeAll(async () => {
-  svc = await startService({
-    deliver: true,
-    env: { PROMPT_DURATION_MS: '60000', TARGET_ANSWER_MS: '300', TRANSFER_TIMEOUT_MS: '1000', KEEP_ALIVE_TIMEOUT_MS: '4000', DTMF_TONE_MS: '100' },
-  });
-  bot = await testBot(svc.host.url);
-});
-afterAll(async () => {
-  await svc?.host.stop();
-  await bot?.close();
+  bot = await svc.bot();
 });
 
 const TARGET = { identity: { user: { id: 'agent-7', displayName: 'Agent' } } };

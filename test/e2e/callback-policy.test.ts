@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CALL_ROW } from '../../src/store/table-schema';
-import { testBot, type TestBot } from '../support/bot';
+import { type TestBot } from '../support/bot';
 import { eventually } from '../support/eventually';
 import { callBody, promptBody } from '../support/graph';
 import { graphError } from '../support/http';
-import { startService, type RunningService } from '../support/service';
+import { serviceForFile } from '../support/service';
 
-let svc: RunningService;
+const svc = serviceForFile({ deliver: true, env: { PROMPT_DURATION_MS: '100' } });
 let bot: TestBot;
 beforeAll(async () => {
-  svc = await startService({ deliver: true, env: { PROMPT_DURATION_MS: '100' } });
-  bot = await testBot(svc.host.url);
-});
-afterAll(async () => {
-  await svc?.host.stop();
-  await bot?.close();
+  bot = await svc.bot();
 });
 
 const SERVICE_HOSTED = { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' };

@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
 import { partition, promptBody } from '../support/graph';
-import { startService, type RunningService } from '../support/service';
+import { serviceForFile, startService, type RunningService } from '../support/service';
 
-let svc: RunningService;
+// Short prompts, so media-clock completions race with the requests too. Two instances of the
+// app share the storage, as scaled-out Function App instances do.
+const svc = serviceForFile({ env: { PROMPT_DURATION_MS: '1000' } });
 let second: RunningService;
 beforeAll(async () => {
-  // Short prompts, so media-clock completions race with the requests too. Two instances of the
-  // app share the storage, as scaled-out Function App instances do.
-  svc = await startService({ env: { PROMPT_DURATION_MS: '1000' } });
   second = await startService({ reuse: svc.settings });
 });
 afterAll(async () => {
-  await Promise.all([svc?.host.stop(), second?.host.stop()]);
+  await second?.host.stop();
 });
 
 describe('many requests at one call at once', () => {

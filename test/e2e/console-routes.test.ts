@@ -1,17 +1,11 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APP, GraphClient, OTHER_APP, promptBody } from '../support/graph';
 import { graphError } from '../support/http';
-import { startService, type RunningService } from '../support/service';
+import { serviceForFile } from '../support/service';
 
 // Delivery is off: notifications stay in the outbox, where the call view shows them waiting.
-let svc: RunningService;
-beforeAll(async () => {
-  svc = await startService();
-});
-afterAll(async () => {
-  await svc?.host.stop();
-});
+const svc = serviceForFile();
 
 const getJson = async (path: string) => {
   const res = await fetch(`${svc.host.url}${path}`);

@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowser, type TestBrowser } from '../support/browser';
-import { summary, testBot, type TestBot } from '../support/bot';
+import { summary, type TestBot } from '../support/bot';
 import { APP, promptBody } from '../support/graph';
 import { ROOT } from '../support/host-process';
-import { startService, type RunningService } from '../support/service';
+import { serviceForFile } from '../support/service';
 
 /**
  * The screenshot docs/console.md and the README show. The test always takes it; it replaces the
@@ -15,21 +15,18 @@ import { startService, type RunningService } from '../support/service';
  */
 const SCREENSHOT = process.env['UPDATE_SCREENSHOTS'] === '1' ? path.join(ROOT, 'docs/console.png') : path.join(os.tmpdir(), `console-${process.pid}.png`);
 
-let svc: RunningService;
+// Prompts last a minute: the cancel below finds one running and one queued.
+const svc = serviceForFile({ deliver: true });
 let bot: TestBot;
 let browser: TestBrowser;
 let page: Page;
 beforeAll(async () => {
-  // Prompts last a minute: the cancel below finds one running and one queued.
-  svc = await startService({ deliver: true });
-  bot = await testBot(svc.host.url);
+  bot = await svc.bot();
   browser = await startBrowser();
   page = await browser.context.newPage();
 });
 afterAll(async () => {
   await browser?.close();
-  await svc?.host.stop();
-  await bot?.close();
 });
 
 describe('the console in a real browser', () => {

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { callBody, OTHER_APP, promptBody, token } from '../support/graph';
 import { graphError } from '../support/http';
-import { startService, type RunningService } from '../support/service';
-import { summary, testBot, type TestBot } from '../support/bot';
+import { serviceForFile } from '../support/service';
+import { summary, type TestBot } from '../support/bot';
 
-let svc: RunningService;
+const svc = serviceForFile({ deliver: true, env: { PROMPT_DURATION_MS: '500', ANSWER_TIMEOUT_MS: '1000' } });
 let bot: TestBot;
 beforeAll(async () => {
-  svc = await startService({ deliver: true, env: { PROMPT_DURATION_MS: '500', ANSWER_TIMEOUT_MS: '1000' } });
-  bot = await testBot(svc.host.url);
-});
-afterAll(async () => {
-  await svc?.host.stop();
-  await bot?.close();
+  bot = await svc.bot();
 });
 
 const emulator = (path: string, body?: unknown) => svc.client.emulator(path, body);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { APP, callBody, partition, promptBody } from '../support/graph';
-import { startService, type RunningService } from '../support/service';
+import { serviceForFile } from '../support/service';
 
 /**
  * Property-based fuzzing of every route's path, headers and body: whatever arrives, the answer is
@@ -9,15 +9,11 @@ import { startService, type RunningService } from '../support/service';
  * exactly as they were. Bounded in time; on failure fast-check reports the seed and path to replay
  * (pass them to fc.assert as `seed` / `path`).
  */
-let svc: RunningService;
+const svc = serviceForFile();
 let callId: string;
 beforeAll(async () => {
-  svc = await startService();
   callId = (await svc.client.establishedCall())['id'] as string;
   await svc.client.action(callId, 'playPrompt', promptBody('running'));
-});
-afterAll(async () => {
-  await svc?.host.stop();
 });
 
 const ACTIONS = ['', 'answer', 'playPrompt', 'recordResponse', 'subscribeToTone', 'cancelMediaProcessing', 'operations/00000000-0000-4000-8000-000000000000', 'reject', 'x'];

@@ -5,22 +5,20 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureLocalCa, issueServerCertificate } from '../../tools/https/local-ca';
 import { eventually } from '../support/eventually';
 import { GraphClient, partition, token } from '../support/graph';
-import { startService, type RunningService } from '../support/service';
+import { serviceForFile, startService, type RunningService } from '../support/service';
 import { summary, testBot, type TestBot } from '../support/bot';
 
 // The host must not trust the local CA through the test process's NODE_EXTRA_CA_CERTS, or these
 // tests would pass whatever CALLBACK_CA_FILE does.
 const UNTRUSTING = { NODE_EXTRA_CA_CERTS: '' };
 
-let svc: RunningService;
+const svc = serviceForFile({ deliver: true, env: UNTRUSTING });
 let otherCaDir: string;
 const bots: TestBot[] = [];
 beforeAll(async () => {
-  svc = await startService({ deliver: true, env: UNTRUSTING });
   otherCaDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'calls-other-ca-')), 'ca');
 });
 afterAll(async () => {
-  await svc?.host.stop();
   await Promise.all(bots.map((b) => b.close()));
   fs.rmSync(path.dirname(otherCaDir), { recursive: true, force: true });
 });

@@ -1,14 +1,10 @@
 import https from 'node:https';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { callBody, token } from '../support/graph';
-import { startService, type RunningService } from '../support/service';
+import { serviceForFile } from '../support/service';
 
-let service: RunningService;
-beforeAll(async () => {
-  service = await startService();
-});
-afterAll(() => service?.host.stop());
+const service = serviceForFile();
 
 describe('HTTPS beside HTTP', () => {
   it('serves the API over TLS with a local-CA certificate for localhost, 127.0.0.1 and ::1', async () => {

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
 import { promptBody } from '../support/graph';
-import { startService, type RunningService } from '../support/service';
-import { summary, testBot, type TestBot } from '../support/bot';
+import { serviceForFile } from '../support/service';
+import { summary, type TestBot } from '../support/bot';
 
-let svc: RunningService;
+const svc = serviceForFile({ deliver: true, env: { PROMPT_DURATION_MS: '500', BEEP_DURATION_MS: '0', ESTABLISH_DELAY_MS: '1000' } });
 let bot: TestBot;
 beforeAll(async () => {
-  svc = await startService({ deliver: true, env: { PROMPT_DURATION_MS: '500', BEEP_DURATION_MS: '0', ESTABLISH_DELAY_MS: '1000' } });
-  bot = await testBot(svc.host.url);
-});
-afterAll(async () => {
-  await svc?.host.stop();
-  await bot?.close();
+  bot = await svc.bot();
 });
 
 async function call() {

@@ -1,31 +1,21 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
 import { partition } from '../support/graph';
 import { json } from '../support/http';
-import { startService, type RunningService } from '../support/service';
+import { serviceForFile } from '../support/service';
 import type { BotOptions } from '../../tools/bot/receiver';
-import { summary, testBot, type TestBot } from '../support/bot';
+import { summary, type TestBot } from '../support/bot';
 
-let svc: RunningService;
-const bots: TestBot[] = [];
-beforeAll(async () => {
-  // Quick retries and a short window, so a failing bot is given up on within seconds.
-  svc = await startService({
-    deliver: true,
-    env: { NOTIFICATION_TIMEOUT_MS: '500', NOTIFICATION_RETRY_BASE_MS: '200', NOTIFICATION_RETRY_MAX_DELAY_MS: '1000', NOTIFICATION_RETRY_WINDOW_MS: '6000' },
-  });
-});
-afterAll(async () => {
-  await svc?.host.stop();
-  await Promise.all(bots.map((b) => b.close()));
+// Quick retries and a short window, so a failing bot is given up on within seconds.
+const svc = serviceForFile({
+  deliver: true,
+  env: { NOTIFICATION_TIMEOUT_MS: '500', NOTIFICATION_RETRY_BASE_MS: '200', NOTIFICATION_RETRY_MAX_DELAY_MS: '1000', NOTIFICATION_RETRY_WINDOW_MS: '6000' },
 });
 
-async function bot(reply: NonNullable<BotOptions['reply']>) {
-  const b = await testBot(svc.host.url, { reply });
-  bots.push(b);
-  return b;
+function bot(reply: NonNullable<BotOptions['reply']>) {
+  return svc.bot({ reply });
 }
 
 /** A call whose first notification ("establishing") goes to this bot. */

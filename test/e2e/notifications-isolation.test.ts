@@ -1,38 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
 import { partition } from '../support/graph';
 import { json } from '../support/http';
-import { startService, type RunningService } from '../support/service';
-import { summary, testBot, type TestBot } from '../support/bot';
+import { serviceForFile } from '../support/service';
+import { summary, type TestBot } from '../support/bot';
 import type { BotOptions } from '../../tools/bot/receiver';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = Record<string, any>;
 
-let svc: RunningService;
-const bots: TestBot[] = [];
-beforeAll(async () => {
-  // Short timeouts, retries and window, and quick probes, so bad bots are dealt with within seconds.
-  svc = await startService({
-    deliver: true,
-    env: {
-      NOTIFICATION_TIMEOUT_MS: '1000',
-      NOTIFICATION_RETRY_BASE_MS: '200',
-      NOTIFICATION_RETRY_MAX_DELAY_MS: '1000',
-      NOTIFICATION_RETRY_WINDOW_MS: '5000',
-      NOTIFICATION_PROBE_INTERVAL_MS: '300',
-    },
-  });
-});
-afterAll(async () => {
-  await svc?.host.stop();
-  await Promise.all(bots.map((b) => b.close()));
+// Short timeouts, retries and window, and quick probes, so bad bots are dealt with within seconds.
+const svc = serviceForFile({
+  deliver: true,
+  env: {
+    NOTIFICATION_TIMEOUT_MS: '1000',
+    NOTIFICATION_RETRY_BASE_MS: '200',
+    NOTIFICATION_RETRY_MAX_DELAY_MS: '1000',
+    NOTIFICATION_RETRY_WINDOW_MS: '5000',
+    NOTIFICATION_PROBE_INTERVAL_MS: '300',
+  },
 });
 
-async function bot(reply: NonNullable<BotOptions['reply']>) {
-  const b = await testBot(svc.host.url, { reply });
-  bots.push(b);
-  return b;
+function bot(reply: NonNullable<BotOptions['reply']>) {
+  return svc.bot({ reply });
 }
 
 const callTo = async (b: TestBot) => (await svc.client.createCall({ callbackUri: b.callbackUri }))['id'] as string;

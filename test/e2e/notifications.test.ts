@@ -1,19 +1,14 @@
 import http from 'node:http';
 import { decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { APP, promptBody, TENANT } from '../support/graph';
-import { startService, type RunningService } from '../support/service';
-import { summary, testBot, type TestBot } from '../support/bot';
+import { serviceForFile, startService } from '../support/service';
+import { summary, type TestBot } from '../support/bot';
 
-let svc: RunningService;
+const svc = serviceForFile({ deliver: true });
 let bot: TestBot;
 beforeAll(async () => {
-  svc = await startService({ deliver: true });
-  bot = await testBot(svc.host.url);
-});
-afterAll(async () => {
-  await svc?.host.stop();
-  await bot?.close();
+  bot = await svc.bot();
 });
 
 describe('notification delivery', () => {

@@ -1,8 +1,8 @@
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
 import { callBody, GraphClient, promptBody, token } from '../support/graph';
-import { startService, type RunningService } from '../support/service';
+import { serviceForFile } from '../support/service';
 
 /**
  * Microsoft's JavaScript Graph client, unmodified and set up as its own docs say: Client.init with
@@ -12,11 +12,10 @@ import { startService, type RunningService } from '../support/service';
  */
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let svc: RunningService;
+const svc = serviceForFile();
 let client: Client;
 let baseUrl: string;
 beforeAll(async () => {
-  svc = await startService();
   baseUrl = svc.host.httpsUrl ?? '';
   const bearer = await token();
   client = Client.init({
@@ -25,7 +24,6 @@ beforeAll(async () => {
     customHosts: new Set([new URL(baseUrl).hostname]),
   });
 });
-afterAll(() => svc?.host.stop());
 
 async function establishedCall(path: string, version: 'v1.0' | 'beta'): Promise<Json> {
   const call = (await client.api(path).version(version).post(callBody())) as Json;

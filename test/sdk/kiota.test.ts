@@ -23,12 +23,12 @@ import {
   type RecordOperation,
 } from '@microsoft/msgraph-sdk/models';
 import { createODataErrorFromDiscriminatorValue, type ODataError } from '@microsoft/msgraph-sdk/models/oDataErrors';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureLocalCa, issueServerCertificate } from '../../tools/https/local-ca';
-import { summary, testBot, type TestBot } from '../support/bot';
+import { summary, type TestBot } from '../support/bot';
 import { eventually } from '../support/eventually';
 import { token } from '../support/graph';
-import { startService, type RunningService } from '../support/service';
+import { serviceForFile } from '../support/service';
 
 /**
  * Kiota: the msgraph-sdk models and kiota-bundle's request adapter, unmodified, over https (Kiota's
@@ -37,15 +37,14 @@ import { startService, type RunningService } from '../support/service';
  * published for TypeScript, so requests are built as the generated builders build them: a
  * RequestInformation with a URL template and a model serializer.
  */
-let svc: RunningService;
+const svc = serviceForFile({ deliver: true, env: { GRAPH_ENUM_CASING: 'schema' } });
 let bot: TestBot;
 let adapter: DefaultRequestAdapter;
 const errors: ErrorMappings = { XXX: createODataErrorFromDiscriminatorValue as ParsableFactory<Parsable> };
 
 beforeAll(async () => {
-  svc = await startService({ deliver: true, env: { GRAPH_ENUM_CASING: 'schema' } });
   const httpsUrl = svc.host.httpsUrl ?? '';
-  bot = await testBot(httpsUrl, { tls: await issueServerCertificate(await ensureLocalCa(inject('localCaDir'))) });
+  bot = await svc.bot({ serviceUrl: httpsUrl, tls: await issueServerCertificate(await ensureLocalCa(inject('localCaDir'))) });
   const bearer = await token();
   const auth = new BaseBearerTokenAuthenticationProvider({
     getAuthorizationToken: async () => bearer,
@@ -53,10 +52,6 @@ beforeAll(async () => {
   });
   adapter = new DefaultRequestAdapter(auth);
   adapter.baseUrl = `${httpsUrl}/v1.0`;
-});
-afterAll(async () => {
-  await svc?.host.stop();
-  await bot?.close();
 });
 
 interface PlayPromptBody extends Parsable {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { notificationId } from '../../src/store/notification-id';
 import { summary, testBot, type TestBot } from './bot';
 import { eventually } from './eventually';
+import { forFile } from './for-file';
 import { promptBody } from './graph';
 import { json } from './http';
 import { startService } from './service';
@@ -82,12 +83,5 @@ export type FaultHarness = Awaited<ReturnType<typeof faultHarness>>;
 
 /** One harness for the calling test file: started before its tests, closed after them. */
 export function faultHarnessForFile(): FaultHarness {
-  const harness = {} as FaultHarness;
-  beforeAll(async () => {
-    Object.assign(harness, await faultHarness());
-  });
-  afterAll(async () => {
-    await harness.close?.();
-  });
-  return harness;
+  return forFile(faultHarness, (harness) => harness.close());
 }

@@ -12,19 +12,46 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject) {
+interface Run {
+  readonly connectionString: string;
+  readonly caDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The tiers that need storage share one Azurite and one local CA for the whole run: the CA reaches
+ * the workers through NODE_EXTRA_CA_CERTS, read when a process starts, so there can be only one.
+ */
+const shared = globalThis as { callsTestRun?: Promise<Run>; callsTestRunUsers?: number };
+
+async function startRun(): Promise<Run> {
   const azurite = await startAzurite({ ports: await freePorts() });
-  project.provide('storageConnectionString', azurite.connectionString);
-  // One local CA for the run, in a temporary folder: every host the tests start takes its
-  // certificate from it, and every test process trusts it the way the start banner tells a user
-  // to (the variable is read when a process starts, so it is set before the workers are forked).
+  // Every host the tests start takes its certificate from this CA, and every test process trusts
+  // it the way the start banner tells a user to (set before the workers are forked).
   const caDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'calls-test-ca-')), 'ca');
   const ca = await ensureLocalCa(caDir);
   process.env['LOCAL_CA_DIR'] = caDir;
   process.env['NODE_EXTRA_CA_CERTS'] = ca.certFile;
-  project.provide('localCaDir', caDir);
+  return {
+    connectionString: azurite.connectionString,
+    caDir,
+    stop: async () => {
+      await azurite.stop();
+      fs.rmSync(path.dirname(caDir), { recursive: true, force: true });
+    },
+  };
+}
+
+export default async function setup(project: TestProject) {
+  shared.callsTestRun ??= startRun();
+  shared.callsTestRunUsers = (shared.callsTestRunUsers ?? 0) + 1;
+  const run = await shared.callsTestRun;
+  project.provide('storageConnectionString', run.connectionString);
+  project.provide('localCaDir', run.caDir);
   return async () => {
-    await azurite.stop();
-    fs.rmSync(path.dirname(caDir), { recursive: true, force: true });
+    shared.callsTestRunUsers = (shared.callsTestRunUsers ?? 1) - 1;
+    if (shared.callsTestRunUsers > 0) return;
+    shared.callsTestRun = undefined;
+    await run.stop();
   };
 }

@@ -1,12 +1,12 @@
-import type { HttpRequestInit, HttpResponse, HttpResponseInit } from '@azure/functions';
 import { loadApp } from '../../tools/host/app-loader';
 import { readHostConfig } from '../../tools/host/host-config';
-import { buildRoutes, type HttpLibrary } from '../../tools/host/http-trigger';
-import { InFlight, invoke } from '../../tools/host/invocation';
+import { buildRoutes, invokeRoute, matchRoute, type HttpLibrary } from '../../tools/host/http-dispatch';
+import { InFlight } from '../../tools/host/invocation';
 import { resolveBindingExpression } from '../../tools/host/local-settings';
 import { consoleLogger, type HostLogger } from '../../tools/host/logger';
 import { QueueListener } from '../../tools/host/queue-trigger';
 import { storageAccount, type StorageAccount } from '../../src/store/connection';
+import { forFile } from './for-file';
 import { GraphClient, token } from './graph';
 import { ROOT } from './host-process';
 import { isolatedSettings, provisioned } from './storage';
@@ -52,24 +52,16 @@ export async function startInProcess(options: { env?: Record<string, string>; me
   const library = appRequire('@azure/functions') as HttpLibrary;
   const routes = buildRoutes(registry.functions, readHostConfig(ROOT).routePrefix);
 
+  // The host's own dispatch: the same route table, precedence and invocation as over HTTP.
   const fetch: Fetch = async (url, init = {}) => {
     const target = new URL(url, IN_PROCESS_ORIGIN);
     const method = (init.method ?? 'GET').toUpperCase();
-    const match = routes
-      .map((route) => ({ route, params: route.template.match(target.pathname) }))
-      .find(({ route, params }) => params && (route.methods.length === 0 || route.methods.includes(method)));
+    const matched = matchRoute(routes, method, target.pathname);
     // As the Azure host answers what no function takes (the app's catch-all takes everything).
-    if (!match?.params) return new Response(null, { status: 404 });
-    const body = init.body === undefined || init.body === null ? undefined : Buffer.from(init.body as string | Uint8Array);
-    const request = new library.HttpRequest({
-      method,
-      url: target.href,
-      headers: Object.fromEntries(new Headers(init.headers).entries()),
-      params: match.params,
-      ...(body && body.length > 0 && { body: { bytes: body } }),
-    } as HttpRequestInit);
-    const result = await invoke(match.route.fn, request, undefined, { InvocationContext: library.InvocationContext, logger: quiet });
-    const response: HttpResponse = new library.HttpResponse((result ?? {}) as HttpResponseInit);
+    if (!matched) return new Response(null, { status: 404 });
+    const body = init.body === undefined || init.body === null ? Buffer.alloc(0) : Buffer.from(init.body as string | Uint8Array);
+    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const { response } = await invokeRoute(matched, { method, url: target, headers, body }, { library, logger: quiet });
     const bytes = Buffer.from(await response.arrayBuffer());
     return new Response([204, 304].includes(response.status) ? null : bytes, { status: response.status, headers: response.headers });
   };
@@ -97,4 +89,9 @@ export async function startInProcess(options: { env?: Record<string, string>; me
     stop: () => mediaClock.stop(),
   };
   return loaded;
+}
+
+/** The in-process app of the calling test file: started before its tests, its media clock stopped after them. */
+export function inProcessApp(options: Parameters<typeof startInProcess>[0] = {}): InProcessApp {
+  return forFile(() => startInProcess(options), (app) => app.stop());
 }

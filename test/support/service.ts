@@ -1,3 +1,6 @@
+import type { BotOptions } from '../../tools/bot/receiver';
+import { testBot, type TestBot } from './bot';
+import { forFile } from './for-file';
 import { GraphClient, token } from './graph';
 import { startHostProcess, type HostProcess } from './host-process';
 import { isolatedSettings, provisioned } from './storage';
@@ -29,4 +32,32 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const { account, config } = await provisioned(settings);
   const host = await startHostProcess({ env: settings, ...(options.port !== undefined && { port: options.port }) });
   return { host, client: new GraphClient(host.url, await token()), settings, table: account.table(config.tableName), account };
+}
+
+export interface ServiceForFile extends RunningService {
+  /** A real bot on loopback for this service, closed after the file (see bot.ts). */
+  bot(options?: Partial<BotOptions>): Promise<TestBot>;
+}
+
+/** The service (and its bots) of the calling test file: started before its tests, stopped after them. */
+export function serviceForFile(options: ServiceOptions = {}): ServiceForFile {
+  return forFile(
+    async () => {
+      const svc = await startService(options);
+      const bots: TestBot[] = [];
+      return {
+        ...svc,
+        bots,
+        async bot(botOptions: Partial<BotOptions> = {}) {
+          const b = await testBot(svc.host.url, botOptions);
+          bots.push(b);
+          return b;
+        },
+      };
+    },
+    async ({ host, bots }) => {
+      await host.stop();
+      await Promise.all(bots.map((b) => b.close()));
+    },
+  );
 }

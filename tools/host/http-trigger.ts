@@ -1,24 +1,11 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { HttpRequestInit, HttpResponse, HttpResponseInit } from '@azure/functions';
+import type { HttpResponse } from '@azure/functions';
 import { GraphError, graphErrorResponse } from '../../src/graph/errors';
 import { requestIds } from '../../src/graph/request-ids';
-import { invoke, type ContextConstructor, type InFlight } from './invocation';
+import { invokeRoute, matchRoute, type HttpLibrary, type HttpRoute } from './http-dispatch';
+import type { InFlight } from './invocation';
 import type { HostLogger } from './logger';
-import type { RegisteredFunction } from './registry';
 import { requestUrl } from './request-target';
-import { comparePrecedence, joinRoute, parseRouteTemplate, type RouteTemplate } from './route-template';
-
-export interface HttpRoute {
-  readonly fn: RegisteredFunction;
-  readonly template: RouteTemplate;
-  readonly methods: readonly string[];
-}
-
-export interface HttpLibrary {
-  readonly HttpRequest: new (init: HttpRequestInit) => unknown;
-  readonly HttpResponse: new (init?: HttpResponseInit) => HttpResponse;
-  readonly InvocationContext: ContextConstructor;
-}
 
 export interface HttpTriggerDeps {
   readonly routes: readonly HttpRoute[];
@@ -58,24 +45,6 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxHeaderBytes: 16 * 1024,
   maxHeadersCount: 100,
 };
-
-/** The host's routing table: routePrefix + each function's route, most specific first. */
-export function buildRoutes(functions: readonly RegisteredFunction[], routePrefix: string): HttpRoute[] {
-  const routes = functions
-    .filter((fn) => fn.trigger.type.toLowerCase() === 'httptrigger')
-    .map((fn) => {
-      const route = typeof fn.trigger['route'] === 'string' ? fn.trigger['route'] : fn.metadata.name;
-      const methods = Array.isArray(fn.trigger['methods']) ? (fn.trigger['methods'] as string[]) : [];
-      return {
-        fn,
-        template: parseRouteTemplate(joinRoute(routePrefix, route)),
-        // No methods means every method, as in the Functions host.
-        methods: methods.map((m) => m.toUpperCase()),
-      };
-    });
-  // Array.prototype.sort is stable: equal precedence keeps registration order.
-  return routes.sort((a, b) => comparePrecedence(a.template.precedence, b.template.precedence));
-}
 
 class BodyTooLarge extends Error {}
 
@@ -148,14 +117,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpTrigg
 }
 
 async function dispatch(req: IncomingMessage, res: ServerResponse, method: string, url: URL, deps: HttpTriggerDeps): Promise<number> {
-  let matched: { route: HttpRoute; params: Record<string, string> } | undefined;
-  for (const route of deps.routes) {
-    const params = route.template.match(url.pathname);
-    if (params && (route.methods.length === 0 || route.methods.includes(method))) {
-      matched = { route, params };
-      break;
-    }
-  }
+  const matched = matchRoute(deps.routes, method, url.pathname);
   if (!matched) {
     // As the Azure host answers a path (or a method) no function takes: 404, empty body. An app
     // that wants another answer registers a catch-all route, as this one does.
@@ -173,15 +135,8 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, method: strin
     throw error;
   }
 
-  const request = new deps.library.HttpRequest({
-    method,
-    url: url.href,
-    headers: flattenHeaders(req),
-    params: matched.params,
-    ...(body.length > 0 && { body: { bytes: body } }),
-  });
-  const result = await invoke(matched.route.fn, request, undefined, { InvocationContext: deps.library.InvocationContext, logger: deps.logger });
-  return writeResponse(res, result, deps);
+  const { response, streamed } = await invokeRoute(matched, { method, url, headers: flattenHeaders(req), body }, deps);
+  return writeResponse(res, response, streamed, deps);
 }
 
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
@@ -214,24 +169,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function isHttpResponse(value: unknown): value is HttpResponse {
-  return typeof value === 'object' && value !== null && (value as HttpResponse).headers instanceof Headers && typeof (value as HttpResponse).arrayBuffer === 'function';
-}
-
-/** A body given as a stream (server-sent events, a long download) rather than as a value. */
-function isStreamBody(body: unknown): boolean {
-  return body instanceof ReadableStream || (typeof body === 'object' && body !== null && Symbol.asyncIterator in body && !ArrayBuffer.isView(body));
-}
-
 /**
  * Writes what the handler returned the way the Functions host does: status, headers, whole body.
  * A body the handler gave as a stream is written as it comes (chunked), as the Azure host does with
  * `app.setup({ enableHttpStream: true })`, until it ends, the client goes away or the host stops.
  */
-async function writeResponse(res: ServerResponse, result: unknown, deps: HttpTriggerDeps): Promise<number> {
-  const init = (result ?? {}) as HttpResponseInit;
-  const streamed = !isHttpResponse(result) && isStreamBody(init.body);
-  const response = isHttpResponse(result) ? result : new deps.library.HttpResponse(init);
+async function writeResponse(res: ServerResponse, response: HttpResponse, streamed: boolean, deps: HttpTriggerDeps): Promise<number> {
   if (response.cookies.length > 0) {
     deps.logger.log('warning', 'The local host does not write HttpResponse.cookies; set a Set-Cookie header instead.');
   }
@@ -282,5 +225,5 @@ function sendHostError(req: IncomingMessage, res: ServerResponse, error: GraphEr
   const ids = requestIds(req.headers['client-request-id'] as string | undefined);
   const init = graphErrorResponse(error, ids);
   if (close) res.setHeader('Connection', 'close');
-  return writeResponse(res, init, deps);
+  return writeResponse(res, new deps.library.HttpResponse(init), false, deps);
 }

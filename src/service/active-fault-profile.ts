@@ -1,7 +1,7 @@
 import type { Owner } from '../calls/model';
-import type { Services } from '../service/services';
+import type { Services } from './services';
 import { appFaultScope, callFaultScope, type FaultScope } from '../store/fault-profiles';
-import type { FaultProfile } from './profile';
+import type { FaultProfile } from '../faults/profile';
 
 /** The profile that applies, and where its request count is kept. */
 export interface ActiveProfile {

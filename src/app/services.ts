@@ -1,0 +1,70 @@
+import { entraVerifier } from '../auth/entra';
+import { localVerifier } from '../auth/tokens';
+import { rememberingVerifier } from '../auth/verified-tokens';
+import { config, STORAGE_CONNECTION, type Config } from '../config';
+import { newId } from '../graph/ids';
+import { Circuits } from '../notify/circuit';
+import { eagerDelivery } from '../notify/eager';
+import type { Services } from '../service/services';
+import { CallReader } from '../store/call-reader';
+import { CallStore } from '../store/call-store';
+import { CircuitStore } from '../store/circuits';
+import { storageAccount, type StorageAccount } from '../store/connection';
+import { DeadLetterStore } from '../store/dead-letters';
+import { DeliveryLogStore } from '../store/delivery-log';
+import { FaultStore } from '../store/fault-profiles';
+import { MessageQueue } from '../store/message-queue';
+import { OutboxStore } from '../store/outbox-store';
+import { SweepQueries } from '../store/sweep-queries';
+
+// The composition root: the one place that builds the service's parts from the configuration and
+// holds what this process keeps (its Services, its storage account). Everything below receives
+// Services; a test builds a fresh set with createServices.
+
+/** Every port of the service, on one storage account. */
+export function createServices(cfg: Config, storage: StorageAccount = storageAccount(STORAGE_CONNECTION, cfg.env)): Services {
+  const table = storage.table(cfg.tableName);
+  return {
+    config: cfg,
+    store: new CallStore(table, { keepHistory: cfg.mode === 'local' }),
+    reader: new CallReader(table),
+    outbox: new OutboxStore(table),
+    sweeps: new SweepQueries(table),
+    deadLetters: new DeadLetterStore(table),
+    deliveryLog: new DeliveryLogStore(table),
+    faults: new FaultStore(table),
+    circuits: new Circuits(new CircuitStore(table), {
+      probeMs: cfg.delivery.probeIntervalMs,
+      // Never longer between probes than between a notification's own retries.
+      maxProbeMs: Math.max(cfg.delivery.probeIntervalMs, Math.min(60_000, cfg.delivery.retryMaxDelayMs)),
+      claimMs: cfg.delivery.timeoutMs + 1000,
+    }),
+    instanceId: newId(),
+    mediaClock: new MessageQueue(storage.queue(cfg.queues.mediaClock)),
+    notifications: new MessageQueue(storage.queue(cfg.queues.notifications)),
+    slowLane: new MessageQueue(storage.queue(cfg.queues.slowLane)),
+    verifier: rememberingVerifier(cfg.mode === 'local' ? localVerifier(cfg.localKeysFile) : entraVerifier(cfg.entra)),
+    delivery: eagerDelivery(),
+    now: () => Date.now(),
+  };
+}
+
+let appAccount: StorageAccount | undefined;
+let instance: Services | undefined;
+
+/** The app's own storage account (the `CallsStorage` connection), created on first use. */
+export function appStorage(): StorageAccount {
+  appAccount ??= storageAccount(STORAGE_CONNECTION, config().env);
+  return appAccount;
+}
+
+/** This process's services, built on first use from its configuration. */
+export function services(): Services {
+  instance ??= createServices(config(), appStorage());
+  return instance;
+}
+
+/** A queue or timer handler given this process's services, as the Functions runtime calls it. */
+export function withServices<A extends unknown[], R>(handler: (s: Services, ...args: A) => R): (...args: A) => R {
+  return (...args) => handler(services(), ...args);
+}
