@@ -1,5 +1,5 @@
 import { projectRoot } from '../../tools/project-root';
 
-export { runStartScript, startHostProcess, type HostProcess } from '../../tools/host/spawn';
+export { runStartScript, startBotProcess, startHostProcess, type HostProcess } from '../../tools/host/spawn';
 
 export const ROOT = projectRoot();

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { localHttps } from '../https/local-https';
+import { trustLocalCa } from '../https/trust-local-ca';
 import { projectRoot } from '../project-root';
 import { describeNotification } from './describe';
 import { startBot } from './receiver';
@@ -9,11 +10,9 @@ import { startBot } from './receiver';
  * sample bot endpoint that validates each notification's token against the service's keys, prints
  * it, and answers 202. Give its URL (printed at start) as a call's callbackUri. With --https it
  * serves a certificate from the local CA, which the service trusts for callbacks. Use the same
- * service URL (scheme included) the bot drives the API with: it is the tokens' issuer.
+ * service; calls created over its http or its https address both validate (tools/bot/issuers.ts),
+ * and the bot trusts the local CA by itself.
  */
-// The issuer is the scheme the call was created over and the address the service listens on: http and https differ.
-const ISSUER_HINT = ' (create calls through the same scheme and host as --service)';
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -25,6 +24,7 @@ async function main(): Promise<void> {
   });
   const appId = values['app-id']?.toLowerCase();
   if (!appId) throw new Error('usage: npm run bot -- --app-id <guid> [--port 7072] [--service http://127.0.0.1:7071] [--https]');
+  trustLocalCa(projectRoot());
   const tls = values.https ? (await localHttps(projectRoot(), 0)).listener : undefined;
   const bot = await startBot({
     ...(tls && { tls }),
@@ -32,10 +32,10 @@ async function main(): Promise<void> {
     appId,
     port: Number(values.port),
     onNotification: (n) => console.log(describeNotification(n)),
-    onRejected: (reason) => console.log(`[${new Date().toISOString().slice(11, 23)}] rejected a POST: ${reason}${/"iss"/.test(reason) ? ISSUER_HINT : ''}`),
+    onRejected: (reason) => console.log(`[${new Date().toISOString().slice(11, 23)}] rejected a POST: ${reason}`),
   });
   console.log(`Bot for app ${appId} listening; callbackUri: ${bot.callbackUri}`);
-  console.log(`Tokens are checked against ${values.service}/.well-known/openid-configuration\n`);
+  console.log(`Tokens are checked against the keys of ${values.service}/.well-known/openid-configuration (issuer: its http or https address)\n`);
   process.on('SIGINT', () => void bot.close().then(() => process.exit(0)));
   process.on('SIGTERM', () => void bot.close().then(() => process.exit(0)));
 }

@@ -1,12 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
+import { trustedIssuers } from './issuers';
 
 /**
  * A bot's notification endpoint, as a Graph calling bot runs one: it validates each POST's bearer
  * token against the service's published keys (OpenID configuration → JWKS; audience = the bot's
- * app id; issuer = the service) and answers 202, or 401 when the token does not validate.
+ * app id; issuer = one of the service's addresses, see ./issuers.ts) and answers 202, or 401 when the token does not validate.
  */
 export interface ReceivedNotification {
   /** The notification's stable id (X-Microsoft-Skype-Message-ID). */
@@ -49,8 +50,7 @@ export interface RunningBot {
 }
 
 export async function startBot(options: BotOptions): Promise<RunningBot> {
-  const config = (await (await fetch(`${options.serviceUrl}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
-  const keys = createRemoteJWKSet(new URL(config.jwks_uri));
+  const issuers = await trustedIssuers(options.serviceUrl);
   const received: ReceivedNotification[] = [];
   const attempts: { id: string; status: number }[] = [];
   const rejected: string[] = [];
@@ -66,7 +66,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         let claims: JWTPayload;
         try {
           if (!token) throw new Error('no bearer token');
-          ({ payload: claims } = await jwtVerify(token, keys, { issuer: config.issuer, audience: options.appId }));
+          claims = await issuers.verify(token, options.appId);
         } catch (error) {
           const reason = (error as Error).message;
           rejected.push(reason);

@@ -41,7 +41,14 @@ export async function runStartScript(env: Record<string, string>, args: readonly
   return spawnUntil(path.join(projectRoot(), 'dist/tools/start.js'), args, { ...env, PORT: String(port), HTTPS_PORT: httpsPort }, /Service ready at (http:\/\/\S+)/, port);
 }
 
-async function spawnUntil(script: string, args: readonly string[], env: Record<string, string>, ready: RegExp, port: number): Promise<HostProcess> {
+/** Starts the sample bot (`npm run bot`'s script) and resolves once it prints its callbackUri (the `url`). */
+export async function startBotProcess(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<HostProcess> {
+  const port = await freePort();
+  return spawnUntil(path.join(projectRoot(), 'dist/tools/bot/cli.js'), ['--port', String(port), ...args], env, /callbackUri: (\S+)/, port);
+}
+
+/** An `undefined` in env removes that variable from the child's environment. */
+async function spawnUntil(script: string, args: readonly string[], env: Record<string, string | undefined>, ready: RegExp, port: number): Promise<HostProcess> {
   const child = spawn(process.execPath, ['--require', exitWithParentPreload(), script, ...args], {
     cwd: projectRoot(),
     env: { ...process.env, ...env, EXIT_WITH_PARENT_PID: String(process.pid) },
