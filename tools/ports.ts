@@ -20,6 +20,12 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
+/** Throws one sentence naming the setting when a port the service must listen on is taken. */
+export async function assertPortFree(port: number, setting: string): Promise<void> {
+  if (await isPortFree(port)) return;
+  throw new Error(`port ${port} (${setting}) is in use, perhaps by another npm start; stop it, or set ${setting} to a free port (for example ${setting}=${port + 100} npm start)`);
+}
+
 /** Resolves once something accepts TCP connections on the port, or rejects after `timeoutMs`. */
 export async function waitForPort(port: number, timeoutMs: number, stillWorth: () => boolean = () => true): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -8,8 +8,10 @@ import { startHost } from './host/host';
 import type { RegisteredFunction } from './host/registry';
 import { stopOnSignals } from './host/lifecycle';
 import { localHttps, parseHttpsPort, type LocalHttps } from './https/local-https';
+import { assertPortFree } from './ports';
 import { projectRoot } from './project-root';
 import { applyProjectSettings } from './project-settings';
+import { lockDataFolder } from './service-lock';
 
 /**
  * `npm start`: the whole service on one machine. Reads local.settings.json (or the committed
@@ -39,13 +41,18 @@ async function main(): Promise<void> {
 
   let azurite: RunningAzurite | undefined;
   const local = STORAGE_SETTINGS.filter((name) => isDevelopmentStorage(env[name]) && !env[`${name}__accountName`]);
+  const location = local.length > 0 && !values['in-memory'] ? path.resolve(root, values.data ?? '.azurite') : undefined;
+  const lock = location ? lockDataFolder(location) : undefined;
+  const port = Number(env['PORT'] ?? settings?.localHttpPort ?? 7071);
+  const httpsPort = parseHttpsPort(env['HTTPS_PORT']);
+  await assertPortFree(port, 'PORT');
+  if (httpsPort !== undefined && httpsPort !== 0) await assertPortFree(httpsPort, 'HTTPS_PORT');
   if (local.length > 0) {
     const { ports, moved } = await choosePorts();
     if (moved) {
       const defaults = Object.values(DEFAULT_AZURITE_PORTS).join('/');
       console.log(`Azurite's default ports (${defaults}) are in use; using ${ports.blob}/${ports.queue}/${ports.table} instead.`);
     }
-    const location = values['in-memory'] ? undefined : path.resolve(root, values.data ?? '.azurite');
     azurite = await startAzurite({ ports, ...(location && { location }) });
     for (const name of local) env[name] = azurite.connectionString;
     console.log(`Azurite: queue 127.0.0.1:${ports.queue}, table 127.0.0.1:${ports.table} (${location ? `data in ${path.relative(root, location) || '.'}/` : 'in memory'})`);
@@ -56,17 +63,18 @@ async function main(): Promise<void> {
       if (!local.includes(name)) await assertReachable(name);
     }
     await provisionStorage(storageAccount(STORAGE_CONNECTION, env), loadConfig(env));
-    const port = Number(env['PORT'] ?? settings?.localHttpPort ?? 7071);
-    const httpsPort = parseHttpsPort(env['HTTPS_PORT']);
     const https = httpsPort === undefined ? undefined : await localHttps(root, httpsPort);
     const host = await startHost({ appRoot: root, port, ...(https && { https: https.listener }) });
     stopOnSignals(async () => {
       await host.stop();
       await azurite?.stop();
+      lock?.release();
     });
+    lock?.announce(host.url);
     console.log(banner(host.url, host.functions, https && host.httpsUrl ? { url: host.httpsUrl, trust: https } : undefined));
   } catch (error) {
     await azurite?.stop();
+    lock?.release();
     throw error;
   }
 }

@@ -83,6 +83,49 @@ describe('npm start', () => {
   });
 });
 
+describe('one npm start per data folder, one per port', () => {
+  function onDevelopmentStorage(): Record<string, string> {
+    const { CALLS_TABLE = '', MEDIA_CLOCK_QUEUE = '', NOTIFICATIONS_QUEUE = '' } = isolatedSettings();
+    return { AzureWebJobsStorage: 'UseDevelopmentStorage=true', CallsStorage: '', CALLS_TABLE, MEDIA_CLOCK_QUEUE, NOTIFICATIONS_QUEUE };
+  }
+
+  it('refuses a second start on the same data folder, naming the first, before starting an Azurite', async () => {
+    const data = mkdtempSync(path.join(os.tmpdir(), 'one-per-folder-'));
+    folders.push(data);
+    const env = onDevelopmentStorage();
+    const first = await runStartScript(env, ['--data', data]);
+    try {
+      const refused = await runStartScript(env, ['--data', data]).then(
+        () => 'started',
+        (error: Error) => error.message,
+      );
+      expect(refused).toContain(`start: another npm start (PID ${first.child.pid}, ${first.url}) is using the data folder ${data}; stop it first`);
+      expect(refused).toContain('exited with 1');
+      expect(refused).not.toContain('Azurite:');
+      expect((await fetch(`${first.url}/health`)).status).toBe(200);
+    } finally {
+      expect(await first.stop('SIGINT')).toBe(0);
+    }
+  });
+
+  it.each(['PORT', 'HTTPS_PORT'])('says in one sentence that %s is taken, before starting an Azurite', async (setting) => {
+    const squatter = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      const refused = await runStartScript({ ...onDevelopmentStorage(), [setting]: String(port) }, ['--in-memory']).then(
+        () => 'started',
+        (error: Error) => error.message,
+      );
+      expect(refused).toContain(`start: port ${port} (${setting}) is in use, perhaps by another npm start; stop it, or set ${setting} to a free port`);
+      expect(refused).not.toContain('Azurite:');
+      expect(refused).not.toContain('EADDRINUSE');
+    } finally {
+      squatter.close();
+    }
+  });
+});
+
 /**
  * `npm start` with data on disk, stopped the way a terminal stops it: one signal to the whole
  * process group, right after a write. Every answered write must be there after the restart.
