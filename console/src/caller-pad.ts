@@ -13,6 +13,8 @@ export function CallerPad({ view }: { readonly view: CallView }) {
   const [seconds, setSeconds] = useState(3);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const ended = call.state === 'terminated' || call.state === 'terminating';
+  // The caller is heard (keys, speech) only on an established call; the emulator refuses them before.
+  const connected = call.state === 'established';
   const owner = { appId: call.appId, tenantId: call.tenantId };
   const act = async (label: string, path: string, body?: unknown) => {
     try {
@@ -25,14 +27,15 @@ export function CallerPad({ view }: { readonly view: CallView }) {
   return html`
     <section class="panel caller">
       <h3>Play the caller</h3>
+      ${!connected && !ended && html`<p class="muted hint">Keys and speech work once the call is established (it is ${call.state}).</p>`}
       <div class="caller-grid">
         <div class="dialpad" role="group" aria-label="DTMF dialpad">
-          ${KEYS.map((key) => html`<button type="button" class="key" disabled=${ended} aria-label=${`key ${key}`} onClick=${() => act(`key ${key}`, 'tones', { tones: [key] })}>${key}</button>`)}
+          ${KEYS.map((key) => html`<button type="button" class="key" disabled=${!connected} aria-label=${`key ${key}`} onClick=${() => act(`key ${key}`, 'tones', { tones: [key] })}>${key}</button>`)}
         </div>
         <div class="caller-actions">
           <div class="row">
             <input type="number" min="0.5" max="600" step="0.5" value=${seconds} aria-label="seconds of speech" onInput=${(e: Event) => setSeconds(Number((e.target as HTMLInputElement).value))} />
-            <button type="button" disabled=${ended} onClick=${() => act(`speak ${seconds} s`, 'speech', { seconds })}>Speak for ${seconds} s</button>
+            <button type="button" disabled=${!connected} onClick=${() => act(`speak ${seconds} s`, 'speech', { seconds })}>Speak for ${seconds} s</button>
           </div>
           <div class="row">
             <button type="button" class="danger" disabled=${ended} onClick=${() => act('hang up', 'hangUp')}>Hang up</button>

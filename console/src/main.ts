@@ -71,4 +71,7 @@ function App() {
   `;
 }
 
-render(html`<${App} />`, document.getElementById('app') as HTMLElement);
+const root = document.getElementById('app') as HTMLElement;
+// Preact keeps children it did not render: the page's "Loading…" placeholder goes first.
+root.replaceChildren();
+render(html`<${App} />`, root);

@@ -22,7 +22,7 @@ export function RingForm({ onRang }: { readonly onRang: (call: CallSummary) => v
   return html`
     <form class="panel ring" onSubmit=${ring}>
       <h3>Ring the bot</h3>
-      <label>Bot's app id <input name="appId" required placeholder="11111111-1111-1111-1111-111111111111" value=${form.appId} onInput=${field('appId')} /></label>
+      <label>Bot's app id <input name="appId" required placeholder="the GUID your bot's tokens carry" value=${form.appId} onInput=${field('appId')} /></label>
       <label>Callback URL <input name="callbackUri" required value=${form.callbackUri} onInput=${field('callbackUri')} /></label>
       <label>Caller id <input name="callerId" placeholder="(a new id)" value=${form.callerId} onInput=${field('callerId')} /></label>
       <label>Caller name <input name="callerName" placeholder="Simulated caller" value=${form.callerName} onInput=${field('callerName')} /></label>

@@ -33,6 +33,8 @@ describe('the console in a real browser', () => {
   it('shows a call live, plays its caller from the dialpad, and shows the cancel the bot sent', async () => {
     await page.goto(`${svc.host.url}/console`);
     await page.getByRole('status').filter({ hasText: 'live' }).waitFor();
+    // The page's placeholder goes once the console is up.
+    expect(await page.getByText('Loading the console…').count()).toBe(0);
 
     // A bot creates a call through the Graph API; the page, already open, shows it without a reload.
     const id = (await svc.client.establishedCall({ callbackUri: bot.callbackUri }))['id'] as string;
@@ -54,7 +56,11 @@ describe('the console in a real browser', () => {
     expect(await toneItem.textContent()).toContain('tone tone5 (sequenceId 1)');
     await toneItem.locator('.delivery-delivered').waitFor();
     // Its delivery attempts, from the delivery log: the one POST, answered 2xx.
+    // It shows that it expands, and that it is open once clicked.
+    const marker = () => toneItem.locator('summary').evaluate((el) => getComputedStyle(el, '::before').content);
+    expect(await marker()).toBe('"▸"');
     await toneItem.locator('summary').click();
+    expect(await marker()).toBe('"▾"');
     const attempt = toneItem.locator('table.attempt-log tbody tr');
     await attempt.waitFor();
     expect(await attempt.allTextContents()).toEqual([expect.stringMatching(/^\S+1delivered2\d\d \d+ ms/)]);
@@ -80,7 +86,11 @@ describe('the console in a real browser', () => {
   it('rings the bot from the form, plays a recording, and hangs up from the page', async () => {
     await page.goto(`${svc.host.url}/console`);
     const form = page.locator('form.ring');
-    await form.getByLabel("Bot's app id").fill(APP);
+    // An empty field's hint reads as a hint, not as a value.
+    const appId = form.getByLabel("Bot's app id");
+    expect(await appId.getAttribute('placeholder')).toBe("the GUID your bot's tokens carry");
+    expect(await appId.evaluate((el) => getComputedStyle(el, '::placeholder').fontStyle)).toBe('italic');
+    await appId.fill(APP);
     await form.getByLabel('Callback URL').fill(bot.callbackUri);
     await form.getByLabel('Caller name').fill('Alice');
     await form.getByRole('button', { name: 'Ring' }).click();
@@ -90,9 +100,14 @@ describe('the console in a real browser', () => {
     const id = String(created!.notification['resourceData']['id']);
     const detail = page.locator(`[data-call="${id}"]`);
     await detail.locator('.facts').filter({ hasText: 'incoming' }).waitFor();
+    // Unanswered, the caller cannot press keys or speak yet: the pad says so instead of failing with a 400.
+    expect(await detail.getByRole('button', { name: 'key 1' }).isDisabled()).toBe(true);
+    expect(await detail.getByRole('button', { name: /^Speak/ }).isDisabled()).toBe(true);
+    await detail.getByText('Keys and speech work once the call is established (it is incoming).').waitFor();
     const answer = await svc.client.send('POST', `/${id}/answer`, { callbackUri: bot.callbackUri, acceptedModalities: ['audio'], mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' } });
     expect(answer.status).toBe(202);
     await detail.locator('h2 .state', { hasText: 'established' }).waitFor();
+    expect(await detail.getByRole('button', { name: 'key 1' }).isDisabled()).toBe(false);
 
     // A one-second recording: the page plays its WAV, fetched with the recordingAccessToken.
     await svc.client.action(id, 'recordResponse', { clientContext: 'message', playBeep: false, maxRecordDurationInSeconds: 1 });
@@ -128,7 +143,11 @@ describe('the console in a real browser', () => {
     const tones = await bot.waitFor(2, (n) => bot.of(id).includes(n) && summary(n).startsWith('tone:'));
     expect(tones[0]?.id).toBe(tones[1]?.id);
     const toneItem = detail.locator(`li[data-notification-id="${tones[0]!.id}"]`);
+    // It shows that it expands, and that it is open once clicked.
+    const marker = () => toneItem.locator('summary').evaluate((el) => getComputedStyle(el, '::before').content);
+    expect(await marker()).toBe('"▸"');
     await toneItem.locator('summary').click();
+    expect(await marker()).toBe('"▾"');
     await toneItem.locator('.badge-fault', { hasText: 'duplicate' }).waitFor();
   });
 });
