@@ -35,7 +35,7 @@ export async function startHostProcess(options: SpawnOptions = {}): Promise<Host
 }
 
 /** Starts `dist/tools/start.js` (what `npm start` runs) and resolves at its ready line. */
-export async function runStartScript(env: Record<string, string>, args: readonly string[] = []): Promise<HostProcess> {
+export async function runStartScript(env: Record<string, string | undefined>, args: readonly string[] = []): Promise<HostProcess> {
   const port = Number(env['PORT'] ?? (await freePort()));
   const httpsPort = env['HTTPS_PORT'] ?? String(await freePort());
   return spawnUntil(path.join(projectRoot(), 'dist/tools/start.js'), args, { ...env, PORT: String(port), HTTPS_PORT: httpsPort }, /Service ready at (http:\/\/\S+)/, port);
