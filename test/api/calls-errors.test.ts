@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_QUEUE_LIMIT } from '../../src/calls/rules';
 import { MAX_BODY_BYTES } from '../../src/graph/body';
 import { newId } from '../../src/graph/ids';
-import { callBody, partition, promptBody } from '../support/graph';
+import { callBody, outboxNotifications, partition, promptBody } from '../support/graph';
 import { graphError } from '../support/http';
 import { inProcessApp } from '../support/in-process';
 
@@ -119,8 +119,12 @@ describe('bad input gets a Graph-shaped 4xx that names the problem', () => {
     expect(full).toMatchObject({ code: 'BadRequest', innerError: { code: 'queueFull' } });
     // Cancelling a full queue is one transaction: every operation ends, each with one notification.
     expect((await svc.client.send('POST', `/${call}/cancelMediaProcessing`, {})).status).toBe(200);
-    const { operations } = await partition(svc.table, call);
-    expect(operations.filter((op) => op.type === 'playPrompt').every((op) => op.status === 'failed')).toBe(true);
+    const prompts = (await partition(svc.table, call)).operations.filter((op) => op.type === 'playPrompt');
+    expect(prompts.map((op) => op.status)).toEqual(Array.from({ length: MEDIA_QUEUE_LIMIT }, () => 'failed'));
+    const failed = (await outboxNotifications(svc.table, call)).filter(
+      (n) => n['resourceData']['@odata.type'] === '#microsoft.graph.playPromptOperation' && n['resourceData']['status'] === 'failed',
+    );
+    expect(failed.map((n) => n['resourceData']['id']).sort()).toEqual(prompts.map((op) => op.id).sort());
   });
 
   it('takes the largest valid requests: 20 prompts with the longest URIs, the longest clientContext, a full queue', async () => {

@@ -93,10 +93,14 @@ describe('storage round trips', () => {
     // Past the freshness window, so the first request reads the profile again.
     await new Promise((resolve) => setTimeout(resolve, PROFILE_FRESHNESS_MS + 100));
     const from = proxy.log.length;
+    const started = performance.now();
     for (let i = 0; i < 10; i++) expect((await client.send('GET', `/${callId}`)).status).toBe(200);
+    const windows = Math.ceil((performance.now() - started) / PROFILE_FRESHNESS_MS);
     const reads = proxy.log.slice(from).filter((r) => isFaultProfileRead(r.path)).length;
-    // Once a second at most: ten requests in a row read it once, twice if they straddle a second.
+    // At most once per freshness window the ten requests spanned (however slow the machine), and
+    // fewer reads than requests.
     expect(reads).toBeGreaterThanOrEqual(1);
-    expect(reads).toBeLessThanOrEqual(2);
+    expect(reads).toBeLessThanOrEqual(windows + 1);
+    expect(reads).toBeLessThan(10);
   });
 });

@@ -25,6 +25,10 @@ describe('a host killed with SIGKILL mid-queue, mid-delivery', () => {
       for (const name of ['p1', 'p2', 'p3', 'p4']) ops.push((await first.client.action(callId, 'playPrompt', promptBody(name))).json['id']);
       await eventually(async () => expect((await first.client.operation(callId, ops[0] ?? '')).json['status']).toBe('completed'));
 
+      // Work is in flight at the kill: prompts queued or playing, notifications waiting for the bot.
+      const atKill = await partition(first.table, callId);
+      expect(atKill.operations.filter((op) => op.status !== 'completed').length).toBeGreaterThan(0);
+      expect(atKill.outbox.length).toBeGreaterThan(0);
       first.host.child.kill('SIGKILL');
       expect(await first.host.stop()).toBeNull();
       healthy = true;

@@ -26,7 +26,9 @@ describe('notification faults, seen by a real bot', () => {
         return chance(0.5, seed, 'duplicate', seq as number, index as number);
       });
       expect(repeated.sort()).toEqual(expected.sort());
-      // Every repeat comes right after its original and is marked in the delivery log.
+      // Every repeat comes right after its original, and is marked in the delivery log.
+      const arrivals = b.of(callId).map((n) => n.id);
+      expect(arrivals.filter((id, i) => arrivals.indexOf(id) !== i)).toEqual(arrivals.filter((id, i) => i > 0 && arrivals[i - 1] === id));
       const log = await h.deliveryLog(callId);
       expect(log.filter((e) => e['fault'] === 'duplicate').map((e) => e['notificationId']).sort()).toEqual(repeated.sort());
       runs.push(repeated.map((id) => at.get(id) ?? '').sort());

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
-import { promptBody } from '../support/graph';
+import { partition, promptBody } from '../support/graph';
 import { serviceForFile } from '../support/service';
 import { summary, type TestBot } from '../support/bot';
 
@@ -35,9 +35,12 @@ describe('the media clock', () => {
         completionReason: 'completedSuccessfully',
       });
     }
-    // Each started when the one before it ended: completions are at least a prompt (500 ms) apart.
-    const times = notes.slice(2).map((n) => n.receivedAt);
-    for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(450);
+    // Each played after the one before it ended: the ends the media clock recorded (its playback,
+    // not the delivery of the results) are at least a prompt (500 ms) apart.
+    const { operations } = await partition(svc.table, id);
+    const ends = ['one', 'two', 'three'].map((name) => operations.find((op) => op.clientContext === name)?.endedAt);
+    expect(ends.every((end) => typeof end === 'number')).toBe(true);
+    for (let i = 1; i < ends.length; i++) expect((ends[i] ?? 0) - (ends[i - 1] ?? 0)).toBeGreaterThanOrEqual(500);
   });
 
   it.each([

@@ -54,15 +54,28 @@ describe('notification delivery', () => {
     expect(keys[0]).not.toHaveProperty('d');
   });
 
-  it('arrives in sequence order under a burst: 200 tones on one call', async () => {
+  it('arrives in sequence order under a burst, one POST at a time per call: 200 tones to a bot that answers after random delays', async () => {
     const { client } = svc;
-    const id = (await client.establishedCall({ callbackUri: bot.callbackUri }))['id'] as string;
+    // A bot that takes 0-20 ms per answer: were POSTs of one call sent concurrently, they would
+    // overlap here and could arrive out of order.
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const slowBot = await svc.bot({
+      reply: async () => {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+        inFlight--;
+        return { status: 202 };
+      },
+    });
+    const id = (await client.establishedCall({ callbackUri: slowBot.callbackUri }))['id'] as string;
     await client.action(id, 'subscribeToTone', {});
     const press = (tone: string) => client.emulator(`calls/${id}/tones`, { tones: [tone] });
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => press(String(i % 10))));
     expect(results.every((r) => r.status === 200)).toBe(true);
-    const tones = await bot.waitFor(200, (n) => bot.of(id).includes(n) && summary(n).startsWith('tone:'), 60_000);
+    const tones = await slowBot.waitFor(200, (n) => slowBot.of(id).includes(n) && summary(n).startsWith('tone:'), 60_000);
     expect(tones.map((n) => n.notification['resourceData']['toneInfo']['sequenceId'])).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(mostInFlight).toBe(1);
   });
 
   it('keeps a call’s order when two instances deliver it', async () => {

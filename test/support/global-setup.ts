@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePorts, startAzurite } from '../../tools/azurite';
 import { ensureLocalCa } from '../../tools/https/local-ca';
+import { projectRoot } from '../../tools/project-root';
+import { staleBuild } from './build-freshness';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,7 +27,18 @@ interface Run {
  */
 const shared = globalThis as { callsTestRun?: Promise<Run>; callsTestRunUsers?: number };
 
+/** These tiers run dist/ (the host loads it) while their helpers import src/: both must be the same code. */
+function buildIfStale(): void {
+  const root = projectRoot();
+  const why = staleBuild(root);
+  if (!why) return;
+  console.log(`Building first: ${why}.`);
+  const build = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build'], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
+  if (build.status !== 0) throw new Error(`npm run build failed; the tests would run an old dist/:\n${build.stdout}${build.stderr}`);
+}
+
 async function startRun(): Promise<Run> {
+  buildIfStale();
   const azurite = await startAzurite({ ports: await freePorts() });
   // Every host the tests start takes its certificate from this CA, and every test process trusts
   // it the way the start banner tells a user to (set before the workers are forked).

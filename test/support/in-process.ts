@@ -31,7 +31,7 @@ export const IN_PROCESS_ORIGIN = 'http://127.0.0.1:7071';
 /** Errors only: a test's output shows what failed, not every request. */
 const quiet: HostLogger = consoleLogger('Error');
 
-let loaded: InProcessApp | undefined;
+let loaded: { readonly app: InProcessApp; readonly options: string } | undefined;
 
 /**
  * The app in this test process: the same registrations the hosts load (package.json#main through
@@ -43,7 +43,12 @@ let loaded: InProcessApp | undefined;
  */
 export async function startInProcess(options: { env?: Record<string, string>; mediaClock?: boolean } = {}): Promise<InProcessApp> {
   const { env = {}, mediaClock: runClock = true } = options;
-  if (loaded) return loaded;
+  const asked = JSON.stringify({ env, runClock });
+  if (loaded) {
+    // The app reads its settings once: a second call with other settings would silently get the first's.
+    if (loaded.options !== asked) throw new Error(`startInProcess: this file already started the app with ${loaded.options}, not ${asked}`);
+    return loaded.app;
+  }
   // The notifications function is disabled, as a host would have it, so nothing delivers (not even eagerly).
   const settings = { ...isolatedSettings(), ESTABLISH_DELAY_MS: '0', PROMPT_DURATION_MS: '60000', 'AzureWebJobs.notifications.Disabled': 'true', ...env };
   Object.assign(process.env, settings);
@@ -80,7 +85,7 @@ export async function startInProcess(options: { env?: Record<string, string>; me
   });
   if (runClock) mediaClock.start();
 
-  loaded = {
+  const app: InProcessApp = {
     fetch,
     client: new GraphClient(IN_PROCESS_ORIGIN, await token(), undefined, fetch),
     settings,
@@ -88,7 +93,8 @@ export async function startInProcess(options: { env?: Record<string, string>; me
     account,
     stop: () => mediaClock.stop(),
   };
-  return loaded;
+  loaded = { app, options: asked };
+  return app;
 }
 
 /** The in-process app of the calling test file: started before its tests, its media clock stopped after them. */

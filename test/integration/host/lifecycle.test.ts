@@ -38,7 +38,8 @@ describe('local host: timers and lifecycle', () => {
   it('on SIGTERM finishes in-flight requests, runs appTerminate, stops listening and exits 0', async () => {
     const host = await startHostProcess({ appRoot: APP, env: fixtureEnv('0 0 0 1 1 *') });
     const inFlight = fetch(`${host.url}/api/slow?ms=1500`);
-    await new Promise((r) => setTimeout(r, 300));
+    // The request is being handled (not merely sent) when the signal comes.
+    await eventually(async () => expect(await (await fetch(`${host.url}/api/slow/inFlight`)).json()).toEqual({ sleeping: 1 }));
     const exitCode = host.stop('SIGTERM');
     const res = await inFlight;
     expect(res.status).toBe(200);
