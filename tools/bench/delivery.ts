@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_LOCAL_TENANT } from '../../src/auth/tokens';
+import type { CommsNotification } from '../../src/graph/notifications';
+import { post } from '../../src/notify/deliver';
+import { notificationSigner } from '../../src/notify/signing';
 import { MessageQueue } from '../../src/store/message-queue';
 import { startBot, type ReceivedNotification } from '../bot/receiver';
-import { BENCH_APP_ID, startEnvironment, startSink } from './environment';
+import { BENCH_APP_ID, startEnvironment } from './environment';
 import { fmt, ratio, Samples } from './stats';
 
 /**
@@ -13,12 +18,14 @@ import { fmt, ratio, Samples } from './stats';
 export async function runDeliveryBenchmark(): Promise<void> {
   const env = await startEnvironment();
   const waiters = new Map<string, (n: ReceivedNotification) => void>();
+  let lastTone: CommsNotification | undefined;
   const key = (callId: string, sequenceId: number) => `${callId}/${sequenceId}`;
   const bot = await startBot({
     serviceUrl: env.host.url,
     appId: BENCH_APP_ID,
     onNotification: (n) => {
       const data = n.notification['resourceData'];
+      if (data?.['toneInfo']) lastTone = n.notification as CommsNotification;
       if (data?.['toneInfo']) waiters.get(key(String(data['id']), Number(data['toneInfo']['sequenceId'])))?.(n);
     },
   });
@@ -40,7 +47,11 @@ export async function runDeliveryBenchmark(): Promise<void> {
   try {
     console.log(`\nnotification delivery latency, ms: state change → bot receipt (local host + Azurite; node ${process.version})\n`);
     console.log('scenario                         samples    p50     p99   floor p50    p99   ratio p50    p99');
-    const floor = await measureFloor(env);
+    // The floor posts a notification the service sent, so its body is the same size.
+    const template = await subscribedCall();
+    const pressed = await press(template);
+    const sample = lastTone ?? (() => { throw new Error(`no tone arrived (${pressed} ms)`); })();
+    const floor = await measureFloor(env, bot.callbackUri, sample);
     const row = (label: string, s: Samples) =>
       console.log(`${label.padEnd(32)} ${String(s.count).padStart(7)} ${fmt(s.percentile(50))} ${fmt(s.percentile(99))}  ${fmt(floor.percentile(50))} ${fmt(floor.percentile(99))}   ${ratio(s.percentile(50), floor.percentile(50))} ${ratio(s.percentile(99), floor.percentile(99))}`);
 
@@ -78,35 +89,45 @@ export async function runDeliveryBenchmark(): Promise<void> {
     row('burst of 100 on one call', fromCommit);
     row('  (from the burst’s start)', fromStart);
 
-    console.log('\nfloor: sendMessage + receiveMessages in a tight loop + deleteMessage + one POST to the same bot; same SDK, same Azurite.');
-    console.log('A bot that answers promptly is delivered to right after the commit (eager); the rest waits for a poll of the queue,');
-    console.log('every host.json maxPollingInterval (100 ms) when idle, which the floor does not.');
+    console.log('\nfloor: outbox row written + sendMessage + row read + token signed + the same notification POSTed to the same validating bot');
+    console.log('       + row deleted; same SDK, signer and HTTP client. Not in it: the lease, circuit state and delivery log writes.');
+    console.log('A bot that answers promptly is delivered to right after the commit (eager), as the floor is; the rest waits for a');
+    console.log('poll of the queue, every host.json maxPollingInterval (100 ms) when idle, which the floor does not.');
   } finally {
     await bot.close();
     await env.stop();
   }
 }
 
-async function measureFloor(env: Awaited<ReturnType<typeof startEnvironment>>): Promise<Samples> {
-  const sink = await startSink();
-  const queue = new MessageQueue<{ n: number }>(env.account.queue('bench-floor-delivery'));
+/**
+ * The bare mechanism of the same work, with the same SDK, signer, HTTP client and bot: the outbox
+ * row written (with the notification the service sent, so the same size), the delivery asked for
+ * (a queue message), the row read back, a token signed, the notification POSTed to the validating
+ * bot, the row deleted. Left out: the call row and the change's decision (the tone's transaction
+ * writes it in the same round trip), the lease on the call's outbox, the circuit state, the
+ * delivery log entry, and the queue poll the eager path does not wait for.
+ */
+async function measureFloor(env: Awaited<ReturnType<typeof startEnvironment>>, callbackUri: string, sample: CommsNotification): Promise<Samples> {
+  const table = env.account.table(env.config.tableName);
+  const queue = new MessageQueue<{ callId: string }>(env.account.queue('bench-floor-delivery'));
   await queue.client.createIfNotExists();
+  const signer = await notificationSigner(env.config);
+  const partitionKey = `floor-${randomUUID()}`;
   const samples = new Samples();
-  try {
-    for (let i = -5; i < 100; i++) {
-      const started = performance.now();
-      await queue.send({ n: i });
-      for (;;) {
-        const { receivedMessageItems: [message] } = await queue.client.receiveMessages({ numberOfMessages: 1 });
-        if (!message) continue;
-        await queue.client.deleteMessage(message.messageId, message.popReceipt);
-        break;
-      }
-      await fetch(sink.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"value":[]}' });
-      if (i >= 0) samples.add(performance.now() - started);
-    }
-  } finally {
-    sink.close();
+  for (let i = -5; i < 100; i++) {
+    const rowKey = `outbox-${String(i + 5).padStart(8, '0')}`;
+    // Another call's id, so no waiter of the service's measurement takes the floor's POSTs.
+    const notification = { ...sample, resourceUrl: `/communications/calls/${partitionKey}` };
+    const started = performance.now();
+    await table.createEntity({ partitionKey, rowKey, notifications: JSON.stringify([notification]) });
+    await queue.send({ callId: partitionKey });
+    const row = await table.getEntity<{ notifications: string }>(partitionKey, rowKey);
+    const [stored] = JSON.parse(row.notifications) as CommsNotification[];
+    const token = await signer.sign({ issuer: env.host.url, audience: BENCH_APP_ID, tenantId: DEFAULT_LOCAL_TENANT });
+    const attempt = await post({ url: callbackUri, notification: stored as CommsNotification, notificationId: randomUUID(), token, timeoutMs: 10_000 });
+    if (attempt.kind !== 'delivered') throw new Error(`the floor's POST was not delivered: ${JSON.stringify(attempt)}`);
+    await table.deleteEntity(partitionKey, rowKey);
+    if (i >= 0) samples.add(performance.now() - started);
   }
   return samples;
 }

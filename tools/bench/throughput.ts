@@ -123,7 +123,8 @@ class StorageFloor {
     const loaded = { record: { call: this.#call, outboxSeq: seq }, etag: row.etag };
     await this.table.submitTransaction(changeTransaction({ change, notifications, loaded, changeId: newId(), now: ctx.now }, true));
     if (change.call.timer && change.call.timer.token !== this.#call.timer?.token) await this.clock.send({ callId: change.call.id }, 3600);
-    await this.notifications.send({ callId: change.call.id });
+    // As the service: a delivery is asked for only when the change has notifications to deliver.
+    if (notifications.length > 0) await this.notifications.send({ callId: change.call.id });
     this.#call = change.call;
   }
 }
