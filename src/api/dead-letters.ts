@@ -1,6 +1,6 @@
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
-import { originOf } from '../notify/recipients';
+import { recipientKey } from '../notify/recipients';
 import { commitChange } from '../service/commit';
 import { services } from '../app/services';
 import { parseDeadLetterId, type DeadLetter } from '../store/dead-letters';
@@ -47,7 +47,8 @@ export const replayDeadLetter: GraphHandler = async (request) => {
   });
   if (outcome.kind === 'notFound') throw GraphError.itemNotFound(`Call '${letter.callId}' of dead letter '${id}' no longer exists.`);
   // A replay means the bot works again: if its circuit is open, probe it now rather than at its next turn.
-  await s.circuits.probeNow(originOf((outcome.kind === 'changed' ? outcome.change.call : outcome.call).callbackUri), s.now());
+  const call = outcome.kind === 'changed' ? outcome.change.call : outcome.call;
+  await s.circuits.probeNow(recipientKey(call.owner.appId, call.callbackUri), s.now());
   await s.deadLetters.remove(key);
   return { status: 202, jsonBody: { replayed: id } };
 };

@@ -1,6 +1,6 @@
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
-import { originOf } from '../notify/recipients';
+import { originOf, recipientKey } from '../notify/recipients';
 import { services } from '../app/services';
 import type { DeliveryLogEntry } from '../store/table-schema';
 import type { GraphHandler } from './graph-route';
@@ -20,6 +20,7 @@ function view(entry: DeliveryLogEntry) {
     callbackUri: entry.callbackUri,
     ...(entry.nextAttemptAt !== undefined && { nextAttemptAt: iso(entry.nextAttemptAt) }),
     ...(entry.fault !== undefined && { fault: entry.fault }),
+    ...(entry.note !== undefined && { note: entry.note }),
   };
 }
 
@@ -35,8 +36,9 @@ export const getDeliveryLog: GraphHandler = async (request) => {
   const s = services();
   const [loaded, entries, waiting] = await Promise.all([s.store.load(callId), s.deliveryLog.read(callId), s.outbox.pending(callId)]);
   if (!loaded) throw GraphError.itemNotFound(`Call '${callId}' was not found.`);
-  const origin = originOf(loaded.record.call.callbackUri);
-  const circuit = await s.circuits.view(origin, s.now(), 0);
+  const { owner: { appId }, callbackUri } = loaded.record.call;
+  const origin = originOf(callbackUri);
+  const circuit = await s.circuits.view(recipientKey(appId, callbackUri), s.now(), 0);
   return {
     status: 200,
     jsonBody: {

@@ -5,6 +5,12 @@ import { assertPublicHost, NOT_PUBLIC_CODE } from './public-callbacks';
 import { classify, type Attempt } from './retry-policy';
 
 export const USER_AGENT = 'graph-calls-media-service/1.0';
+/**
+ * How much of a bot's answer body is read. Graph needs only the status; reading a little lets the
+ * connection be reused, and a body beyond this (a bot streaming without end) is not read: the
+ * connection is closed instead, so no bot can make the service hold its answer in memory.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024;
 /** The header carrying the notification's stable id, as in Graph's own notification traffic. */
 export const NOTIFICATION_ID_HEADER = 'X-Microsoft-Skype-Message-ID';
 export const CHAIN_ID_HEADER = 'X-Microsoft-Skype-Chain-ID';
@@ -45,9 +51,9 @@ export async function post(request: Post): Promise<Attempt> {
       body: JSON.stringify(envelope(request.notification)),
       ...(dispatcher && { dispatcher }),
     });
-    // The body is not needed; reading it to the end frees the connection for reuse.
-    await response.arrayBuffer().catch(() => undefined);
-    return classify(response.status, response.headers.get('retry-after'), Date.now());
+    const readWhole = await readAnswer(response.body);
+    const attempt = classify(response.status, response.headers.get('retry-after'), Date.now());
+    return readWhole ? attempt : { ...attempt, note: `answer body over ${MAX_ANSWER_BYTES} bytes: not read` };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     for (const e of [error as { code?: string; message?: string }, cause]) {
@@ -58,4 +64,23 @@ export async function post(request: Post): Promise<Attempt> {
     const reason = name === 'TimeoutError' ? `no answer within ${request.timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
     return { kind: 'retry', error: reason };
   }
+}
+
+/** Reads an answer body up to MAX_ANSWER_BYTES (freeing the connection); beyond that, hangs up. Whether it was read whole. */
+async function readAnswer(body: ReadableStream<Uint8Array> | null): Promise<boolean> {
+  if (!body) return true;
+  const reader = body.getReader();
+  let bytes = 0;
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      bytes += chunk.value.byteLength;
+      if (bytes > MAX_ANSWER_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        return false;
+      }
+    }
+  } catch {
+    // A body that breaks off changes nothing: the status has been answered.
+  }
+  return true;
 }

@@ -7,7 +7,7 @@ import type { Services } from '../service/services';
 import { post } from './deliver';
 import { deliveryFaultsFor, isStateChange, type DeliveryFaults, type Hold } from './faults';
 import { issuerFor } from './issuer';
-import { admit, originOf, recipientLoad, type Lane } from './recipients';
+import { admit, recipientKey, recipientLoad, type Lane } from './recipients';
 import { nextAttemptAt, type Attempt } from './retry-policy';
 import { notificationSigner } from './signing';
 import { callbackTransport } from './trust';
@@ -81,7 +81,7 @@ async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: Outb
   const first = snapshot.rows[0] as PendingRow;
   if (!(await isDue(s, first.row, lane))) return false;
 
-  const admission = await admit(s, originOf(first.row.recipient.callbackUri), lane);
+  const admission = await admit(s, recipientKey(first.row.recipient.appId, first.row.recipient.callbackUri), lane);
   if (admission.kind === 'forward') {
     if (!options.eager) await queueOf(s, admission.lane).send({ callId }, admission.delaySeconds);
     return false;
@@ -278,7 +278,7 @@ class Delivery {
     const { s } = this;
     const signer = await notificationSigner(s.config);
     const { recipient } = row;
-    const origin = originOf(recipient.callbackUri);
+    const origin = recipientKey(recipient.appId, recipient.callbackUri);
     await this.#keepLease();
     const token = await signer.sign({ issuer: issuerFor(s.config, recipient.baseUrl), audience: recipient.appId, tenantId: recipient.tenantId });
     const started = performance.now();
@@ -292,7 +292,7 @@ class Delivery {
       ...callbackTransport(s.config),
     });
     const latencyMs = Math.round(performance.now() - started);
-    const entry = { at: s.now(), notificationId: row.ids[i] ?? '', seq: row.seq, index: i, attempt: attemptsBefore + 1, callbackUri: recipient.callbackUri, lane: this.lane, latencyMs, ...(fault && { fault }) };
+    const entry = { at: s.now(), notificationId: row.ids[i] ?? '', seq: row.seq, index: i, attempt: attemptsBefore + 1, callbackUri: recipient.callbackUri, lane: this.lane, latencyMs, ...(fault && { fault }), ...(attempt.note && { note: attempt.note }) };
     recipientLoad.answered(origin, latencyMs, attempt.kind !== 'retry');
     if (attempt.kind === 'delivered') {
       this.#logEntry({ ...entry, outcome: 'delivered', status: attempt.status });

@@ -1,6 +1,6 @@
 import type { DeliveryPort, Services } from '../service/services';
 import { drainOutbox } from './drain';
-import { originOf, recipientLoad } from './recipients';
+import { recipientKey, recipientLoad } from './recipients';
 import { isFunctionDisabled } from '../config';
 
 /** Eager deliveries one instance runs at once; beyond that the queue delivers, as it always can. */
@@ -18,9 +18,9 @@ const MAX_EAGER = 16;
 export function eagerDelivery(): DeliveryPort {
   let running = 0;
   return {
-    committed(s, callId, callbackUri) {
+    committed(s, callId, appId, callbackUri) {
       if (running >= MAX_EAGER || deliveryDisabled(s)) return;
-      if (!recipientLoad.isPrompt(originOf(callbackUri), s.now())) return;
+      if (!recipientLoad.isPrompt(recipientKey(appId, callbackUri), s.now())) return;
       running++;
       void drainOutbox(s, callId, 'fast', { eager: true })
         .catch((error: unknown) => console.warn(`Call ${callId}: eager delivery failed (the queue delivers): ${(error as Error).message}`))

@@ -10,10 +10,14 @@ export interface RetryPolicy {
   readonly windowMs: number;
 }
 
-export type Attempt =
+export type Attempt = (
   | { readonly kind: 'delivered'; readonly status: number }
   | { readonly kind: 'retry'; readonly error: string; readonly retryAfterMs?: number }
-  | { readonly kind: 'final'; readonly error: string };
+  | { readonly kind: 'final'; readonly error: string }
+) & {
+  /** Something about the answer worth a line in the delivery log (its body was not read, say). */
+  readonly note?: string;
+};
 
 export function classify(status: number, retryAfter: string | null, now: number): Attempt {
   if (status >= 200 && status < 300) return { kind: 'delivered', status };

@@ -116,7 +116,7 @@ async function requestDelivery(s: Services, call: Call, notifications: readonly 
   } catch (error) {
     console.warn(`Call ${call.id}: could not ask for delivery (the sweeper will): ${(error as Error).message}`);
   }
-  s.delivery.committed(s, call.id, call.callbackUri);
+  s.delivery.committed(s, call.id, call.owner.appId, call.callbackUri);
 }
 
 /** The inputs of one decision, at the current time. */

@@ -46,5 +46,5 @@ export interface DeliveryPort {
    * A change to the call committed notifications and its queue message is sent: deliver them now
    * if this instance can (the message stays the guarantee). Never throws, never waits.
    */
-  committed(s: Services, callId: string, callbackUri: string): void;
+  committed(s: Services, callId: string, appId: string, callbackUri: string): void;
 }

@@ -347,6 +347,8 @@ export interface DeliveryLogEntry {
   readonly nextAttemptAt?: number;
   /** A fault the call's fault profile injected into this attempt (see faults/profile.ts). */
   readonly fault?: NotificationFault;
+  /** About the answer: e.g. its body was too large to read. */
+  readonly note?: string;
 }
 
 export function deliveryLogEntity(callId: string, entry: DeliveryLogEntry): Entity {
@@ -370,6 +372,7 @@ export function deliveryLogFromEntity(e: Readonly<Record<string, unknown>>): Del
       error: typeof e['error'] === 'string' ? e['error'] : undefined,
       nextAttemptAt: num('nextAttemptAt'),
       fault: typeof e['fault'] === 'string' ? (e['fault'] as NotificationFault) : undefined,
+      note: typeof e['note'] === 'string' ? e['note'] : undefined,
     }),
     latencyMs: Number(e['latencyMs'] ?? 0),
   };
