@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import { httpRoute } from '../src/api/route-table';
 import { SLOW_LANE_SUFFIX, STORAGE_CONNECTION } from '../src/config';
 import { listDeadLetters, replayDeadLetter } from '../src/api/dead-letters';
+import { operatorRoute } from '../src/api/console-access';
 import { getDeliveryLog } from '../src/api/delivery-log';
 import { graphRoute } from '../src/api/graph-route';
 import { jwks, openIdConfiguration } from '../src/api/openid';
@@ -17,7 +18,7 @@ app.timer('sweeper', { schedule: '%SWEEP_SCHEDULE%', handler: withServices(runSw
 httpRoute('openIdConfiguration', { methods: ['GET'], route: '.well-known/openid-configuration', authLevel: 'anonymous', handler: graphRoute(openIdConfiguration) });
 httpRoute('jwks', { methods: ['GET'], route: '.well-known/jwks.json', authLevel: 'anonymous', handler: graphRoute(jwks) });
 
-// For the operator: on Azure these need the host's master key (authLevel admin).
-httpRoute('deadLetters', { methods: ['GET'], route: 'notifications/deadLetters', authLevel: 'admin', handler: graphRoute(listDeadLetters) });
-httpRoute('deliveryLog', { methods: ['GET'], route: 'notifications/log', authLevel: 'admin', handler: graphRoute(getDeliveryLog) });
-httpRoute('replayDeadLetter', { methods: ['POST'], route: 'notifications/deadLetters/{id}/replay', authLevel: 'admin', handler: graphRoute(replayDeadLetter) });
+// For the operator: on Azure these need the host's master key (authLevel admin); locally, a loopback Host and page.
+httpRoute('deadLetters', { methods: ['GET'], route: 'notifications/deadLetters', authLevel: 'admin', handler: operatorRoute(listDeadLetters) });
+httpRoute('deliveryLog', { methods: ['GET'], route: 'notifications/log', authLevel: 'admin', handler: operatorRoute(getDeliveryLog) });
+httpRoute('replayDeadLetter', { methods: ['POST'], route: 'notifications/deadLetters/{id}/replay', authLevel: 'admin', handler: operatorRoute(replayDeadLetter) });

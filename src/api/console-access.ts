@@ -18,12 +18,25 @@ export function consoleRoute(handler: GraphHandler): HttpHandler {
   });
 }
 
+/**
+ * A route for the operator: the dead letters, the delivery log, replay. Deployed, the Functions
+ * host's admin key guards it (authLevel 'admin'); locally, where no key is asked for, the console's
+ * loopback guard does, so a web page cannot read every app's dead letters (tokens of recordings
+ * included) or replay them.
+ */
+export function operatorRoute(handler: GraphHandler): HttpHandler {
+  return graphRoute(async (request, context, ids) => {
+    if (services().config.mode === 'local') assertLoopback(request);
+    return handler(request, context, ids);
+  });
+}
+
 function assertLoopback(request: HttpRequest): void {
   const host = hostnameOf(request.headers.get('host')) ?? new URL(request.url).hostname;
-  if (!isLoopbackHost(host)) throw GraphError.forbidden(`The console answers only on a loopback address (localhost, 127.0.0.1, [::1]); this request was for '${host}'.`);
+  if (!isLoopbackHost(host)) throw GraphError.forbidden(`This local route answers only on a loopback address (localhost, 127.0.0.1, [::1]); this request was for '${host}'.`);
   const origin = request.headers.get('origin');
   if (origin !== null && !isLoopbackHost(originHost(origin))) {
-    throw GraphError.forbidden(`The console answers only pages of its own; this request came from '${origin}'.`);
+    throw GraphError.forbidden(`This local route answers only pages of its own; this request came from '${origin}'.`);
   }
 }
 

@@ -65,7 +65,7 @@ const resourceDataOf = (n: Json) => n['resourceData'] as Json | Json[] | undefin
 
 /** One call as the console shows it; undefined when it does not exist (any more). */
 export async function callView(s: Services, callId: string) {
-  const [contents, letters] = await Promise.all([s.reader.read(callId), s.deadLetters.list(callId)]);
+  const [contents, letters] = await Promise.all([s.reader.read(callId), s.deadLetters.ofCall(callId)]);
   if (!contents) return undefined;
   const { call, operations, waiting, history } = contents;
 

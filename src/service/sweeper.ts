@@ -40,7 +40,7 @@ export async function sweep(s: Services): Promise<{ drains: number; timers: numb
 async function deleteCall(s: Services, callId: string, retainedAfter: number): Promise<boolean> {
   const keys = await s.sweeps.rowKeys(callId);
   if (keys.some(isOutboxRowKey)) return false;
-  const letters = await s.deadLetters.list(callId);
+  const letters = await s.deadLetters.ofCall(callId);
   if (letters.some((l) => l.deadAt > retainedAfter)) return false;
   const call = await s.store.load(callId);
   if (!call) return false;

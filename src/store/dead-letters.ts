@@ -79,12 +79,23 @@ export class DeadLetterStore {
     return letter;
   }
 
-  async list(callId?: string): Promise<DeadLetter[]> {
-    const partition = `PartitionKey eq '${DEAD_LETTER_PARTITION}'`;
-    const filter = callId ? `${partition} and RowKey ge '${callId}|' and RowKey lt '${callId}}'` : partition;
+  /** Every dead letter of one call, in order. */
+  async ofCall(callId: string): Promise<DeadLetter[]> {
+    const filter = `PartitionKey eq '${DEAD_LETTER_PARTITION}' and RowKey ge '${callId}|' and RowKey lt '${callId}}'`;
     const letters: DeadLetter[] = [];
     for await (const e of this.table.listEntities({ queryOptions: { filter } })) letters.push(fromEntity(e));
     return letters;
+  }
+
+  /** One page of the dead letters (of one call), in key order; `next` continues after it. */
+  async page(callId: string | undefined, page: { readonly size: number; readonly after?: string }): Promise<{ letters: DeadLetter[]; next?: string }> {
+    const partition = `PartitionKey eq '${DEAD_LETTER_PARTITION}'`;
+    const filter = callId ? `${partition} and RowKey ge '${callId}|' and RowKey lt '${callId}}'` : partition;
+    const pages = this.table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: page.size, ...(page.after !== undefined && { continuationToken: page.after }) });
+    const { value } = await pages.next();
+    const entities = (value ?? []) as (Record<string, unknown> & { continuationToken?: string })[];
+    const next = (value as { continuationToken?: string } | undefined)?.continuationToken;
+    return { letters: entities.map((e) => fromEntity(e)), ...(next && { next }) };
   }
 
   async get(key: DeadLetterKey): Promise<DeadLetter | undefined> {

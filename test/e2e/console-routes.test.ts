@@ -20,13 +20,17 @@ async function mint(appId: string): Promise<string> {
 
 /** A request with a Host (and Origin) of our choosing, which fetch does not allow. */
 function rawPost(path: string, headers: Record<string, string>): Promise<number> {
+  return raw('POST', path, headers);
+}
+
+function raw(method: string, path: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${svc.host.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+    const req = http.request(`${svc.host.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
     req.on('error', reject);
-    req.end(JSON.stringify({ appId: APP }));
+    req.end(method === 'GET' ? undefined : JSON.stringify({ appId: APP }));
   });
 }
 
@@ -43,6 +47,25 @@ describe('the console’s routes', () => {
     expect(plain.status).toBe(415);
     const bad = await fetch(`${svc.host.url}/emulator/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"appId":"me"}' });
     expect((await graphError(bad)).message).toContain('appId');
+  });
+
+  it('the operator’s routes (dead letters, delivery log, replay) answer only loopback hosts and pages too', async () => {
+    const callId = (await svc.client.createCall())['id'] as string;
+    const routes: [string, string][] = [
+      ['GET', '/notifications/deadLetters'],
+      ['GET', `/notifications/log?callId=${callId}`],
+      ['POST', `/notifications/deadLetters/${callId}.0.0/replay`],
+    ];
+    for (const [method, path] of routes) {
+      // A page that rebinds its name to 127.0.0.1, and a page of another site.
+      expect(await raw(method, path, { host: 'attacker.example:7071' }), `${method} ${path}`).toBe(403);
+      expect(await raw(method, path, { origin: 'https://attacker.example' }), `${method} ${path}`).toBe(403);
+      expect(await raw(method, path, { origin: 'null' }), `${method} ${path}`).toBe(403);
+    }
+    // From the machine itself, as before.
+    expect(await raw('GET', '/notifications/deadLetters', {})).toBe(200);
+    expect(await raw('GET', `/notifications/log?callId=${callId}`, { origin: 'http://127.0.0.1:7071' })).toBe(200);
+    expect(await raw('POST', `/notifications/deadLetters/${callId}.0.0/replay`, {})).toBe(404);
   });
 
   it('list calls of every app, newest first, filtered by app and state', async () => {

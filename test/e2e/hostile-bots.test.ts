@@ -92,3 +92,35 @@ describe('two apps whose bots share one host', () => {
     expect(arrivals.filter((a) => a.appId === OTHER_APP).map((a) => a.callId).sort()).toEqual([...fine, ...fine].sort());
   });
 });
+
+describe('the dead-letter list', () => {
+  it('comes in pages of $top (at most 100) with an @odata.nextLink, and refuses a page size or token it cannot use', async () => {
+    const refusing = await svc.bot({ reply: () => ({ status: 400 }) });
+    const calls = await Promise.all(Array.from({ length: 2 }, async () => (await svc.client.createCall({ callbackUri: refusing.callbackUri }))['id'] as string));
+    const list = async (url: string) => {
+      const res = await fetch(url);
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (await res.json()) as { value: Json[]; '@odata.nextLink'?: string };
+    };
+    // Each call's two notifications are refused for good: two dead letters a call.
+    for (const callId of calls) {
+      await eventually(async () => expect((await list(`${svc.host.url}/notifications/deadLetters?callId=${callId}`)).value).toHaveLength(2), 20_000);
+    }
+    const seen: string[] = [];
+    let page = await list(`${svc.host.url}/notifications/deadLetters?callId=${calls[0]}&$top=1`);
+    for (;;) {
+      expect(page.value).toHaveLength(1);
+      seen.push(...page.value.map((l) => String(l['id'])));
+      if (!page['@odata.nextLink']) break;
+      expect(page['@odata.nextLink']).toContain(`${svc.host.url}/notifications/deadLetters?`);
+      page = await list(page['@odata.nextLink']);
+    }
+    expect(seen).toEqual([`${calls[0]}.0.0`, `${calls[0]}.1.0`]);
+
+    for (const query of ['$top=0', '$top=101', '$top=ten', '$skiptoken=not-a-token']) {
+      const res = await fetch(`${svc.host.url}/notifications/deadLetters?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(((await res.json()) as Json)['error']['message'], query).toMatch(/\$top|\$skiptoken/);
+    }
+  });
+});

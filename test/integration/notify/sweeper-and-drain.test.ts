@@ -95,7 +95,7 @@ describe('the sweeper deleting ended calls', () => {
     setNow(start + 35 * 3_600_000); // now the letter is 25 h old too
     expect((await sweep(s)).deleted).toBe(1);
     expect(await s.store.load(call.id)).toBeUndefined();
-    expect(await s.deadLetters.list(call.id)).toEqual([]);
+    expect(await s.deadLetters.ofCall(call.id)).toEqual([]);
   });
 
   it('steps back when something committed to the call since it looked (a replay)', async () => {
