@@ -263,6 +263,8 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     MEDIA_CLOCK_QUEUE: mediaClockQueue
     NOTIFICATIONS_QUEUE: notificationsQueue
     SWEEP_SCHEDULE: '0 * * * * *'
+    // The host refuses a larger body before reading it (413), as the app would after (src/graph/body.ts).
+    FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '262144'
     GRAPH_ENUM_CASING: enumCasing
     ENTRA_ALLOWED_TENANTS: allowedTenantIds
     ENTRA_AUDIENCES: apiAudiences

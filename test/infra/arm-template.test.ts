@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, SETTING_NAMES, STORAGE_CONNECTION } from '../../src/config';
+import { MAX_BODY_BYTES } from '../../src/graph/body';
 import { STORAGE_DATA_ROLES } from '../../src/store/connection';
 import { ArmEvaluator, moduleTemplate, Opaque, resourcesOf, type ArmResource, type ArmTemplate } from '../support/arm';
 import { ROOT } from '../support/host-process';
@@ -137,11 +138,15 @@ describe('the compiled deployment', () => {
   });
 
   it('sets only settings that something reads, and every %setting% a binding names', () => {
-    const platform = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'];
+    const platform = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT'];
     const connections = ['AzureWebJobsStorage', STORAGE_CONNECTION].flatMap((c) => ['accountName', 'credential', 'clientId'].map((p) => `${c}__${p}`));
     const bindings = bindingSettings();
     for (const name of Object.keys(appSettings)) expect([...SETTING_NAMES, ...platform, ...connections, ...bindings], `${name} is read by nothing`).toContain(name);
     for (const name of bindings) expect(appSettings).toHaveProperty(name);
+  });
+
+  it('has the host refuse a body over the app’s own limit before reading it', () => {
+    expect(appSettings['FUNCTIONS_REQUEST_BODY_SIZE_LIMIT']).toBe(String(MAX_BODY_BYTES));
   });
 
   it('creates the table and queues (with the poison and slow-lane queues) the app uses', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config';
+import { MAX_BODY_BYTES } from '../../src/graph/body';
 import { storageAccount, type StorageAccount } from '../../src/store/connection';
 import { provisionStorage } from '../../src/store/provision';
 
@@ -16,6 +17,8 @@ export function isolatedSettings(): Record<string, string> {
     MEDIA_CLOCK_QUEUE: `media-clock-${suffix}`,
     NOTIFICATIONS_QUEUE: `notifications-${suffix}`,
     SWEEP_SCHEDULE: '*/5 * * * * *',
+    // As local.settings.example.json and the deployment set it (test/unit/infra.test.ts).
+    FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(MAX_BODY_BYTES),
   };
 }
 

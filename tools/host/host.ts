@@ -15,6 +15,16 @@ import { TimerSchedule } from './timer-trigger';
 
 /** The Functions host's own limit on request bodies (100 MB). */
 export const DEFAULT_MAX_REQUEST_BODY_BYTES = 100 * 1024 * 1024;
+
+/**
+ * The largest request body the host takes, as the Azure host reads it: the app setting
+ * FUNCTIONS_REQUEST_BODY_SIZE_LIMIT (bytes), else 100 MiB. A larger one is answered 413 before it
+ * is read (at once when Content-Length declares it), so before the app or its token checks run.
+ */
+export function requestBodyLimit(env: NodeJS.ProcessEnv): number {
+  const limit = Number(env['FUNCTIONS_REQUEST_BODY_SIZE_LIMIT']);
+  return Number.isSafeInteger(limit) && limit > 0 ? limit : DEFAULT_MAX_REQUEST_BODY_BYTES;
+}
 const SHUTDOWN_GRACE_MS = 30_000;
 const SUPPORTED_TRIGGERS = new Set(['httptrigger', 'queuetrigger', 'timertrigger']);
 
@@ -69,7 +79,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     library,
     logger,
     inFlight,
-    maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
+    maxRequestBodyBytes: options.maxRequestBodyBytes ?? requestBodyLimit(process.env),
     isStopping: () => stopping,
     stopSignal: stopStreams.signal,
     ...(options.limits && { limits: options.limits }),
