@@ -37,7 +37,8 @@ const millis = (max: number) =>
 
 const kinds = z
   .array(z.enum(NOTIFICATION_KINDS, mustBe(`one of ${NOTIFICATION_KINDS.map((k) => `'${k}'`).join(', ')}`)), mustBe('an array of notification kinds'))
-  .min(1, { error: 'must name at least one kind' });
+  .min(1, { error: 'must name at least one kind' })
+  .max(NOTIFICATION_KINDS.length, { error: `must name at most ${NOTIFICATION_KINDS.length} kinds` });
 
 interface Span {
   readonly ms?: number | undefined;
@@ -96,6 +97,7 @@ export const apiFaultsSchema = z.strictObject({
   routes: z
     .array(z.enum(ROUTE_FAMILIES, mustBe(`one of ${ROUTE_FAMILIES.map((r) => `'${r}'`).join(', ')}`)), mustBe('an array of route families'))
     .min(1, { error: 'must name at least one route family' })
+    .max(ROUTE_FAMILIES.length, { error: `must name at most ${ROUTE_FAMILIES.length} route families` })
     .optional(),
 });
 

@@ -44,18 +44,28 @@ export async function readJsonBody(request: HttpRequest, options: { required: bo
 export function parseBody<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => describeIssue(issue, what));
-  throw GraphError.badRequest(`Invalid ${what} request: ${problems.join(' ')}`);
+  const problems = result.error.issues.flatMap((issue) => describeIssue(issue, what));
+  const shown = problems.slice(0, MAX_PROBLEMS_NAMED);
+  const more = problems.length - shown.length;
+  throw GraphError.badRequest(`Invalid ${what} request: ${shown.join(' ')}${more > 0 ? ` (${more.toLocaleString('en')} more problems not shown.)` : ''}`);
 }
 
-function describeIssue(issue: z.core.$ZodIssue, what: string): string {
-  const field = fieldPath(issue.path);
+/** An error names at most this many problems, and each name at most NAME_CHARS characters: it stays small whatever the input. */
+const MAX_PROBLEMS_NAMED = 3;
+const NAME_CHARS = 40;
+
+function shortName(name: string): string {
+  return name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS)}…` : name;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, what: string): string[] {
+  const field = shortName(fieldPath(issue.path));
   if (issue.code === 'unrecognized_keys') {
     const where = field ? ` in '${field}'` : '';
-    return issue.keys.map((key) => `'${key}' is not a parameter of ${what}${where}.`).join(' ');
+    return issue.keys.map((key) => `'${shortName(key)}' is not a parameter of ${what}${where}.`);
   }
-  if (!field) return issue.code === 'invalid_type' ? 'The request body must be a JSON object.' : `${issue.message}.`;
+  if (!field) return [issue.code === 'invalid_type' ? 'The request body must be a JSON object.' : `${issue.message}.`];
   // Schema messages are phrased to follow the field name ("must be a string", "is required").
   const message = issue.message.startsWith('Invalid input: ') ? `is invalid (${issue.message.slice(15)})` : issue.message;
-  return `'${field}' ${message}.`;
+  return [`'${field}' ${message}.`];
 }

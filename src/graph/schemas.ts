@@ -96,6 +96,11 @@ export const cancelMediaProcessingSchema = z.strictObject({
 });
 
 const modality = graphEnum(['unknown', 'audio', 'video', 'videoBasedScreenSharing', 'data'], "one of 'audio', 'video', 'videoBasedScreenSharing', 'data'");
+/** Graph's five modalities, each at most once in practice: a longer list is refused before its items are looked at one by one. */
+const modalities = z
+  .array(modality)
+  .min(1, { error: 'must contain at least 1 modality' })
+  .max(5, { error: 'must contain at most 5 modalities' });
 
 export const mediaConfig = z.discriminatedUnion(
   '@odata.type',
@@ -122,7 +127,7 @@ export const createCallSchema = z
     '@odata.type': odataType('call').optional(),
     callbackUri: text(2048),
     mediaConfig,
-    requestedModalities: z.array(modality).min(1, { error: 'must contain at least 1 modality' }).optional(),
+    requestedModalities: modalities.optional(),
     targets: z.array(graphObject).max(50, { error: 'must contain at most 50 targets' }).optional(),
     source: graphObject.optional(),
     tenantId: guid.optional(),
@@ -139,7 +144,7 @@ export const createCallSchema = z
 
 export const answerSchema = z.strictObject({
   callbackUri: text(2048),
-  acceptedModalities: z.array(modality).min(1, { error: 'must contain at least 1 modality' }),
+  acceptedModalities: modalities,
   mediaConfig,
   // 0 is .NET's default for an int the caller did not set; the Communications SDK always sends it.
   participantCapacity: z.number().int().min(0).optional(),

@@ -52,3 +52,36 @@ describe('JSON bodies: depth is limited before any schema work', () => {
     expect((await graphError(res)).code).toBe('RequestEntityTooLarge');
   });
 });
+
+describe('error bodies stay small whatever the input', () => {
+  const callBase = { callbackUri: 'https://bot.example.com/cb', targets: [{ identity: { user: { id: 'john' } } }], mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' } };
+
+  it('an array far over its limit: 400 naming the limit, in under 2 KB', async () => {
+    const res = await svc.client.send('POST', '', { ...callBase, requestedModalities: Array.from({ length: 20_000 }, () => 'x') });
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThan(2048);
+    expect(JSON.parse(text).error.message).toContain("'requestedModalities' must contain at most 5 modalities");
+  });
+
+  it('thousands of unknown members: 400 naming the first few and how many more, in under 2 KB', async () => {
+    const callId = (await svc.client.createCall())['id'] as string;
+    const body = { ...promptBody('x'), ...Object.fromEntries(Array.from({ length: 8_000 }, (_, i) => [`unknown${i}`, i])) };
+    const res = await svc.client.send('POST', `/${callId}/playPrompt`, body);
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThan(2048);
+    const { message } = JSON.parse(text).error as { message: string };
+    expect(message).toContain("'unknown0' is not a parameter of playPrompt.");
+    expect(message).toMatch(/\(7,997 more problems not shown\.\)$/);
+  });
+
+  it('an unknown member with a very long name: named by its first characters', async () => {
+    const callId = (await svc.client.createCall())['id'] as string;
+    const res = await svc.client.send('POST', `/${callId}/playPrompt`, { ...promptBody('x'), [`k${'e'.repeat(100_000)}`]: 1 });
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThan(2048);
+    expect(JSON.parse(text).error.message).toContain(`'k${'e'.repeat(39)}…' is not a parameter of playPrompt.`);
+  });
+});
