@@ -1,5 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import type { FaultKind } from '../faults/profile';
+import { KeyedMutex } from './keyed-mutex';
 import { statusOf } from './status';
 import { appFaultsRowKey, CALL_FAULTS_ROW, FAULTS_PARTITION, faultRecordEntity, faultRecordFromEntity, type FaultRecord } from './table-schema';
 
@@ -28,6 +29,12 @@ export class FaultStore {
    * trip, and what `update` tries first (its ETag guards the write, so a stale one only costs a retry).
    */
   readonly #recent = new Map<string, { read: Awaited<ReturnType<FaultStore['get']>>; at: number }>();
+  /**
+   * Every request of an app with a profile numbers itself in one row: this instance's changes to a
+   * row go one at a time, so they never race each other (only another instance's can, and lose a
+   * retry at most); without it, a burst exhausted the retries and failed requests with a 500.
+   */
+  readonly #oneAtATime = new KeyedMutex();
 
   constructor(readonly table: TableClient) {}
 
@@ -63,6 +70,10 @@ export class FaultStore {
    * row to write with a result, or undefined to write nothing. Retried on a lost race.
    */
   async update<T>(scope: FaultScope, change: (current: FaultRecord | undefined) => { record: FaultRecord; result: T } | undefined): Promise<T | undefined> {
+    return this.#oneAtATime.run(keyOf(scope), () => this.#update(scope, change));
+  }
+
+  async #update<T>(scope: FaultScope, change: (current: FaultRecord | undefined) => { record: FaultRecord; result: T } | undefined): Promise<T | undefined> {
     const cached = this.#recent.get(keyOf(scope));
     for (let attempt = 1; ; attempt++) {
       const read = attempt === 1 && cached ? cached.read : await this.get(scope);

@@ -160,3 +160,17 @@ describe('API faults', () => {
     expect(await json(await faults('GET', `calls/${faulted}/faults`))).toEqual({ source: 'none', profile: null });
   });
 });
+
+describe('fault counting under load', () => {
+  it('200 requests at once: each answered as its profile decides (never a 5xx of its own), each numbered and counted once', async () => {
+    await setProfile({ seed: 5, api: { unavailable: { rate: 0.1, retryAfterSeconds: 1 }, routes: ['reads'] } });
+    const callId = (await svc.client.createCall())['id'] as string;
+    const answers = await Promise.all(Array.from({ length: 200 }, async () => (await svc.client.send('GET', `/${callId}`)).status));
+    const refused = answers.filter((status) => status === 503).length;
+    expect(answers.filter((status) => status !== 200 && status !== 503)).toEqual([]);
+    expect(refused).toBeGreaterThan(0);
+    const counted = await summary();
+    expect(counted.requestsSeen).toBe(200);
+    expect(counted.api['unavailable']).toBe(refused);
+  });
+});
