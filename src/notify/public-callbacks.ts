@@ -1,47 +1,24 @@
 import { lookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { Agent } from 'undici';
 
 /**
  * Deployed, the service must not be made to POST into its own network: callbacks may only reach
- * public addresses. The check runs when connecting, on the addresses the name resolves to at that
- * moment, so a name that resolves differently later (DNS rebinding) cannot slip through.
+ * globally reachable addresses. The check runs when connecting, on the addresses the name resolves
+ * to at that moment, so a name that resolves differently later (DNS rebinding) cannot slip through.
+ * Which addresses are special-purpose comes from ipaddr.js, which follows IANA's IPv4 and IPv6
+ * special-purpose registries: only its `unicast` range (nothing special) is public here. An
+ * IPv4-mapped IPv6 address is judged as the IPv4 address it carries.
  */
-const NOT_PUBLIC = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this" network
-  ['10.0.0.0', 8], // private
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8], // loopback
-  ['169.254.0.0', 16], // link-local (and cloud metadata endpoints)
-  ['172.16.0.0', 12], // private
-  ['192.0.0.0', 24], // protocol assignments
-  ['192.168.0.0', 16], // private
-  ['198.18.0.0', 15], // benchmarking
-  ['168.63.129.16', 32], // Azure's platform endpoint, reachable from every Azure host
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  NOT_PUBLIC.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 96], // unspecified, loopback and IPv4-compatible
-  ['64:ff9b::', 96], // NAT64: would reach IPv4 addresses through the translator
-  ['2002::', 16], // 6to4: embeds an IPv4 address
-  ['fec0::', 10], // site-local (deprecated, still private)
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-] as const) {
-  NOT_PUBLIC.addSubnet(net, prefix, 'ipv6');
-}
+// Azure's platform endpoint (DNS, health, metadata) is ordinary unicast, yet reachable from every Azure host.
+const AZURE_PLATFORM = ipaddr.parse('168.63.129.16');
 
 export function isPublicAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped?.[1]) return isPublicAddress(mapped[1]);
-  const family = isIP(address);
-  if (family === 0) return false;
-  return !NOT_PUBLIC.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  if (!ipaddr.isValid(address) || isIP(address) === 0) return false;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4' && parsed.toString() === AZURE_PLATFORM.toString()) return false;
+  return parsed.range() === 'unicast';
 }
 
 export const NOT_PUBLIC_CODE = 'ECALLBACKNOTPUBLIC';

@@ -27,6 +27,21 @@ describe('deployed delivery reaches public addresses only', () => {
     }
   });
 
+  it('refuses every special-purpose range IANA lists as not globally reachable, not only the private ones', () => {
+    const special = [
+      '192.0.2.1', '198.51.100.7', '203.0.113.9', // documentation
+      '192.88.99.1', // 6to4 relay anycast
+      '198.18.0.1', // benchmarking
+      '255.255.255.255', '240.0.0.1', // broadcast, reserved
+      '2001:db8::1', // documentation
+      '2001::1', // Teredo: embeds an IPv4 address
+      '100::1', // discard-only
+      '2001:10::1', '2001:20::1', // ORCHID
+      'ff02::1', // multicast
+    ];
+    expect(special.filter((address) => isPublicAddress(address))).toEqual([]);
+  });
+
   it('refuses at connect time a name that resolves to a private address (DNS rebinding), without connecting', async () => {
     // A name that looked harmless when the call was created now resolves to loopback.
     const rebinding = publicOnlyAgent((_host, _family, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]));
