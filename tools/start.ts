@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, STORAGE_CONNECTION } from '../src/config';
+import type { TableClient } from '@azure/data-tables';
+import { loadConfig, STORAGE_CONNECTION, type Config } from '../src/config';
+import { notificationSigner } from '../src/notify/signing';
 import { storageAccount } from '../src/store/connection';
 import { provisionStorage } from '../src/store/provision';
+import { ownerConflict, readOwner, recordOwner } from '../src/store/storage-owner';
 import { choosePorts, DEFAULT_AZURITE_PORTS, startAzurite, type RunningAzurite } from './azurite';
 import { startHost } from './host/host';
 import type { RegisteredFunction } from './host/registry';
@@ -62,7 +65,10 @@ async function main(): Promise<void> {
     for (const name of STORAGE_SETTINGS) {
       if (!local.includes(name)) await assertReachable(name);
     }
-    await provisionStorage(storageAccount(STORAGE_CONNECTION, env), loadConfig(env));
+    const cfg = loadConfig(env);
+    const account = storageAccount(STORAGE_CONNECTION, env);
+    await provisionStorage(account, cfg);
+    await claimForLocalUse(account.table(cfg.tableName), cfg);
     const https = httpsPort === undefined ? undefined : await localHttps(root, httpsPort);
     const host = await startHost({ appRoot: root, port, ...(https && { https: https.listener }) });
     stopOnSignals(async () => {
@@ -98,6 +104,15 @@ function banner(url: string, functions: readonly RegisteredFunction[], tls?: { u
     `  ${functions.length} functions: ${count('httptrigger')} HTTP, ${count('queuetrigger')} queue, ${count('timertrigger')} timer (node dist/tools/host/cli.js --describe lists them)`,
     '',
   ].join('\n');
+}
+
+/** One mode per storage: refuses storage a deployed fleet has marked as its own, else marks it local. */
+async function claimForLocalUse(table: TableClient, cfg: Config): Promise<void> {
+  const owner = await readOwner(table);
+  const conflict = ownerConflict(owner, cfg.mode);
+  if (conflict) throw new Error(conflict);
+  const signingKeyId = String((await notificationSigner(cfg)).publicJwk.kid ?? '');
+  if (owner?.mode !== cfg.mode || owner.signingKeyId !== signingKeyId) await recordOwner(table, { mode: cfg.mode, signingKeyId, since: Date.now() });
 }
 
 function isDevelopmentStorage(value: string | undefined): boolean {

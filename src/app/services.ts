@@ -15,6 +15,7 @@ import { DeliveryLogStore } from '../store/delivery-log';
 import { FaultStore } from '../store/fault-profiles';
 import { MessageQueue } from '../store/message-queue';
 import { OutboxStore } from '../store/outbox-store';
+import { OwnerStore } from '../store/storage-owner';
 import { SweepQueries } from '../store/sweep-queries';
 
 // The composition root: the one place that builds the service's parts from the configuration and
@@ -30,6 +31,7 @@ export function createServices(cfg: Config, storage: StorageAccount = storageAcc
     reader: new CallReader(table),
     outbox: new OutboxStore(table),
     sweeps: new SweepQueries(table),
+    owner: new OwnerStore(table),
     deadLetters: new DeadLetterStore(table),
     deliveryLog: new DeliveryLogStore(table),
     faults: new FaultStore(table),

@@ -10,6 +10,7 @@ import type { OutboxStore } from '../store/outbox-store';
 import type { MessageQueue } from '../store/message-queue';
 import type { SweepQueries } from '../store/sweep-queries';
 import type { ClockMessage, DrainMessage } from './queue-messages';
+import type { OwnerStore } from '../store/storage-owner';
 
 /**
  * What every handler works with: ports, built by the composition root (src/app/services.ts) once
@@ -23,6 +24,8 @@ export interface Services {
   readonly outbox: OutboxStore;
   /** The sweeper's scans and deletions (service/sweeper.ts). */
   readonly sweeps: SweepQueries;
+  /** Which kind of service owns this storage (store/storage-owner.ts). */
+  readonly owner: OwnerStore;
   readonly deadLetters: DeadLetterStore;
   readonly deliveryLog: DeliveryLogStore;
   /** Fault profiles and counts (local mode: faults/profile.ts). */

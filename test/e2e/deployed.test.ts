@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readOwner } from '../../src/store/storage-owner';
 import { eventually } from '../support/eventually';
 import { deployedSettings, ENTRA_AUDIENCE as AUDIENCE, ENTRA_TENANT as TENANT, startFakeEntra, type FakeEntra } from '../support/entra';
 import { APP, callBody, token } from '../support/graph';
@@ -91,6 +92,17 @@ describe('deployed mode: callbacks', () => {
 });
 
 describe('deployed mode: no emulator', () => {
+  it('marks its storage as a deployed service’s at its first sweep, with its signing key', async () => {
+    // isolatedSettings sweeps every 5 s.
+    const owner = await eventually(async () => {
+      const read = await readOwner(svc.table);
+      expect(read?.mode).toBe('deployed');
+      return read;
+    }, 15_000);
+    const { keys } = (await (await fetch(`${svc.host.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    expect(owner?.signingKeyId).toBe(keys[0]?.kid);
+  });
+
   it('has no emulator: its routes answer 404 like unknown paths, before any token check', async () => {
     for (const path of ['incomingCalls', 'calls/00000000-0000-4000-8000-000000000000/tones']) {
       const res = await fetch(`${svc.host.url}/emulator/${path}`, { method: 'POST' });

@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AZURITE_PORTS, exitWithParentPreload } from '../../tools/azurite';
 import { freePort, isPortFree } from '../../tools/ports';
 import { ROOT, runStartScript } from '../support/host-process';
-import { isolatedSettings } from '../support/storage';
+import { isolatedSettings, provisioned } from '../support/storage';
+import { readOwner, recordOwner } from '../../src/store/storage-owner';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -70,6 +71,27 @@ describe('npm start', () => {
     try {
       expect(service.output()).not.toContain('Azurite:');
       expect((await fetch(`${service.url}/health`)).status).toBe(200);
+    } finally {
+      expect(await service.stop('SIGINT')).toBe(0);
+    }
+  });
+
+  it('refuses storage a deployed fleet has marked as its own, in one line, and marks other storage as local', async () => {
+    const settings = isolatedSettings();
+    const { account, config } = await provisioned(settings);
+    const table = account.table(config.tableName);
+    await recordOwner(table, { mode: 'deployed', signingKeyId: 'fleet-key', since: Date.UTC(2026, 10, 1) });
+    const refused = await runStartScript(settings).then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
+    expect(refused).toContain("start: this storage belongs to a deployed service (notifications signed with key 'fleet-key', since 2026-11-01T00:00:00.000Z); a local npm start must not use it.");
+
+    const mine = isolatedSettings();
+    const service = await runStartScript(mine);
+    try {
+      const { account: own, config: ownConfig } = await provisioned(mine);
+      expect(await readOwner(own.table(ownConfig.tableName))).toMatchObject({ mode: 'local' });
     } finally {
       expect(await service.stop('SIGINT')).toBe(0);
     }
