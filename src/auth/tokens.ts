@@ -1,5 +1,6 @@
 import { createLocalJWKSet, SignJWT, type JWTPayload } from 'jose';
 import { GraphError } from '../graph/errors';
+import { parseGuid } from '../graph/ids';
 import { localKeys, SIGNING_ALGORITHM } from './local-keys';
 import { ALL_CALL_ROLES } from './roles';
 import { verifyWithPolicy } from './token-policy';
@@ -91,8 +92,13 @@ export async function authenticate(authorization: string | null, verifier: Token
   if (typeof tenantId !== 'string' || typeof appId !== 'string' || !tenantId || !appId) {
     throw GraphError.unauthenticated('The access token has no tenant (tid) or application (azp / appid) claim.');
   }
+  // Both become storage keys and query values: only GUIDs, as Entra ID issues them.
+  const tenant = /^[0-9a-f-]{36}$/i.test(tenantId) ? parseGuid(tenantId) : undefined;
+  const app = /^[0-9a-f-]{36}$/i.test(appId) ? parseGuid(appId) : undefined;
+  if (!tenant) throw GraphError.unauthenticated('The access token\'s tenant (tid) must be a GUID.');
+  if (!app) throw GraphError.unauthenticated('The access token\'s application (azp / appid) must be a GUID.');
   const roles = Array.isArray(claims['roles']) ? claims['roles'].filter((r): r is string => typeof r === 'string') : [];
-  return { tenantId: tenantId.toLowerCase(), appId: appId.toLowerCase(), roles };
+  return { tenantId: tenant, appId: app, roles };
 }
 
 /** 403 unless the calling app holds one of the roles. */

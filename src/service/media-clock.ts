@@ -9,6 +9,8 @@ import type { Services } from './services';
  * failed: about as long as the storage SDK keeps retrying one. It looks again after 1, 2, 4, 8 s.
  */
 const COMMIT_WAIT_MS = 16_000;
+/** How far ahead of this instance's clock a sender's may be; a message "sent" later than that is not believed. */
+const CLOCK_SKEW_MS = 60_000;
 
 /**
  * The media-clock queue handler. A message wakes one call: if it still carries the call's timer
@@ -33,7 +35,8 @@ export async function runMediaClock(s: Services, message: unknown, context: Invo
     earlyUntil = result.kind === 'early' ? result.dueAt : undefined;
     return result.kind === 'changed' ? result.change : undefined;
   });
-  const young = wake.sentAt !== undefined && s.now() - wake.sentAt < COMMIT_WAIT_MS;
+  const age = wake.sentAt === undefined ? undefined : s.now() - wake.sentAt;
+  const young = age !== undefined && age > -CLOCK_SKEW_MS && age < COMMIT_WAIT_MS;
   if ((commitPending || outcome.kind === 'notFound') && young) {
     const waited = wake.waited ?? 0;
     await s.mediaClock.send({ ...wake, waited: waited + 1 }, 2 ** Math.min(waited, 3));

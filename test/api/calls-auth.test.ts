@@ -19,6 +19,21 @@ async function status(bearer: string | undefined, method = 'GET', path = `/${cal
 }
 
 describe('inbound identity', () => {
+  it('refuses a token whose tenant or app claim is not a GUID: 401 naming the claim', async () => {
+    const cases: [Parameters<typeof token>[0], string][] = [
+      [{ tenantId: 'contoso' }, 'tid'],
+      [{ tenantId: `${TENANT}' or PartitionKey ne '` }, 'tid'],
+      [{ appId: 'not-an-app' }, 'azp / appid'],
+      [{ appId: `${APP}|other` }, 'azp / appid'],
+    ];
+    for (const [claims, named] of cases) {
+      const { status: code, error } = await status(`Bearer ${await token(claims)}`);
+      expect(code, JSON.stringify(claims)).toBe(401);
+      expect(error?.message, JSON.stringify(claims)).toContain(`(${named})`);
+      expect(error?.message).toContain('must be a GUID');
+    }
+  });
+
   it('needs a bearer token on every Graph route: missing or empty → 401', async () => {
     for (const [method, path] of [['GET', `/${callId}`], ['POST', ''], ['DELETE', `/${callId}`], ['GET', `/${callId}/operations/${operationId}`]]) {
       const { status: code, error, res } = await status(undefined, method, path);
