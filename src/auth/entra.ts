@@ -1,4 +1,4 @@
-import { createRemoteJWKSet } from 'jose';
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
 import { GraphError } from '../graph/errors';
 import type { Config } from '../config';
 import type { TokenVerifier } from './tokens';
@@ -16,10 +16,20 @@ const KEYS_COOLDOWN_MS = 5_000;
  * (cached; looked up again when a token names a key it has not seen, so rollover just works).
  */
 export function entraVerifier(entra: Config['entra']): TokenVerifier {
-  const keys = createRemoteJWKSet(new URL(`${entra.authorityHost}/common/discovery/v2.0/keys`), {
+  const remote = createRemoteJWKSet(new URL(`${entra.authorityHost}/common/discovery/v2.0/keys`), {
     cooldownDuration: KEYS_COOLDOWN_MS,
     timeoutDuration: 5_000,
   });
+  // A token naming a key Entra does not publish is the caller's fault (401); Entra's key set not
+  // answering is not: the caller may retry, as for any outage of a service this one depends on.
+  const keys: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      throw new GraphError(503, 'serviceNotAvailable', "Entra ID's signing keys cannot be read right now, so no token can be checked; retry the request.", { 'Retry-After': '5' });
+    }
+  };
   const allowed = new Set(entra.allowedTenants);
   return {
     async verify(token) {

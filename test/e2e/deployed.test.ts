@@ -71,6 +71,26 @@ describe('deployed mode: Entra ID tokens', () => {
     const signedWithNewKey = await appToken();
     await eventually(async () => expect((await create(signedWithNewKey)).status).toBe(201), 15_000, 500);
   });
+
+  it('answers 503 with Retry-After, not 401, while Entra ID’s key set cannot be read; 201 once it can', async () => {
+    entra.outage(true);
+    try {
+      // A key the service has not seen, so it must look the key set up again.
+      await entra.rotate();
+      const bearer = await appToken();
+      const res = await eventually(async () => {
+        const answer = await create(bearer);
+        expect(answer.status).toBe(503);
+        return answer;
+      }, 15_000, 500);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect((await graphError(res)).code).toBe('serviceNotAvailable');
+      entra.outage(false);
+      await eventually(async () => expect((await create(bearer)).status).toBe(201), 15_000, 500);
+    } finally {
+      entra.outage(false);
+    }
+  });
 });
 
 describe('deployed mode: callbacks', () => {

@@ -12,13 +12,17 @@ export interface FakeEntra {
   /** Signs exactly these claims (no iat/nbf/exp added) with the current key, or under another `alg` with a made-up secret. */
   signRaw(claims: JWTPayload, options?: { alg?: 'HS256' }): Promise<string>;
   rotate(): Promise<void>;
+  /** While on, the key set answers 503 (an Entra ID outage). */
+  outage(on: boolean): void;
   close(): Promise<void>;
 }
 
 export async function startFakeEntra(): Promise<FakeEntra> {
   let current = await newKey();
+  let down = false;
   const server = http.createServer((req, res) => {
-    if (req.url === '/common/discovery/v2.0/keys') {
+    if (down) res.writeHead(503).end();
+    else if (req.url === '/common/discovery/v2.0/keys') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [current.publicJwk] }));
     } else res.writeHead(404).end();
   });
@@ -43,6 +47,9 @@ export async function startFakeEntra(): Promise<FakeEntra> {
     },
     async rotate() {
       current = await newKey();
+    },
+    outage(on) {
+      down = on;
     },
     close: () => new Promise((r) => server.close(() => r())),
   };
