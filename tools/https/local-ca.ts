@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import { randomBytes, webcrypto } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { GeneralName, GeneralSubtree, GeneralSubtrees, id_ce_nameConstraints, NameConstraints } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
 
 /**
@@ -19,7 +21,8 @@ x509.cryptoProvider.set(webcrypto as never);
 const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING_ALGORITHM = { ...KEY_ALGORITHM, hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 3_600_000;
-const CA_LIFETIME_DAYS = 3650;
+/** Two years: long enough to trust once per project, short enough that a leaked key does not outlive it by much. */
+const CA_LIFETIME_DAYS = 730;
 /** Clients refuse server certificates valid for longer (CA/Browser Forum limit). */
 const SERVER_LIFETIME_DAYS = 397;
 
@@ -70,6 +73,7 @@ async function createCa(dir: string, now: Date): Promise<void> {
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never),
+      loopbackOnly(),
     ],
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
@@ -128,6 +132,16 @@ function serialNumber(): string {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0] ?? 0) & 0x7f;
   return bytes.toString('hex');
+}
+
+/**
+ * Name constraints (critical): the CA vouches only for localhost and the loopback addresses, so
+ * trusting it cannot let anyone who copies its key impersonate any other site to this machine.
+ */
+function loopbackOnly(): x509.Extension {
+  const permitted = [new GeneralName({ dNSName: 'localhost' }), new GeneralName({ iPAddress: '127.0.0.0/8' }), new GeneralName({ iPAddress: '::1/128' })];
+  const constraints = new NameConstraints({ permittedSubtrees: new GeneralSubtrees(permitted.map((base) => new GeneralSubtree({ base }))) });
+  return new x509.Extension(id_ce_nameConstraints, true, AsnConvert.serialize(constraints));
 }
 
 function isIpLiteral(host: string): boolean {

@@ -56,10 +56,30 @@ describe('the local CA', () => {
     }
   });
 
+  it('can vouch for this machine’s loopback names only, and lives two years', async () => {
+    const ca = await ensureLocalCa(path.join(root, 'constrained', 'ca'));
+    const lifetime = ca.certificate.notAfter.getTime() - ca.certificate.notBefore.getTime();
+    expect(lifetime).toBeLessThanOrEqual(732 * 86_400_000);
+    // Were its key stolen, a certificate it signed for another name would be refused by TLS clients.
+    const forged = await issueServerCertificate(ca, ['bank.example']);
+    const server = tls.createServer({ cert: forged.cert, key: forged.key }, (socket) => socket.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const outcome = await new Promise<string>((resolve) => {
+        const socket = tls.connect({ host: '127.0.0.1', port, servername: 'bank.example', ca: ca.certPem }, () => resolve('connected'));
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(`${error.code}: ${error.message}`));
+      });
+      expect(outcome).toMatch(/permitted subtree violation/);
+    } finally {
+      server.close();
+    }
+  });
+
   it('says what to do when it has expired', async () => {
     const dir = path.join(root, 'old', 'ca');
     await ensureLocalCa(dir, new Date('2000-01-01T00:00:00Z'));
-    await expect(ensureLocalCa(dir)).rejects.toThrow(/expired on 2009-.*delete that folder/);
+    await expect(ensureLocalCa(dir)).rejects.toThrow(/expired on 2001-.*delete that folder/);
   });
 });
 
