@@ -84,6 +84,8 @@ const settingsSchema = z.object({
   SWEEP_AFTER_MS: milliseconds(30_000),
   /** The sweeper deletes a terminated call (and its operations) this long after it ended. */
   CALL_RETENTION_MS: z.coerce.number().int().min(0).max(365 * 24 * 3_600_000).default(24 * 3_600_000),
+  /** A recording's recordingAccessToken fetches it for this long after the recording ended. */
+  RECORDING_TOKEN_LIFETIME_MS: z.coerce.number().int().min(1000).max(7 * 24 * 3_600_000).default(3_600_000),
   /**
    * Local mode: a fault profile (JSON, see docs/faults.md) for every app without one of its own,
    * for CI runs that cannot send a request first. Refused when deployed.
@@ -145,6 +147,7 @@ export interface Config {
   readonly delivery: { readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxDelayMs: number; readonly retryWindowMs: number; readonly probeIntervalMs: number };
   readonly sweepAfterMs: number;
   readonly callRetentionMs: number;
+  readonly recordingTokenLifetimeMs: number;
   /** Local mode: the FAULT_PROFILE setting, for apps without a profile of their own. */
   readonly faultProfile?: FaultProfile;
   readonly entra: { readonly allowedTenants: readonly string[]; readonly audiences: readonly string[]; readonly authorityHost: string };
@@ -193,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     sweepAfterMs: s.SWEEP_AFTER_MS,
     callRetentionMs: s.CALL_RETENTION_MS,
+    recordingTokenLifetimeMs: s.RECORDING_TOKEN_LIFETIME_MS,
     // A setting has no one to tell a drawn seed to, so its default seed is fixed.
     ...(s.FAULT_PROFILE && { faultProfile: { ...s.FAULT_PROFILE, seed: s.FAULT_PROFILE.seed ?? 1 } }),
     entra: {

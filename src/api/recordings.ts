@@ -15,7 +15,8 @@ function sameSecret(given: string, expected: string): boolean {
 /**
  * GET /recordings/{callId}/{operationId}: a finished recordResponse's audio, as its
  * recordingLocation promises. The bearer token is the operation's recordingAccessToken, not an
- * app token (as in Graph's docs). 200 with the WAV bytes; 401 without the right token.
+ * app token (as in Graph's docs). 200 with the WAV bytes; 401 without the right token, or once the
+ * token has expired (RECORDING_TOKEN_LIFETIME_MS after the recording ended).
  */
 export const getRecording: GraphHandler = async (request) => {
   const callId = parseGuid(request.params['callId'] ?? '');
@@ -25,6 +26,11 @@ export const getRecording: GraphHandler = async (request) => {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
   if (!bearer) throw GraphError.unauthenticated("A recording is fetched with 'Authorization: Bearer <recordingAccessToken>'.");
   if (!sameSecret(bearer, op.recordingAccessToken)) throw GraphError.unauthenticated('The token is not this recording’s recordingAccessToken.');
+  // A token in a log or a dead letter must not fetch the recording for ever.
+  const s = services();
+  if (s.now() > (op.endedAt ?? 0) + s.config.recordingTokenLifetimeMs) {
+    throw GraphError.unauthenticated(`This recordingAccessToken expired ${s.config.recordingTokenLifetimeMs / 1000} s after the recording ended.`);
+  }
   const response: HttpResponseInit = {
     status: 200,
     headers: { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${op.id}.wav"` },

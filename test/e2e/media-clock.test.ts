@@ -4,7 +4,7 @@ import { partition, promptBody } from '../support/graph';
 import { serviceForFile } from '../support/service';
 import { summary, type TestBot } from '../support/bot';
 
-const svc = serviceForFile({ deliver: true, env: { PROMPT_DURATION_MS: '500', BEEP_DURATION_MS: '0', ESTABLISH_DELAY_MS: '1000' } });
+const svc = serviceForFile({ deliver: true, env: { PROMPT_DURATION_MS: '500', BEEP_DURATION_MS: '0', ESTABLISH_DELAY_MS: '1000', RECORDING_TOKEN_LIFETIME_MS: '8000' } });
 let bot: TestBot;
 beforeAll(async () => {
   bot = await svc.bot();
@@ -87,6 +87,14 @@ describe('the media clock', () => {
     const ms = Math.round((wav.readUInt32LE(40) / 32000) * 1000);
     expect(ms).toBeGreaterThanOrEqual(shortest);
     expect(ms).toBeLessThanOrEqual(longest);
+    if (reason !== 'stopToneDetected') return;
+    // The token expires: RECORDING_TOKEN_LIFETIME_MS (8 s here) after the recording ended, it fetches nothing.
+    const expired = await eventually(async () => {
+      const res = await fetch(location, { headers: { authorization: `Bearer ${data['recordingAccessToken']}` } });
+      expect(res.status).toBe(401);
+      return res;
+    }, 20_000, 500);
+    expect(((await expired.json()) as { error: { message: string } }).error.message).toContain('expired 8 s after the recording ended');
   });
 
   it('cancels in the middle of the queue: the finished prompt stays completed, the rest end cancelled, then the cancel', async () => {
