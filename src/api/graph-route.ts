@@ -2,6 +2,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { ConfigError } from '../config';
 import { GraphError, graphErrorResponse } from '../graph/errors';
 import { requestIds, type RequestIds } from '../graph/request-ids';
+import { TooLargeForStorage } from '../store/azure-limits';
 
 /**
  * A storage SDK error that is the storage's trouble, not the request's: 5xx, throttling, or no
@@ -32,6 +33,8 @@ export function graphRoute(handler: GraphHandler): HttpHandler {
       if (error instanceof GraphError) return graphErrorResponse(error, ids);
       // A setting is wrong: say which, so the operator can fix it (it names no secret).
       if (error instanceof ConfigError) return graphErrorResponse(GraphError.serviceUnavailable(`The service is misconfigured: ${error.message}`), ids);
+      // Azure Table Storage would refuse what the request asks to store (store/azure-limits.ts).
+      if (error instanceof TooLargeForStorage) return graphErrorResponse(new GraphError(413, 'RequestEntityTooLarge', error.message, {}, 'storedTooLarge'), ids);
       if (isStorageOutage(error)) {
         context.warn(`request ${ids.requestId}: storage unavailable:`, error);
         const busy = new GraphError(503, 'serviceNotAvailable', 'Storage is not available right now; retry the request.', { 'Retry-After': '5' });

@@ -1,6 +1,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { CallChange, Operation } from '../calls/model';
 import type { CommsNotification } from '../graph/notifications';
+import { assertFitsAzure } from './azure-limits';
 import { statusOf } from './status';
 import { historyEntity } from './notification-history';
 import { notificationId } from './notification-id';
@@ -15,7 +16,6 @@ import {
   outboxEntity,
   recipientOf,
   REMEMBERED_CHANGES,
-  MAX_TRANSACTION_ENTITIES,
   type CallRecord,
 } from './table-schema';
 
@@ -115,8 +115,6 @@ export function changeTransaction({ change, notifications, notificationIds, load
     actions.push(['create', outboxEntity({ callId, seq, ids, recipient: recipientOf(change.call), notifications, createdAt: now, delivered: 0, attempts: 0, nextAttemptAt: now })]);
     if (keepHistory) actions.push(['create', historyEntity(callId, { seq, at: now, ids, notifications })]);
   }
-  if (actions.length > MAX_TRANSACTION_ENTITIES) {
-    throw new Error(`A change of call ${callId} touches ${actions.length} rows; a transaction holds ${MAX_TRANSACTION_ENTITIES}.`);
-  }
+  assertFitsAzure(actions, `This change of call ${callId}`);
   return actions;
 }

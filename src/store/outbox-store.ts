@@ -1,4 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { assertFitsAzure } from './azure-limits';
 import { statusOf } from './status';
 import {
   DELIVERY_LOG_LIMIT,
@@ -6,7 +7,6 @@ import {
   DRAIN_LEASE_ROW,
   leaseEntity,
   leaseFromEntity,
-  MAX_TRANSACTION_ENTITIES,
   OUTBOX_PREFIX,
   outboxFromEntity,
   outboxProgressEntity,
@@ -130,7 +130,7 @@ export class OutboxStore {
       ...(c.progress ? [['update', outboxProgressEntity(c.progress.row, c.progress), 'Merge'] as TransactionAction] : []),
       ...log.map((entry): TransactionAction => ['upsert', deliveryLogEntity(callId, entry), 'Replace']),
     ];
-    if (actions.length > MAX_TRANSACTION_ENTITIES) throw new Error(`A delivery checkpoint of call ${callId} touches ${actions.length} rows; a transaction holds ${MAX_TRANSACTION_ENTITIES}.`);
+    assertFitsAzure(actions, `A delivery checkpoint of call ${callId}`);
     try {
       const response = await this.table.submitTransaction(actions);
       return response.getResponseForEntity(DRAIN_LEASE_ROW)?.etag ?? '';

@@ -1,6 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { statusOf } from './status';
-import { CALL_ROW, COLUMN, MAX_TRANSACTION_ENTITIES, OUTBOX_PREFIX } from './table-schema';
+import { MAX_TRANSACTION_ENTITIES } from './azure-limits';
+import { CALL_ROW, COLUMN, OUTBOX_PREFIX } from './table-schema';
 
 /** Table numbers are doubles; a double literal compares with them on every storage implementation. */
 const double = (n: number) => `${Math.floor(n)}.0`;

@@ -21,7 +21,6 @@ import { notificationId } from './notification-id';
  * one of apps' fault profiles and fault counts (FAULTS_PARTITION), row key app|{tenantId}|{appId}.
  */
 /** An entity-group transaction holds at most this many entities (Table Storage's limit). */
-export const MAX_TRANSACTION_ENTITIES = 100;
 export const CALL_ROW = 'call';
 /**
  * The drain lease: whoever holds it is the one delivering this call's outbox. Its key sorts just

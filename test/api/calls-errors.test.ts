@@ -154,3 +154,16 @@ describe('bad input gets a Graph-shaped 4xx that names the problem', () => {
     expect(after.rows.map((r) => [r['rowKey'], r['etag']])).toEqual(before.rows.map((r) => [r['rowKey'], r['etag']]));
   });
 });
+
+describe('what Azure Table Storage would refuse to store', () => {
+  it('a call that fits the body limit but would be stored over 1 MiB (U+2028 is stored escaped): 413 naming the limit, as Azure would refuse it', async () => {
+    // 87,200 × U+2028: 261.6 KB of body (the limit is 262,144 bytes), six stored characters (twelve bytes) each.
+    const name = '\u2028'.repeat(87_200);
+    const res = await svc.client.send('POST', '', callBody({ targets: [{ identity: { user: { id: 'john', displayName: name } } }] }));
+    expect(res.status).toBe(413);
+    const error = await graphError(res);
+    expect(error).toMatchObject({ code: 'RequestEntityTooLarge', innerError: { code: 'storedTooLarge' } });
+    expect(error.message).toContain('Azure Table Storage takes 1048576');
+  });
+});
+
