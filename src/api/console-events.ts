@@ -11,6 +11,10 @@ const KEEP_ALIVE_MS = 15_000;
 /** A stream ends after this; the console reconnects (and a forgotten tab stops polling). */
 const LIFETIME_MS = 5 * 60_000;
 
+/** Streams one instance serves at once: each polls storage, so a page opening them without end cannot. */
+export const MAX_EVENT_STREAMS = 16;
+let openStreams = 0;
+
 type Snapshot = () => Promise<readonly (readonly [event: string, data: unknown])[]>;
 
 /**
@@ -24,6 +28,9 @@ export const streamConsoleEvents: GraphHandler = async (request) => {
   const raw = request.query.get('callId') || undefined;
   const callId = raw === undefined ? undefined : parseGuid(raw);
   if (raw !== undefined && !callId) throw GraphError.badRequest(`'callId' must be a call id (a GUID); got '${raw}'.`);
+  if (openStreams >= MAX_EVENT_STREAMS) {
+    throw new GraphError(429, 'TooManyRequests', `This instance already serves ${MAX_EVENT_STREAMS} console event streams; close a console tab, or retry.`, { 'Retry-After': '5' }, '429', { status: '429' });
+  }
   const s = services();
   const snapshot: Snapshot = async () => {
     const [calls, call] = await Promise.all([callListView(s, query), callId ? callView(s, callId) : undefined]);
@@ -44,6 +51,12 @@ export function eventStream(snapshot: Snapshot, timing = { pollMs: POLL_MS, keep
   let lastWrite = Date.now();
   let first = true;
   let cancelled = false;
+  let counted = true;
+  openStreams++;
+  const closed = () => {
+    if (counted) openStreams--;
+    counted = false;
+  };
   return new ReadableStream<Uint8Array>({
     // Called whenever the reader wants more: waits for the next change, so a slow reader slows the polling.
     async pull(controller) {
@@ -54,6 +67,7 @@ export function eventStream(snapshot: Snapshot, timing = { pollMs: POLL_MS, keep
         if (Date.now() >= endsAt) {
           controller.enqueue(encoder.encode('event: end\ndata: {}\n\n'));
           controller.close();
+          closed();
           return;
         }
         let text = '';
@@ -76,6 +90,7 @@ export function eventStream(snapshot: Snapshot, timing = { pollMs: POLL_MS, keep
     },
     cancel() {
       cancelled = true;
+      closed();
     },
   });
 }

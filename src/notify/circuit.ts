@@ -1,5 +1,7 @@
+import { LRUCache } from 'lru-cache';
 import type { CircuitStore, ReadCircuit } from '../store/circuits';
 import type { CircuitRecord } from '../store/table-schema';
+import { RECIPIENTS_REMEMBERED } from './recipients';
 
 /**
  * Circuit breakers per recipient (callback origin). An origin that fails FAILURE_THRESHOLD
@@ -39,7 +41,12 @@ export function afterAnswer(before: CircuitRecord | undefined, now: number): Cir
 }
 
 export class Circuits {
-  readonly #cache = new Map<string, { read: ReadCircuit | undefined; at: number }>();
+  readonly #cache = new LRUCache<string, { read: ReadCircuit | undefined; at: number }>({ max: RECIPIENTS_REMEMBERED });
+
+  /** How many recipients' circuits this instance has cached. */
+  get cached(): number {
+    return this.#cache.size;
+  }
 
   constructor(
     private readonly store: CircuitStore,

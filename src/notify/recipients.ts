@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Services } from '../service/services';
 
 /**
@@ -39,10 +40,22 @@ export function originOf(callbackUri: string): string {
   }
 }
 
+/**
+ * How many recipients an instance remembers anything about (whether they answer promptly, their
+ * circuit as last read); the least recently seen are forgotten first, so a flood of callback
+ * origins cannot grow memory. A forgotten recipient is simply not known to be prompt, or read again.
+ */
+export const RECIPIENTS_REMEMBERED = 10_000;
+
 /** One instance's deliveries in progress per recipient, and whether each answered promptly last time. */
-class RecipientLoad {
+export class RecipientLoad {
   readonly #running = new Map<string, number[]>();
-  readonly #prompt = new Map<string, boolean>();
+  readonly #prompt = new LRUCache<string, boolean>({ max: RECIPIENTS_REMEMBERED });
+
+  /** How many recipients' promptness this instance remembers. */
+  get remembered(): number {
+    return this.#prompt.size;
+  }
 
   isPrompt(recipient: string, now: number): boolean {
     if (this.#prompt.get(recipient) !== true) return false;

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { APP, GraphClient, OTHER_APP, promptBody } from '../support/graph';
+import { eventually } from '../support/eventually';
 import { graphError } from '../support/http';
 import { serviceForFile } from '../support/service';
 
@@ -124,5 +125,37 @@ describe('the console’s routes', () => {
     await until((t) => t.includes('"clientContext":"later"'));
     expect(text).toMatch(/^event: call\ndata: \{.*\}\n\n/);
     stop.abort();
+  });
+});
+
+describe('the console’s event streams', () => {
+  it('are at most 16 at once per instance (429 with Retry-After for one more), and a closed one makes room', async () => {
+    const open = async () => {
+      const stop = new AbortController();
+      const res = await fetch(`${svc.host.url}/emulator/events`, { signal: stop.signal });
+      if (res.status === 200) await (res.body as ReadableStream<Uint8Array>).getReader().read();
+      return { res, stop };
+    };
+    const streams = [];
+    try {
+      for (let i = 0; i < 16; i++) {
+        const stream = await open();
+        expect(stream.res.status, `stream ${i + 1}`).toBe(200);
+        streams.push(stream);
+      }
+      const refused = await open();
+      expect(refused.res.status).toBe(429);
+      expect(refused.res.headers.get('retry-after')).toBe('5');
+      expect((await graphError(refused.res)).message).toContain('16 console event streams');
+
+      streams.pop()?.stop.abort();
+      await eventually(async () => {
+        const again = await open();
+        streams.push(again);
+        expect(again.res.status).toBe(200);
+      });
+    } finally {
+      streams.forEach((s) => s.stop.abort());
+    }
   });
 });
