@@ -1,14 +1,16 @@
 import { runCancelBenchmark } from './cancel';
 import { runDeliveryBenchmark } from './delivery';
 import { runFairnessBenchmark } from './fairness';
+import { runMemoryBenchmark } from './memory';
 import { runThroughputBenchmark } from './throughput';
 import { runWaveBenchmark } from './wave';
 
-/** `npm run bench [cancel|delivery|fairness|throughput|wave]`: all by default. Each starts its own Azurite and host. */
+/** `npm run bench [cancel|delivery|fairness|memory|throughput|wave]`: all by default. Each starts its own Azurite and host. */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   cancel: runCancelBenchmark,
   delivery: runDeliveryBenchmark,
   fairness: runFairnessBenchmark,
+  memory: runMemoryBenchmark,
   throughput: runThroughputBenchmark,
   wave: runWaveBenchmark,
 };
