@@ -84,6 +84,10 @@ const settingsSchema = z.object({
   SWEEP_AFTER_MS: milliseconds(30_000),
   /** The sweeper deletes a terminated call (and its operations) this long after it ended. */
   CALL_RETENTION_MS: z.coerce.number().int().min(0).max(365 * 24 * 3_600_000).default(24 * 3_600_000),
+  /** Quota: calls of one app not yet ended; a create beyond it answers 429. */
+  MAX_CALLS_PER_APP: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** Quota: changes that notify the bot, over one call's life; an app's request beyond it answers 429. */
+  MAX_NOTIFICATIONS_PER_CALL: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
   /** A recording's recordingAccessToken fetches it for this long after the recording ended. */
   RECORDING_TOKEN_LIFETIME_MS: z.coerce.number().int().min(1000).max(7 * 24 * 3_600_000).default(3_600_000),
   /**
@@ -148,6 +152,7 @@ export interface Config {
   readonly sweepAfterMs: number;
   readonly callRetentionMs: number;
   readonly recordingTokenLifetimeMs: number;
+  readonly quotas: { readonly callsPerApp: number; readonly notificationsPerCall: number };
   /** Local mode: the FAULT_PROFILE setting, for apps without a profile of their own. */
   readonly faultProfile?: FaultProfile;
   readonly entra: { readonly allowedTenants: readonly string[]; readonly audiences: readonly string[]; readonly authorityHost: string };
@@ -197,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepAfterMs: s.SWEEP_AFTER_MS,
     callRetentionMs: s.CALL_RETENTION_MS,
     recordingTokenLifetimeMs: s.RECORDING_TOKEN_LIFETIME_MS,
+    quotas: { callsPerApp: s.MAX_CALLS_PER_APP, notificationsPerCall: s.MAX_NOTIFICATIONS_PER_CALL },
     // A setting has no one to tell a drawn seed to, so its default seed is fixed.
     ...(s.FAULT_PROFILE && { faultProfile: { ...s.FAULT_PROFILE, seed: s.FAULT_PROFILE.seed ?? 1 } }),
     entra: {

@@ -9,6 +9,7 @@ import { absoluteUrl, resourcePath } from '../graph/paths';
 import { callJson, participant } from '../graph/resources';
 import { answerSchema, createCallSchema } from '../graph/schemas';
 import { commitNewCall } from '../service/commit';
+import { admitNewCall } from '../service/quotas';
 import { applySelection, callSelection, type Selection } from '../graph/select';
 import { checkCallbackUri } from './callback-uri';
 import { addressOf, changeOwnedCall, loadOwnedCall, ownerOf, type ApiRequest } from './graph-api';
@@ -43,6 +44,7 @@ export async function createCall(req: ApiRequest): Promise<HttpResponseInit> {
     callChainId: body.callChainId?.toLowerCase() ?? newId(),
     myParticipantId: newId(),
   };
+  await admitNewCall(s, req.app.appId);
   const call = await commitNewCall(s, (ctx) =>
     createOutgoingCall(
       {

@@ -8,6 +8,7 @@ import { recordingPath } from '../graph/paths';
 import type { LoadedCall } from '../store/call-store';
 import { KeyedMutex } from '../store/keyed-mutex';
 import type { Services } from './services';
+import { assertNotificationQuota } from './quotas';
 
 /**
  * The one way a call changes. Read top-down, `commitChange` is the whole write path: load the
@@ -53,6 +54,9 @@ export async function commitChange<R>(s: Services, callId: string, decide: Decid
       const change = decide(before, domainContext(s));
       if (!change) return { kind: 'unchanged', call: before };
       const notifications = options.resend?.notifications ?? renderNotifications(change.call, change.events, s.config.enumCasing, s.config.notificationIdForm);
+      // An app's own request may not notify without end; ending the call always may.
+      const ending = change.call.state === 'terminating' || change.call.state === 'terminated';
+      if (options.owner && notifications.length > 0 && !ending) assertNotificationQuota(s, loaded.record.outboxSeq);
 
       await sendClockMessage(s, before, change.call);
       if (await commit(s, change, notifications, loaded, options.resend?.ids)) {

@@ -43,6 +43,16 @@ const quoted = (value: string) => `'${value.replaceAll("'", "''")}'`;
 export class CallReader {
   constructor(readonly table: TableClient) {}
 
+  /** How many of an app's calls have not ended, counting up to `upTo` (the quota's check needs no more). */
+  async countActive(appId: string, upTo: number): Promise<number> {
+    const filter = `RowKey eq ${quoted(CALL_ROW)} and ownerAppId eq ${quoted(appId)} and ${COLUMN.state} ne 'terminated'`;
+    let count = 0;
+    for await (const _ of this.table.listEntities({ queryOptions: { filter, select: ['PartitionKey'] } })) {
+      if (++count >= upTo) break;
+    }
+    return count;
+  }
+
   /** The newest calls, optionally of one app and in one state. */
   async list(query: CallListQuery): Promise<{ calls: CallSummary[]; scanned: number; truncated: boolean }> {
     const filter = [
