@@ -30,6 +30,25 @@ export function isStateChange(n: CommsNotification): boolean {
 }
 
 /**
+ * What a fault profile says to do with one notification, the one question a drain asks: post it
+ * (once, or twice with the same id); hold it back until a time; or post the state change after it
+ * first (a reorder). Without a profile every answer is POST_ONCE.
+ */
+export type Plan =
+  | { readonly kind: 'post'; readonly twice: boolean }
+  | { readonly kind: 'hold'; readonly hold: Hold }
+  | { readonly kind: 'partnerFirst'; readonly partner: { readonly row: OutboxRow; readonly index: number }; readonly twice: boolean };
+
+export const POST_ONCE: Plan = { kind: 'post', twice: false };
+
+/** The notification after `i` in the call's order, if it is known and was never tried. */
+function partnerOf(row: OutboxRow, i: number, next: OutboxRow | undefined): { row: OutboxRow; index: number } | undefined {
+  if (i + 1 < row.notifications.length) return { row, index: i + 1 };
+  if (next && next.delivered === 0 && next.attempts === 0 && next.faultHold === undefined && next.notifications.length > 0) return { row: next, index: 0 };
+  return undefined;
+}
+
+/**
  * The notification faults of one profile, decided per notification from the seed and the
  * notification's place in its call (its outbox row's sequence number and index), so a retry,
  * another instance or another run with the same seed decides the same.
@@ -43,6 +62,28 @@ export class DeliveryFaults {
 
   #applied(row: OutboxRow, i: number): FaultHold['applied'] {
     return row.faultHold?.index === i ? row.faultHold.applied : [];
+  }
+
+  /**
+   * The plan for notification `i` of `row` (`next`: the row after it, when read): held back
+   * (dropped, then delayed, once each); else, for a state change drawn to be reordered, the state
+   * change after it posted first, or a wait within the window for one to come; else posted, twice
+   * when drawn to be duplicated.
+   */
+  plan(row: OutboxRow, i: number, next: OutboxRow | undefined, now: number): Plan {
+    const hold = this.holdBefore(row, i, now);
+    if (hold) return { kind: 'hold', hold };
+    const twice = this.duplicates(row, i);
+    const prior = row.faultHold?.index === i ? row.faultHold : undefined;
+    const windowMs = prior?.aheadDelivered ? undefined : this.reorderWindow(row, i);
+    if (windowMs === undefined) return { kind: 'post', twice };
+    const partner = partnerOf(row, i, next);
+    if (partner && isStateChange(partner.row.notifications[partner.index] as CommsNotification)) return { kind: 'partnerFirst', partner, twice };
+    if (!partner && next === undefined && !prior?.applied.includes('reorderWait') && now < row.createdAt + windowMs) {
+      // Nothing follows yet: wait (within the window) for the next state change to swap with.
+      return { kind: 'hold', hold: { fault: 'reorderWait', until: row.createdAt + windowMs } };
+    }
+    return { kind: 'post', twice };
   }
 
   /** Before a notification's POST: hold it back (dropped, then delayed), once each. */

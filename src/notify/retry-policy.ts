@@ -12,8 +12,8 @@ export interface RetryPolicy {
 
 export type Attempt = (
   | { readonly kind: 'delivered'; readonly status: number }
-  | { readonly kind: 'retry'; readonly error: string; readonly retryAfterMs?: number }
-  | { readonly kind: 'final'; readonly error: string }
+  | { readonly kind: 'retry'; readonly error: string; readonly status?: number; readonly retryAfterMs?: number }
+  | { readonly kind: 'final'; readonly error: string; readonly status?: number }
 ) & {
   /** Something about the answer worth a line in the delivery log (its body was not read, say). */
   readonly note?: string;
@@ -23,10 +23,10 @@ export function classify(status: number, retryAfter: string | null, now: number)
   if (status >= 200 && status < 300) return { kind: 'delivered', status };
   if (status === 408 || status === 429 || status >= 500) {
     const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(retryAfter, now) : undefined;
-    return { kind: 'retry', error: `HTTP ${status}`, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+    return { kind: 'retry', error: `HTTP ${status}`, status, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   }
   const why = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
-  return { kind: 'final', error: `HTTP ${status}${why}` };
+  return { kind: 'final', error: `HTTP ${status}${why}`, status };
 }
 
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */

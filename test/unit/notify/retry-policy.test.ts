@@ -21,15 +21,15 @@ describe('which deliveries are retried', () => {
     expect(classify(status, null, 0).kind).toBe(kind);
   });
 
-  it('says a redirect was not followed', () => {
-    expect(classify(307, null, 0)).toEqual({ kind: 'final', error: 'HTTP 307 (redirects are not followed)' });
+  it('says a redirect was not followed, and keeps the status', () => {
+    expect(classify(307, null, 0)).toEqual({ kind: 'final', error: 'HTTP 307 (redirects are not followed)', status: 307 });
   });
 
   it('reads Retry-After on 429 and 503 only, as seconds or a date', () => {
     const now = Date.parse('2026-11-22T10:00:00Z');
-    expect(classify(429, '7', now)).toEqual({ kind: 'retry', error: 'HTTP 429', retryAfterMs: 7000 });
+    expect(classify(429, '7', now)).toEqual({ kind: 'retry', error: 'HTTP 429', status: 429, retryAfterMs: 7000 });
     expect(classify(503, 'Sun, 22 Nov 2026 10:00:30 GMT', now)).toMatchObject({ retryAfterMs: 30_000 });
-    expect(classify(500, '7', now)).toEqual({ kind: 'retry', error: 'HTTP 500' });
+    expect(classify(500, '7', now)).toEqual({ kind: 'retry', error: 'HTTP 500', status: 500 });
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter('Sun, 22 Nov 2026 09:00:00 GMT', now)).toBe(0);
   });
