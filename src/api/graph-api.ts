@@ -1,7 +1,6 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { authenticate, requireRole, type CallingApp } from '../auth/tokens';
 import { isOwnedBy, type ApiVersion, type Call, type Owner, type PathFamily } from '../calls/model';
-import { CallRuleViolation } from '../calls/rules';
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
 import type { CallAddress } from '../graph/paths';
@@ -53,12 +52,7 @@ export function graphApi(options: RouteOptions, handler: (req: ApiRequest) => Pr
     if (!options.localOnly) await applyRequestFaults(s, request, app);
     const version = (request.params['version'] ?? 'v1.0').toLowerCase() === 'beta' ? 'beta' : 'v1.0';
     const baseUrl = serviceBaseUrl(s.config, request.url);
-    try {
-      return await handler({ request, ids, app, family: options.family, version, baseUrl, services: s });
-    } catch (error) {
-      if (error instanceof CallRuleViolation) throw GraphError.badRequest(error.message, error.code);
-      throw error;
-    }
+    return handler({ request, ids, app, family: options.family, version, baseUrl, services: s });
   });
 }
 

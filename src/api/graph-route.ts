@@ -3,6 +3,8 @@ import { ConfigError } from '../config';
 import { GraphError, graphErrorResponse } from '../graph/errors';
 import { requestIds, type RequestIds } from '../graph/request-ids';
 import { TooLargeForStorage } from '../store/azure-limits';
+import { CallRuleViolation } from '../calls/rules';
+import { Contention, QuotaExceeded } from '../service/errors';
 
 /**
  * A storage SDK error that is the storage's trouble, not the request's: 5xx, throttling, or no
@@ -30,18 +32,27 @@ export function graphRoute(handler: GraphHandler): HttpHandler {
       const response = await handler(request, context, ids);
       return { ...response, headers: { ...ids.headers, ...(response.headers as Record<string, string> | undefined) } };
     } catch (error) {
-      if (error instanceof GraphError) return graphErrorResponse(error, ids);
-      // A setting is wrong: say which, so the operator can fix it (it names no secret).
-      if (error instanceof ConfigError) return graphErrorResponse(GraphError.serviceUnavailable(`The service is misconfigured: ${error.message}`), ids);
-      // Azure Table Storage would refuse what the request asks to store (store/azure-limits.ts).
-      if (error instanceof TooLargeForStorage) return graphErrorResponse(new GraphError(413, 'RequestEntityTooLarge', error.message, {}, 'storedTooLarge'), ids);
+      const answer = graphErrorOf(error);
+      if (answer) return graphErrorResponse(answer, ids);
       if (isStorageOutage(error)) {
         context.warn(`request ${ids.requestId}: storage unavailable:`, error);
-        const busy = new GraphError(503, 'serviceNotAvailable', 'Storage is not available right now; retry the request.', { 'Retry-After': '5' });
-        return graphErrorResponse(busy, ids);
+        return graphErrorResponse(GraphError.serviceUnavailable('Storage is not available right now; retry the request.', 5), ids);
       }
       context.error(`request ${ids.requestId} failed:`, error);
       return graphErrorResponse(GraphError.internal(), ids);
     }
   };
+}
+
+/** The one mapping of the service's error kinds to Graph's answers; undefined for a failure (a 500). */
+export function graphErrorOf(error: unknown): GraphError | undefined {
+  if (error instanceof GraphError) return error;
+  if (error instanceof CallRuleViolation) return GraphError.badRequest(error.message, error.code);
+  if (error instanceof Contention) return GraphError.serviceUnavailable(error.message, error.retryAfterSeconds);
+  if (error instanceof QuotaExceeded) return new GraphError(429, 'TooManyRequests', error.message, { 'Retry-After': String(error.retryAfterSeconds) }, 'quotaExceeded', { status: '429' });
+  // Azure Table Storage would refuse what the request asks to store (store/azure-limits.ts).
+  if (error instanceof TooLargeForStorage) return new GraphError(413, 'RequestEntityTooLarge', error.message, {}, 'storedTooLarge');
+  // A setting is wrong: say which, so the operator can fix it (it names no secret).
+  if (error instanceof ConfigError) return GraphError.serviceUnavailable(`The service is misconfigured: ${error.message}`);
+  return undefined;
 }

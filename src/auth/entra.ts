@@ -27,7 +27,7 @@ export function entraVerifier(entra: Config['entra']): TokenVerifier {
       return await remote(header, token);
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
-      throw new GraphError(503, 'serviceNotAvailable', "Entra ID's signing keys cannot be read right now, so no token can be checked; retry the request.", { 'Retry-After': '5' });
+      throw GraphError.serviceUnavailable("Entra ID's signing keys cannot be read right now, so no token can be checked; retry the request.", 5);
     }
   };
   const allowed = new Set(entra.allowedTenants);

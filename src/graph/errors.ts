@@ -49,8 +49,9 @@ export class GraphError extends Error {
     const got = contentType ? `'${contentType}'` : 'none';
     return new GraphError(415, 'UnsupportedMediaType', `The request body must be application/json; the Content-Type was ${got}.`);
   }
-  static serviceUnavailable(message: string): GraphError {
-    return new GraphError(503, 'serviceNotAvailable', message);
+  /** 503, with Retry-After when the caller should wait before retrying. */
+  static serviceUnavailable(message: string, retryAfterSeconds?: number): GraphError {
+    return new GraphError(503, 'serviceNotAvailable', message, retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) });
   }
   /** Graph's throttling answer, body and Retry-After as Graph sends them. */
   static tooManyRequests(retryAfterSeconds: number): GraphError {

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DomainContext } from '../calls/draft';
 import { isOwnedBy, type Call, type CallChange, type Owner } from '../calls/model';
-import { GraphError } from '../graph/errors';
 import { newId } from '../graph/ids';
 import { renderNotifications, type CommsNotification } from '../graph/notifications';
 import { recordingPath } from '../graph/paths';
@@ -9,6 +8,7 @@ import type { LoadedCall } from '../store/call-store';
 import { KeyedMutex } from '../store/keyed-mutex';
 import type { Services } from './services';
 import { assertNotificationQuota } from './quotas';
+import { Contention } from './errors';
 
 /**
  * The one way a call changes. Read top-down, `commitChange` is the whole write path: load the
@@ -64,7 +64,7 @@ export async function commitChange<R>(s: Services, callId: string, decide: Decid
         return { kind: 'changed', before, change };
       }
       if (attempt >= MAX_COMMIT_ATTEMPTS) {
-        throw new GraphError(503, 'serviceNotAvailable', `Call ${callId} is being changed by many requests at once. Retry the request.`, { 'Retry-After': '1' });
+        throw new Contention(`Call ${callId} is being changed by many requests at once. Retry the request.`, 1);
       }
       // Randomized, growing pause so racing writers spread out.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));

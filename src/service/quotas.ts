@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { GraphError } from '../graph/errors';
+import { QuotaExceeded } from './errors';
 import type { Services } from './services';
 
 /**
@@ -16,8 +16,8 @@ const counted = new LRUCache<string, { count: number; at: number }>({ max: 10_00
 /** One count at a time per app: a burst of creates shares it. */
 const counting = new Map<string, Promise<{ count: number; at: number }>>();
 
-export function quotaExceeded(message: string, retryAfterSeconds: number): GraphError {
-  return new GraphError(429, 'TooManyRequests', message, { 'Retry-After': String(retryAfterSeconds) }, 'quotaExceeded', { status: '429' });
+export function quotaExceeded(message: string, retryAfterSeconds: number): QuotaExceeded {
+  return new QuotaExceeded(message, retryAfterSeconds);
 }
 
 /** Refuses a new call of an app that has MAX_CALLS_PER_APP calls not yet ended; counts it otherwise. */

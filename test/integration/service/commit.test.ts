@@ -4,7 +4,8 @@ import { enqueueMedia } from '../../../src/calls/media';
 import { createOutgoingCall } from '../../../src/calls/lifecycle';
 import type { Call } from '../../../src/calls/model';
 import { loadConfig } from '../../../src/config';
-import { GraphError } from '../../../src/graph/errors';
+import { graphErrorOf } from '../../../src/api/graph-route';
+import { Contention } from '../../../src/service/errors';
 import { commitChange, commitNewCall, domainContext, MAX_COMMIT_ATTEMPTS } from '../../../src/service/commit';
 import { createServices } from '../../../src/app/services';
 import type { Services } from '../../../src/service/services';
@@ -45,7 +46,7 @@ describe('commitChange', () => {
     expect(unchanged).toMatchObject({ kind: 'unchanged', call: { id: call.id, version: call.version } });
   });
 
-  it('gives up after a bounded number of lost races, with a 503 that says to retry', async () => {
+  it('gives up after a bounded number of lost races, as contention that the edge answers with a 503 saying to retry', async () => {
     const { s, call } = await storedCall();
     let tries = 0;
     const losing = withTransactions(s, async () => {
@@ -53,8 +54,11 @@ describe('commitChange', () => {
       throw Object.assign(new Error('precondition failed'), { statusCode: 412 });
     });
     const attempt = commitChange(losing, call.id, (c, ctx) => enqueueMedia(c, prompt('p'), ctx));
-    await expect(attempt).rejects.toBeInstanceOf(GraphError);
-    await expect(attempt).rejects.toMatchObject({ status: 503, headers: { 'Retry-After': '1' } });
+    // The service says what happened; the HTTP edge answers 503 with Retry-After from it.
+    await expect(attempt).rejects.toBeInstanceOf(Contention);
+    await expect(attempt).rejects.toMatchObject({ retryAfterSeconds: 1 });
+    const answer = graphErrorOf(await attempt.catch((error: unknown) => error));
+    expect(answer).toMatchObject({ status: 503, code: 'serviceNotAvailable', headers: { 'Retry-After': '1' } });
     expect(tries).toBe(MAX_COMMIT_ATTEMPTS);
   });
 });
