@@ -2,7 +2,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { CallChange, Operation } from '../calls/model';
 import type { CommsNotification } from '../graph/notifications';
 import { assertFitsAzure } from './azure-limits';
-import { statusOf } from './status';
+import { unlessAbsent, unlessSomeoneElseDid } from './status';
 import { historyEntity } from './notification-history';
 import { notificationId } from './notification-id';
 import {
@@ -58,34 +58,19 @@ export class CallStore {
   ) {}
 
   async load(callId: string): Promise<LoadedCall | undefined> {
-    try {
-      const entity = await this.table.getEntity(callId, CALL_ROW);
-      return { record: callFromEntity(entity), etag: entity.etag };
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await unlessAbsent(this.table.getEntity(callId, CALL_ROW));
+    return entity && { record: callFromEntity(entity), etag: entity.etag };
   }
 
   async loadOperation(callId: string, operationId: string): Promise<Operation | undefined> {
-    try {
-      return operationFromEntity(await this.table.getEntity(callId, operationRowKey(operationId)));
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await unlessAbsent(this.table.getEntity(callId, operationRowKey(operationId)));
+    return entity && operationFromEntity(entity);
   }
 
   /** Writes one change in one transaction; `conflict` when the call moved on (412) or already exists (409). */
   async submit(submission: ChangeToSubmit): Promise<SubmitResult> {
-    try {
-      await this.table.submitTransaction(changeTransaction(submission, this.options.keepHistory === true));
-      return 'committed';
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 412 || status === 409) return 'conflict';
-      throw error;
-    }
+    const written = await unlessSomeoneElseDid(this.table.submitTransaction(changeTransaction(submission, this.options.keepHistory === true)));
+    return written === undefined ? 'conflict' : 'committed';
   }
 
   /**

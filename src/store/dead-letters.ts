@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { statusOf } from './status';
+import { unlessAbsent } from './status';
 import { jsonColumns, readJsonColumn, storedJson } from './json-columns';
 import type { OutboxRow, Recipient } from './table-schema';
 
@@ -99,20 +99,12 @@ export class DeadLetterStore {
   }
 
   async get(key: DeadLetterKey): Promise<DeadLetter | undefined> {
-    try {
-      return fromEntity(await this.table.getEntity(DEAD_LETTER_PARTITION, rowKey(key)));
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await unlessAbsent(this.table.getEntity(DEAD_LETTER_PARTITION, rowKey(key)));
+    return entity && fromEntity(entity);
   }
 
   async remove(key: DeadLetterKey): Promise<void> {
-    try {
-      await this.table.deleteEntity(DEAD_LETTER_PARTITION, rowKey(key));
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-    }
+    await unlessAbsent(this.table.deleteEntity(DEAD_LETTER_PARTITION, rowKey(key)));
   }
 }
 

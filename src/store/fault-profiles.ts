@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { FaultKind } from '../faults/profile';
 import { KeyedMutex } from './keyed-mutex';
-import { statusOf } from './status';
+import { statusOf, unlessAbsent } from './status';
 import { appFaultsRowKey, CALL_FAULTS_ROW, FAULTS_PARTITION, faultRecordEntity, faultRecordFromEntity, type FaultRecord } from './table-schema';
 
 /** Where a fault profile and its counters live: an app's row, or a call's. */
@@ -56,13 +56,8 @@ export class FaultStore {
   }
 
   async get(scope: FaultScope): Promise<{ record: FaultRecord; etag: string } | undefined> {
-    try {
-      const e = await this.table.getEntity(scope.partitionKey, scope.rowKey);
-      return { record: faultRecordFromEntity(e), etag: e.etag };
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    const e = await unlessAbsent(this.table.getEntity(scope.partitionKey, scope.rowKey));
+    return e && { record: faultRecordFromEntity(e), etag: e.etag };
   }
 
   /**
@@ -94,9 +89,7 @@ export class FaultStore {
 
   async delete(scope: FaultScope): Promise<void> {
     this.#recent.delete(keyOf(scope));
-    await this.table.deleteEntity(scope.partitionKey, scope.rowKey).catch((error: unknown) => {
-      if (statusOf(error) !== 404) throw error;
-    });
+    await unlessAbsent(this.table.deleteEntity(scope.partitionKey, scope.rowKey));
   }
 
   /** Adds injected faults to an app's counts. */

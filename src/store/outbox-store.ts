@@ -1,6 +1,6 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { assertFitsAzure } from './azure-limits';
-import { statusOf } from './status';
+import { unlessSomeoneElseDid } from './status';
 import {
   DELIVERY_LOG_LIMIT,
   deliveryLogEntity,
@@ -93,27 +93,14 @@ export class OutboxStore {
    * when another drain got there first.
    */
   async takeLease(callId: string, current: ReadLease | undefined, lease: DrainLease): Promise<string | undefined> {
-    try {
-      const entity = leaseEntity(callId, lease);
-      const response = current
-        ? await this.table.updateEntity(entity, 'Replace', { etag: current.etag })
-        : await this.table.createEntity(entity);
-      return response.etag ?? '';
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 412 || status === 409) return undefined;
-      throw error;
-    }
+    const entity = leaseEntity(callId, lease);
+    const response = await unlessSomeoneElseDid(current ? this.table.updateEntity(entity, 'Replace', { etag: current.etag }) : this.table.createEntity(entity));
+    return response && (response.etag ?? '');
   }
 
   /** Extends a held lease; undefined if it was lost meanwhile. */
   async renewLease(callId: string, etag: string, lease: DrainLease): Promise<string | undefined> {
-    try {
-      return (await this.table.updateEntity(leaseEntity(callId, lease), 'Replace', { etag })).etag;
-    } catch (error) {
-      if (statusOf(error) === 412 || statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    return (await unlessSomeoneElseDid(this.table.updateEntity(leaseEntity(callId, lease), 'Replace', { etag })))?.etag;
   }
 
   /**
@@ -131,14 +118,8 @@ export class OutboxStore {
       ...log.map((entry): TransactionAction => ['upsert', deliveryLogEntity(callId, entry), 'Replace']),
     ];
     assertFitsAzure(actions, `A delivery checkpoint of call ${callId}`);
-    try {
-      const response = await this.table.submitTransaction(actions);
-      return response.getResponseForEntity(DRAIN_LEASE_ROW)?.etag ?? '';
-    } catch (error) {
-      const status = statusOf(error);
-      // 412: the lease moved on (someone took over); 404: a row is gone (the sweeper, or a taker-over).
-      if (status === 412 || status === 404) return undefined;
-      throw error;
-    }
+    // Lost when the lease moved on (someone took over) or a row is gone (the sweeper, or a taker-over).
+    const response = await unlessSomeoneElseDid(this.table.submitTransaction(actions));
+    return response && (response.getResponseForEntity(DRAIN_LEASE_ROW)?.etag ?? '');
   }
 }

@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { statusOf } from './status';
+import { unlessAbsent } from './status';
 
 /**
  * Which kind of service owns a calls table: `local` (npm start: local tokens, the emulator, a
@@ -18,14 +18,9 @@ export interface StorageOwner {
 }
 
 export async function readOwner(table: TableClient): Promise<StorageOwner | undefined> {
-  try {
-    const e = await table.getEntity<Record<string, unknown>>(OWNER_PARTITION, OWNER_ROW);
-    const mode = e['mode'] === 'deployed' ? 'deployed' : e['mode'] === 'local' ? 'local' : undefined;
-    return mode && { mode, signingKeyId: String(e['signingKeyId'] ?? ''), since: Number(e['since'] ?? 0) };
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
+  const e = await unlessAbsent(table.getEntity<Record<string, unknown>>(OWNER_PARTITION, OWNER_ROW));
+  const mode = e?.['mode'] === 'deployed' ? 'deployed' : e?.['mode'] === 'local' ? 'local' : undefined;
+  return mode && { mode, signingKeyId: String(e?.['signingKeyId'] ?? ''), since: Number(e?.['since'] ?? 0) };
 }
 
 export async function recordOwner(table: TableClient, owner: StorageOwner): Promise<void> {

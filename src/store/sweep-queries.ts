@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { statusOf } from './status';
+import { unlessSomeoneElseDid } from './status';
 import { MAX_TRANSACTION_ENTITIES } from './azure-limits';
 import { CALL_ROW, COLUMN, OUTBOX_PREFIX } from './table-schema';
 
@@ -63,13 +63,7 @@ export class SweepQueries {
    * since (412) or it is gone (404). Once marked, no writer commits to the call again.
    */
   async markDeleting(callId: string, etag: string): Promise<boolean> {
-    try {
-      await this.#table.updateEntity({ partitionKey: callId, rowKey: CALL_ROW, [COLUMN.deleting]: true }, 'Merge', { etag });
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 412 || statusOf(error) === 404) return false;
-      throw error;
-    }
+    return (await unlessSomeoneElseDid(this.#table.updateEntity({ partitionKey: callId, rowKey: CALL_ROW, [COLUMN.deleting]: true }, 'Merge', { etag }))) !== undefined;
   }
 
   /** Deletes these rows of the call's partition; the call row last, so a sweep that stops halfway finds the call again. */
