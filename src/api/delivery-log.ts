@@ -2,7 +2,7 @@ import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
 import { originOf, recipientKey } from '../notify/recipients';
 import { services } from '../app/services';
-import type { DeliveryLogEntry } from '../store/table-schema';
+import type { DeliveryLogEntry } from '../store/delivery-log-row';
 import type { GraphHandler } from './graph-route';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());

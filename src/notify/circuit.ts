@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { CircuitStore, ReadCircuit } from '../store/circuits';
-import type { CircuitRecord } from '../store/table-schema';
+import type { CircuitRecord } from '../store/circuit-row';
 import { RECIPIENTS_REMEMBERED } from './recipients';
 
 /**

@@ -1,7 +1,7 @@
 import type { Services } from '../service/services';
 import { KeyedMutex } from '../store/keyed-mutex';
 import type { OutboxSnapshot, PendingRow } from '../store/outbox-store';
-import type { DrainLease } from '../store/table-schema';
+import type { DrainLease } from '../store/delivery-log-row';
 import { deliveryFaultsFor } from './faults';
 import { isDue, leaseMs, PAGE, requeue } from './outbox-pace';
 import { Delivery } from './page-delivery';

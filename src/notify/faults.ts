@@ -3,7 +3,7 @@ import { activeProfile } from '../service/active-fault-profile';
 import { hasNotificationFaults, spanMs, type FaultProfile, type NotificationKind } from '../faults/profile';
 import { between, chance } from '../faults/random';
 import type { Services } from '../service/services';
-import type { FaultHold, OutboxRow, Recipient } from '../store/table-schema';
+import type { FaultHold, OutboxRow, Recipient } from '../store/outbox-row';
 
 /** A notification held back by a fault until `until`. */
 export interface Hold {

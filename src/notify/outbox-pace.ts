@@ -1,5 +1,5 @@
 import type { Services } from '../service/services';
-import type { OutboxRow } from '../store/table-schema';
+import type { OutboxRow } from '../store/outbox-row';
 import type { Lane } from './recipients';
 
 /** Outbox rows read at once; with their deletions and log entries a checkpoint stays within a transaction. */

@@ -1,7 +1,8 @@
 import type { NotificationFault } from '../faults/profile';
 import type { Services } from '../service/services';
 import type { Checkpoint, OutboxSnapshot, PendingRow } from '../store/outbox-store';
-import type { DeliveryLogEntry, DrainLease, FaultHold, OutboxRow } from '../store/table-schema';
+import type { DeliveryLogEntry, DrainLease } from '../store/delivery-log-row';
+import type { FaultHold, OutboxRow } from '../store/outbox-row';
 import { post } from './deliver';
 import { POST_ONCE, type DeliveryFaults, type Hold } from './faults';
 import { issuerFor } from './issuer';

@@ -1,7 +1,10 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Call, Operation } from '../calls/model';
 import { HISTORY_PREFIX, historyFromEntity, type HistoryRow } from './notification-history';
-import { CALL_ROW, callFromEntity, COLUMN, OPERATION_PREFIX, operationFromEntity, OUTBOX_PREFIX, outboxFromEntity, type OutboxRow } from './table-schema';
+import { callFromEntity } from './call-row';
+import { operationFromEntity } from './operation-row';
+import { outboxFromEntity, type OutboxRow } from './outbox-row';
+import { CALL_ROW, COLUMN, OPERATION_PREFIX, OUTBOX_PREFIX } from './table-schema';
 
 /** A call as the call list shows it: a few columns of its call row. */
 export interface CallSummary {

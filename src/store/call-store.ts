@@ -5,19 +5,10 @@ import { assertFitsAzure } from './azure-limits';
 import { unlessAbsent, unlessSomeoneElseDid } from './status';
 import { historyEntity } from './notification-history';
 import { notificationId } from './notification-id';
-import {
-  CALL_ROW,
-  callEntity,
-  callFromEntity,
-  operationEntity,
-  operationFromEntity,
-  operationPatchEntity,
-  operationRowKey,
-  outboxEntity,
-  recipientOf,
-  REMEMBERED_CHANGES,
-  type CallRecord,
-} from './table-schema';
+import { callEntity, callFromEntity, REMEMBERED_CHANGES, type CallRecord } from './call-row';
+import { operationEntity, operationFromEntity, operationPatchEntity } from './operation-row';
+import { outboxEntity, recipientOf } from './outbox-row';
+import { CALL_ROW, operationRowKey } from './table-schema';
 
 
 export interface LoadedCall {

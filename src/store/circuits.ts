@@ -1,6 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { unlessAbsent, unlessSomeoneElseDid } from './status';
-import { CIRCUIT_PARTITION, circuitEntity, circuitFromEntity, circuitRowKey, type CircuitRecord } from './table-schema';
+import { circuitEntity, circuitFromEntity, type CircuitRecord } from './circuit-row';
+import { CIRCUIT_PARTITION, circuitRowKey } from './table-schema';
 
 export interface ReadCircuit {
   readonly record: CircuitRecord;

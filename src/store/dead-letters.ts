@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { unlessAbsent } from './status';
 import { jsonColumns, readJsonColumn, storedJson } from './json-columns';
-import type { OutboxRow, Recipient } from './table-schema';
+import type { OutboxRow, Recipient } from './outbox-row';
 
 /** Dead letters live in one partition of the calls table, keyed {callId}|{seq}|{index}. */
 export const DEAD_LETTER_PARTITION = '~deadletters';

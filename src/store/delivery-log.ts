@@ -1,5 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
-import { DELIVERY_LOG_PREFIX, deliveryLogFromEntity, type DeliveryLogEntry } from './table-schema';
+import { deliveryLogFromEntity, type DeliveryLogEntry } from './delivery-log-row';
+import { DELIVERY_LOG_PREFIX } from './table-schema';
 
 /**
  * A call's delivery log: its last DELIVERY_LOG_LIMIT delivery attempts, kept as rows of the call's

@@ -2,7 +2,8 @@ import type { TableClient } from '@azure/data-tables';
 import type { FaultKind } from '../faults/profile';
 import { KeyedMutex } from './keyed-mutex';
 import { statusOf, unlessAbsent } from './status';
-import { appFaultsRowKey, CALL_FAULTS_ROW, FAULTS_PARTITION, faultRecordEntity, faultRecordFromEntity, type FaultRecord } from './table-schema';
+import { faultRecordEntity, faultRecordFromEntity, type FaultRecord } from './fault-row';
+import { appFaultsRowKey, CALL_FAULTS_ROW, FAULTS_PARTITION } from './table-schema';
 
 /** Where a fault profile and its counters live: an app's row, or a call's. */
 export interface FaultScope {

@@ -1,20 +1,9 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { assertFitsAzure } from './azure-limits';
 import { unlessSomeoneElseDid } from './status';
-import {
-  DELIVERY_LOG_LIMIT,
-  deliveryLogEntity,
-  DRAIN_LEASE_ROW,
-  leaseEntity,
-  leaseFromEntity,
-  OUTBOX_PREFIX,
-  outboxFromEntity,
-  outboxProgressEntity,
-  outboxRowKey,
-  type DeliveryLogEntry,
-  type DrainLease,
-  type OutboxRow,
-} from './table-schema';
+import { deliveryLogEntity, leaseEntity, leaseFromEntity, type DeliveryLogEntry, type DrainLease } from './delivery-log-row';
+import { outboxFromEntity, outboxProgressEntity, type OutboxRow } from './outbox-row';
+import { DELIVERY_LOG_LIMIT, DRAIN_LEASE_ROW, OUTBOX_PREFIX, outboxRowKey } from './table-schema';
 
 /** An outbox row with the ETag it was read at. */
 export interface PendingRow {

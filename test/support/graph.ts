@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { TableClient } from '@azure/data-tables';
 import { mintLocalToken, type LocalTokenRequest } from '../../src/auth/tokens';
-import { OUTBOX_PREFIX, outboxFromEntity, operationFromEntity, OPERATION_PREFIX } from '../../src/store/table-schema';
+import { operationFromEntity } from '../../src/store/operation-row';
+import { outboxFromEntity } from '../../src/store/outbox-row';
+import { OUTBOX_PREFIX, OPERATION_PREFIX } from '../../src/store/table-schema';
 import { eventually } from './eventually';
 import { ROOT } from './host-process';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultProfile } from '../../../src/faults/profile';
 import { DeliveryFaults, POST_ONCE } from '../../../src/notify/faults';
-import type { OutboxRow, Recipient } from '../../../src/store/table-schema';
+import type { OutboxRow, Recipient } from '../../../src/store/outbox-row';
 
 const state = (s: string) => ({ changeType: 'updated', resourceData: { '@odata.type': '#microsoft.graph.call', state: s } });
 const tone = { changeType: 'updated', resourceData: { '@odata.type': '#microsoft.graph.call', toneInfo: { tone: 'tone1' } } };

@@ -5,7 +5,9 @@ import { MEDIA_QUEUE_LIMIT } from '../../../src/calls/rules';
 import { MAX_BODY_BYTES } from '../../../src/graph/body';
 import { renderNotifications } from '../../../src/graph/notifications';
 import { cancelMediaProcessing } from '../../../src/calls/media';
-import { callEntity, operationEntity, outboxEntity, recipientOf } from '../../../src/store/table-schema';
+import { callEntity } from '../../../src/store/call-row';
+import { operationEntity } from '../../../src/store/operation-row';
+import { outboxEntity, recipientOf } from '../../../src/store/outbox-row';
 import { context, establishedCall } from '../calls/fixtures';
 
 /**
