@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CallTiming } from './calls/timing';
-import { faultProfileSchema, type FaultProfile } from './faults/profile';
+import { faultProfileSchema } from './faults/profile';
 
 /**
  * Every setting the app reads, from the environment (app settings in Azure, `local.settings.json`
@@ -136,82 +136,67 @@ const settingsSchema = z.object({
 /** Every setting name this module reads (connection settings aside), for checks against the infrastructure. */
 export const SETTING_NAMES: readonly string[] = Object.keys(settingsSchema.shape);
 
-export interface Config {
-  readonly mode: 'local' | 'deployed';
-  readonly tableName: string;
-  readonly queues: { readonly mediaClock: string; readonly notifications: string; readonly slowLane: string };
-  readonly enumCasing: 'docs' | 'schema';
-  readonly notificationIdForm: 'graph' | 'docs';
-  readonly publicBaseUrl?: string;
-  readonly timing: CallTiming;
-  readonly recordingOnCallerHangUp: 'notify' | 'silent';
-  readonly localKeysFile: string;
-  readonly notificationSigningKey?: string;
-  readonly callbackCaFile?: string;
-  readonly delivery: { readonly timeoutMs: number; readonly retryBaseMs: number; readonly retryMaxDelayMs: number; readonly retryWindowMs: number; readonly probeIntervalMs: number };
-  readonly sweepAfterMs: number;
-  readonly callRetentionMs: number;
-  readonly recordingTokenLifetimeMs: number;
-  readonly quotas: { readonly callsPerApp: number; readonly notificationsPerCall: number };
-  /** Local mode: the FAULT_PROFILE setting, for apps without a profile of their own. */
-  readonly faultProfile?: FaultProfile;
-  readonly entra: { readonly allowedTenants: readonly string[]; readonly audiences: readonly string[]; readonly authorityHost: string };
+/**
+ * The settings as the service uses them: the one schema above, read into the shape the modules
+ * take. `Config` is this schema's output, so a setting is declared once and mapped once.
+ */
+const configSchema = settingsSchema.transform((s) => ({
+  mode: s.SERVICE_MODE,
+  tableName: s.CALLS_TABLE,
+  queues: { mediaClock: s.MEDIA_CLOCK_QUEUE, notifications: s.NOTIFICATIONS_QUEUE, slowLane: `${s.NOTIFICATIONS_QUEUE}${SLOW_LANE_SUFFIX}` },
+  enumCasing: s.GRAPH_ENUM_CASING,
+  notificationIdForm: s.NOTIFICATION_ID_FORM,
+  ...(s.PUBLIC_BASE_URL && { publicBaseUrl: s.PUBLIC_BASE_URL.replace(/\/+$/, '') }),
+  timing: {
+    promptMs: s.PROMPT_DURATION_MS,
+    beepMs: s.BEEP_DURATION_MS,
+    establishMs: s.ESTABLISH_DELAY_MS,
+    answerTimeoutMs: s.ANSWER_TIMEOUT_MS,
+    keepAliveMs: s.KEEP_ALIVE_TIMEOUT_MS,
+    targetAnswerMs: s.TARGET_ANSWER_MS,
+    transferTimeoutMs: s.TRANSFER_TIMEOUT_MS,
+    dtmfToneMs: s.DTMF_TONE_MS,
+  } satisfies CallTiming,
+  recordingOnCallerHangUp: s.RECORDING_ON_CALLER_HANGUP,
+  localKeysFile: s.LOCAL_KEYS_FILE,
+  ...(s.NOTIFICATION_SIGNING_KEY && { notificationSigningKey: s.NOTIFICATION_SIGNING_KEY }),
+  ...(s.CALLBACK_CA_FILE && { callbackCaFile: s.CALLBACK_CA_FILE }),
+  delivery: {
+    timeoutMs: s.NOTIFICATION_TIMEOUT_MS,
+    retryBaseMs: s.NOTIFICATION_RETRY_BASE_MS,
+    retryMaxDelayMs: s.NOTIFICATION_RETRY_MAX_DELAY_MS,
+    retryWindowMs: s.NOTIFICATION_RETRY_WINDOW_MS,
+    probeIntervalMs: s.NOTIFICATION_PROBE_INTERVAL_MS,
+  },
+  sweepAfterMs: s.SWEEP_AFTER_MS,
+  callRetentionMs: s.CALL_RETENTION_MS,
+  recordingTokenLifetimeMs: s.RECORDING_TOKEN_LIFETIME_MS,
+  quotas: { callsPerApp: s.MAX_CALLS_PER_APP, notificationsPerCall: s.MAX_NOTIFICATIONS_PER_CALL },
+  // A setting has no one to tell a drawn seed to, so its default seed is fixed.
+  ...(s.FAULT_PROFILE && { faultProfile: { ...s.FAULT_PROFILE, seed: s.FAULT_PROFILE.seed ?? 1 } }),
+  entra: {
+    allowedTenants: s.ENTRA_ALLOWED_TENANTS.map((t) => t.toLowerCase()),
+    audiences: s.ENTRA_AUDIENCES,
+    authorityHost: s.ENTRA_AUTHORITY_HOST.replace(/\/+$/, ''),
+  },
+}));
+
+export type Config = z.output<typeof configSchema> & {
   /** The raw environment, for connection settings whose keys depend on the connection name. */
   readonly env: Readonly<Record<string, string | undefined>>;
-}
+};
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = settingsSchema.safeParse(env);
+  const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
     throw new ConfigError(`Invalid app settings: ${problems.join('; ')}`);
   }
-  const s = parsed.data;
-  return {
-    mode: s.SERVICE_MODE,
-    tableName: s.CALLS_TABLE,
-    queues: { mediaClock: s.MEDIA_CLOCK_QUEUE, notifications: s.NOTIFICATIONS_QUEUE, slowLane: `${s.NOTIFICATIONS_QUEUE}${SLOW_LANE_SUFFIX}` },
-    enumCasing: s.GRAPH_ENUM_CASING,
-    notificationIdForm: s.NOTIFICATION_ID_FORM,
-    ...(s.PUBLIC_BASE_URL && { publicBaseUrl: s.PUBLIC_BASE_URL.replace(/\/+$/, '') }),
-    timing: {
-      promptMs: s.PROMPT_DURATION_MS,
-      beepMs: s.BEEP_DURATION_MS,
-      establishMs: s.ESTABLISH_DELAY_MS,
-      answerTimeoutMs: s.ANSWER_TIMEOUT_MS,
-      keepAliveMs: s.KEEP_ALIVE_TIMEOUT_MS,
-      targetAnswerMs: s.TARGET_ANSWER_MS,
-      transferTimeoutMs: s.TRANSFER_TIMEOUT_MS,
-      dtmfToneMs: s.DTMF_TONE_MS,
-    },
-    recordingOnCallerHangUp: s.RECORDING_ON_CALLER_HANGUP,
-    localKeysFile: s.LOCAL_KEYS_FILE,
-    ...(s.NOTIFICATION_SIGNING_KEY && { notificationSigningKey: s.NOTIFICATION_SIGNING_KEY }),
-    ...(s.CALLBACK_CA_FILE && { callbackCaFile: s.CALLBACK_CA_FILE }),
-    delivery: {
-      timeoutMs: s.NOTIFICATION_TIMEOUT_MS,
-      retryBaseMs: s.NOTIFICATION_RETRY_BASE_MS,
-      retryMaxDelayMs: s.NOTIFICATION_RETRY_MAX_DELAY_MS,
-      retryWindowMs: s.NOTIFICATION_RETRY_WINDOW_MS,
-      probeIntervalMs: s.NOTIFICATION_PROBE_INTERVAL_MS,
-    },
-    sweepAfterMs: s.SWEEP_AFTER_MS,
-    callRetentionMs: s.CALL_RETENTION_MS,
-    recordingTokenLifetimeMs: s.RECORDING_TOKEN_LIFETIME_MS,
-    quotas: { callsPerApp: s.MAX_CALLS_PER_APP, notificationsPerCall: s.MAX_NOTIFICATIONS_PER_CALL },
-    // A setting has no one to tell a drawn seed to, so its default seed is fixed.
-    ...(s.FAULT_PROFILE && { faultProfile: { ...s.FAULT_PROFILE, seed: s.FAULT_PROFILE.seed ?? 1 } }),
-    entra: {
-      allowedTenants: s.ENTRA_ALLOWED_TENANTS.map((t) => t.toLowerCase()),
-      audiences: s.ENTRA_AUDIENCES,
-      authorityHost: s.ENTRA_AUTHORITY_HOST.replace(/\/+$/, ''),
-    },
-    env: { ...env },
-  };
+  return { ...parsed.data, env: { ...env } };
 }
 
 let cached: Config | undefined;
