@@ -1,5 +1,5 @@
 import { httpRoute } from '../src/api/route-table';
-import { graphRoute } from '../src/api/graph-route';
+import { withGraphErrors } from '../src/api/error-boundary';
 import { health } from '../src/api/health';
 
-httpRoute('health', { methods: ['GET'], route: 'health', authLevel: 'anonymous', handler: graphRoute(health) });
+httpRoute('health', { methods: ['GET'], route: 'health', authLevel: 'anonymous', handler: withGraphErrors(health) });

@@ -4,7 +4,7 @@ import { SLOW_LANE_SUFFIX, STORAGE_CONNECTION } from '../src/config';
 import { listDeadLetters, replayDeadLetter } from '../src/api/dead-letters';
 import { operatorRoute } from '../src/api/console-access';
 import { getDeliveryLog } from '../src/api/delivery-log';
-import { graphRoute } from '../src/api/graph-route';
+import { withGraphErrors } from '../src/api/error-boundary';
 import { jwks, openIdConfiguration } from '../src/api/openid';
 import { runDrain, runSlowLaneDrain, runSweeper } from '../src/notify/queue-handlers';
 import { withServices } from '../src/app/services';
@@ -15,8 +15,8 @@ app.storageQueue('notificationsSlowLane', { queueName: `%NOTIFICATIONS_QUEUE%${S
 app.timer('sweeper', { schedule: '%SWEEP_SCHEDULE%', handler: withServices(runSweeper) });
 
 // How a bot validates notification tokens, as it does Graph's.
-httpRoute('openIdConfiguration', { methods: ['GET'], route: '.well-known/openid-configuration', authLevel: 'anonymous', handler: graphRoute(openIdConfiguration) });
-httpRoute('jwks', { methods: ['GET'], route: '.well-known/jwks.json', authLevel: 'anonymous', handler: graphRoute(jwks) });
+httpRoute('openIdConfiguration', { methods: ['GET'], route: '.well-known/openid-configuration', authLevel: 'anonymous', handler: withGraphErrors(openIdConfiguration) });
+httpRoute('jwks', { methods: ['GET'], route: '.well-known/jwks.json', authLevel: 'anonymous', handler: withGraphErrors(jwks) });
 
 // For the operator: on Azure these need the host's master key (authLevel admin); locally, a loopback Host and page.
 httpRoute('deadLetters', { methods: ['GET'], route: 'notifications/deadLetters', authLevel: 'admin', handler: operatorRoute(listDeadLetters) });

@@ -6,8 +6,9 @@ import { newId } from '../graph/ids';
 import { rejectSchema, redirectSchema, sendDtmfTonesSchema, transferSchema, updateRecordingStatusSchema } from '../graph/schemas';
 import type { Decide } from '../service/commit';
 import { checkCallbackUri } from './callback-uri';
-import { callNotFound, changeOwnedCall, type ApiRequest } from './graph-api';
-import { operationAction } from './responses';
+import { type ApiRequest } from './graph-api';
+import { callNotFound, changeOwnedCall } from './owned-calls';
+import { operationAction } from './owned-calls';
 
 /** reject, redirect, transfer: 202 Accepted and no body, as the docs answer them; what follows comes as notifications. */
 async function accepted<R>(req: ApiRequest, decide: Decide<R>): Promise<HttpResponseInit> {

@@ -12,7 +12,8 @@ import { commitNewCall } from '../service/commit';
 import { admitNewCall } from '../service/quotas';
 import { applySelection, callSelection, type Selection } from '../graph/select';
 import { checkCallbackUri } from './callback-uri';
-import { addressOf, changeOwnedCall, loadOwnedCall, ownerOf, type ApiRequest } from './graph-api';
+import { addressOf, ownerOf, type ApiRequest } from './graph-api';
+import { changeOwnedCall, loadOwnedCall } from './owned-calls';
 import { metadataContext } from './responses';
 
 const APP_HOSTED = '#microsoft.graph.appHostedMediaConfig';

@@ -2,7 +2,7 @@ import type { HttpHandler, HttpRequest } from '@azure/functions';
 import { GraphError } from '../graph/errors';
 import { isLoopbackHost } from '../notify/callback-url';
 import { services } from '../app/services';
-import { graphRoute, type GraphHandler } from './graph-route';
+import { withGraphErrors, type GraphHandler } from './error-boundary';
 
 /**
  * A route of the local console: it exists only in local mode (deployed it answers 404 like any
@@ -11,7 +11,7 @@ import { graphRoute, type GraphHandler } from './graph-route';
  * cross-origin page cannot read the answers anyway (no CORS headers are ever sent).
  */
 export function consoleRoute(handler: GraphHandler): HttpHandler {
-  return graphRoute(async (request, context, ids) => {
+  return withGraphErrors(async (request, context, ids) => {
     if (services().config.mode !== 'local') throw GraphError.noRoute(request.method, new URL(request.url).pathname);
     assertLoopback(request);
     return handler(request, context, ids);
@@ -25,7 +25,7 @@ export function consoleRoute(handler: GraphHandler): HttpHandler {
  * included) or replay them.
  */
 export function operatorRoute(handler: GraphHandler): HttpHandler {
-  return graphRoute(async (request, context, ids) => {
+  return withGraphErrors(async (request, context, ids) => {
     if (services().config.mode === 'local') assertLoopback(request);
     return handler(request, context, ids);
   });

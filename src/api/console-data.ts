@@ -7,8 +7,8 @@ import { services } from '../app/services';
 import type { Services } from '../service/services';
 import type { CallListQuery } from '../store/call-reader';
 import { deadLetterView } from './dead-letters';
-import { routeCallId } from './graph-api';
-import type { GraphHandler } from './graph-route';
+import { routeCallId } from './owned-calls';
+import type { GraphHandler } from './error-boundary';
 
 /**
  * What the local console shows, as JSON: the newest calls, and one call with its timeline, media

@@ -2,7 +2,7 @@ import { parseGuid } from '../graph/ids';
 import { GraphError } from '../graph/errors';
 import { services } from '../app/services';
 import { callListView, callView, listQueryOf } from './console-data';
-import type { GraphHandler } from './graph-route';
+import type { GraphHandler } from './error-boundary';
 
 /** How often the stream looks at storage; any instance may have changed a call, so it asks storage. */
 const POLL_MS = 500;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GraphError } from '../graph/errors';
-import type { GraphHandler } from './graph-route';
+import type { GraphHandler } from './error-boundary';
 
 /**
  * The console's page and its assets, as `npm run build` leaves them in dist/console (the page's

@@ -5,7 +5,7 @@ import { recipientKey } from '../notify/recipients';
 import { commitChange } from '../service/commit';
 import { services } from '../app/services';
 import { parseDeadLetterId, type DeadLetter } from '../store/dead-letters';
-import type { GraphHandler } from './graph-route';
+import type { GraphHandler } from './error-boundary';
 
 /**
  * The dead letters of notification delivery, for the operator: list them, and replay one once the

@@ -3,7 +3,7 @@ import { parseGuid } from '../graph/ids';
 import { originOf, recipientKey } from '../notify/recipients';
 import { services } from '../app/services';
 import type { DeliveryLogEntry } from '../store/delivery-log-row';
-import type { GraphHandler } from './graph-route';
+import type { GraphHandler } from './error-boundary';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
@@ -34,7 +34,7 @@ export const getDeliveryLog: GraphHandler = async (request) => {
   const callId = raw === null ? undefined : parseGuid(raw);
   if (!callId) throw GraphError.badRequest(`'callId' must be a call id (a GUID); got '${raw ?? ''}'.`);
   const s = services();
-  const [loaded, entries, waiting] = await Promise.all([s.store.load(callId), s.deliveryLog.read(callId), s.outbox.pending(callId)]);
+  const [loaded, entries, waiting] = await Promise.all([s.calls.load(callId), s.deliveryLog.read(callId), s.outbox.pending(callId)]);
   if (!loaded) throw GraphError.itemNotFound(`Call '${callId}' was not found.`);
   const { owner: { appId }, callbackUri } = loaded.record.call;
   const origin = originOf(callbackUri);

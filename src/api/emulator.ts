@@ -1,8 +1,9 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
-import { addressOf, changeOwnedCall, ownerOf, type ApiRequest } from './graph-api';
+import { addressOf, ownerOf, type ApiRequest } from './graph-api';
+import { changeOwnedCall } from './owned-calls';
 import { checkCallbackUri } from './callback-uri';
-import { DTMF, pressTones as pressTonesOnCall, speak } from '../calls/caller';
+import * as caller from '../calls/caller';
 import { chooseTransferFate } from '../calls/call-control';
 import { hangUp, receiveIncomingCall } from '../calls/lifecycle';
 import type { Tone } from '../calls/model';
@@ -23,7 +24,7 @@ import { text } from '../graph/text';
 const TONE_NAMES = new Set<string>(TONES);
 
 function toTone(text: string): Tone | undefined {
-  return DTMF[text.toUpperCase()] ?? (TONE_NAMES.has(text.toLowerCase()) ? (text.toLowerCase() as Tone) : undefined);
+  return caller.DTMF[text.toUpperCase()] ?? (TONE_NAMES.has(text.toLowerCase()) ? (text.toLowerCase() as Tone) : undefined);
 }
 
 const tonesSchema = z.strictObject({
@@ -47,7 +48,7 @@ export async function pressTones(req: ApiRequest): Promise<HttpResponseInit> {
   const { tones } = parseBody(tonesSchema, await readJsonBody(req.request, { required: true }), 'tones');
   const pressed = tones.map((text) => toTone(text) as Tone);
   // One decision for all the keys: one transaction, the tones in order.
-  const outcome = await changeOwnedCall(req, (call, ctx) => pressTonesOnCall(call, pressed, ctx));
+  const outcome = await changeOwnedCall(req, (call, ctx) => caller.pressTones(call, pressed, ctx));
   // sequenceIds: the toneInfo numbers the bot will see (none without a tone subscription).
   return { status: 200, jsonBody: { pressed, sequenceIds: outcome.kind === 'changed' ? outcome.change.result : [] } };
 }
@@ -55,7 +56,7 @@ export async function pressTones(req: ApiRequest): Promise<HttpResponseInit> {
 /** POST /emulator/calls/{callId}/speech {"seconds": 3}: the caller talks; a running recording hears it. */
 export async function speakFor(req: ApiRequest): Promise<HttpResponseInit> {
   const { seconds } = parseBody(speechSchema, await readJsonBody(req.request, { required: true }), 'speech');
-  const outcome = await changeOwnedCall(req, (call, ctx) => speak(call, seconds, ctx));
+  const outcome = await changeOwnedCall(req, (call, ctx) => caller.speak(call, seconds, ctx));
   return { status: 200, jsonBody: { heardByRecording: outcome.kind === 'changed' && outcome.change.result.heard } };
 }
 

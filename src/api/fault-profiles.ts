@@ -4,7 +4,8 @@ import { activeProfile, type ActiveProfile } from '../service/active-fault-profi
 import { API_FAULTS, faultProfileSchema, NOTIFICATION_FAULTS, type FaultProfile } from '../faults/profile';
 import { parseBody, readJsonBody } from '../graph/body';
 import { appFaultScope, callFaultScope, emptyFaultRecord } from '../store/fault-profiles';
-import { loadOwnedCall, ownerOf, type ApiRequest } from './graph-api';
+import { ownerOf, type ApiRequest } from './graph-api';
+import { loadOwnedCall } from './owned-calls';
 
 /**
  * The fault profile routes (local mode only, like the rest of the emulator): an app's profile at

@@ -1,7 +1,7 @@
 import { config } from '../config';
 import { GraphError } from '../graph/errors';
 import { appStorage } from '../app/services';
-import type { GraphHandler } from './graph-route';
+import type { GraphHandler } from './error-boundary';
 
 const STORAGE_PROBE_TIMEOUT_MS = 3000;
 

@@ -4,7 +4,7 @@ import { parseBody, readJsonBody } from '../graph/body';
 import { parseGuid } from '../graph/ids';
 import { mustBe } from '../graph/schemas';
 import { services } from '../app/services';
-import type { GraphHandler } from './graph-route';
+import type { GraphHandler } from './error-boundary';
 
 const guid = (what: string) => z.string(mustBe(`${what} (a GUID)`)).refine((v) => parseGuid(v) !== undefined, `must be ${what} (a GUID)`);
 const tokenSchema = z.strictObject({ appId: guid('an app id'), tenantId: guid('a tenant id').optional() });

@@ -1,11 +1,11 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { cancelMediaProcessing as cancel, enqueueMedia, subscribeToTone as subscribe } from '../calls/media';
+import * as media from '../calls/media';
 import type { MediaPrompt, MediaRequest } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { cancelMediaProcessingSchema, playPromptSchema, recordResponseSchema, subscribeToToneSchema } from '../graph/schemas';
 import type { ApiRequest } from './graph-api';
-import { operationAction } from './responses';
+import { operationAction } from './owned-calls';
 
 const DEFAULT_RECORD_TIMER_SECONDS = 5;
 
@@ -21,7 +21,7 @@ export async function playPrompt(req: ApiRequest): Promise<HttpResponseInit> {
     ...(body.clientContext !== undefined && { clientContext: body.clientContext }),
     parameters: { prompts: prompts(body.prompts), loop: 'loop' in body && body.loop === true },
   };
-  return operationAction(req, (call, ctx) => enqueueMedia(call, entry, ctx));
+  return operationAction(req, (call, ctx) => media.enqueueMedia(call, entry, ctx));
 }
 
 export async function recordResponse(req: ApiRequest): Promise<HttpResponseInit> {
@@ -41,17 +41,17 @@ export async function recordResponse(req: ApiRequest): Promise<HttpResponseInit>
       streamWhileRecording: 'streamWhileRecording' in body && body.streamWhileRecording === true,
     },
   };
-  return operationAction(req, (call, ctx) => enqueueMedia(call, entry, ctx));
+  return operationAction(req, (call, ctx) => media.enqueueMedia(call, entry, ctx));
 }
 
 export async function subscribeToTone(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(subscribeToToneSchema, await readJsonBody(req.request, { required: false }), 'subscribeToTone');
   const request = { operationId: newId(), ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
-  return operationAction(req, (call, ctx) => subscribe(call, request, ctx));
+  return operationAction(req, (call, ctx) => media.subscribeToTone(call, request, ctx));
 }
 
 export async function cancelMediaProcessing(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(cancelMediaProcessingSchema, await readJsonBody(req.request, { required: false }), 'cancelMediaProcessing');
   const request = { operationId: newId(), all: body.all ?? true, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
-  return operationAction(req, (call, ctx) => cancel(call, request, ctx));
+  return operationAction(req, (call, ctx) => media.cancelMediaProcessing(call, request, ctx));
 }

@@ -1,7 +1,7 @@
 import { issuerFor, serviceBaseUrl } from '../notify/issuer';
 import { notificationSigner } from '../notify/signing';
 import { services } from '../app/services';
-import type { GraphHandler } from './graph-route';
+import type { GraphHandler } from './error-boundary';
 
 /** GET /.well-known/openid-configuration: where a bot finds the keys that sign notification tokens. */
 export const openIdConfiguration: GraphHandler = async (request) => {

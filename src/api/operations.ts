@@ -3,7 +3,8 @@ import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
 import { isOwnedBy } from '../calls/model';
 import { applySelection, operationSelection } from '../graph/select';
-import { ownerOf, routeCallId, type ApiRequest } from './graph-api';
+import { ownerOf, type ApiRequest } from './graph-api';
+import { routeCallId } from './owned-calls';
 import { operationBody } from './responses';
 
 /** GET .../calls/{id}/operations/{opId}[?$select=...]: any operation of the caller's call, one point read. */
@@ -12,7 +13,7 @@ export async function getOperation(req: ApiRequest): Promise<HttpResponseInit> {
   const callId = routeCallId(req);
   const raw = req.request.params['operationId'] ?? '';
   const operationId = parseGuid(raw);
-  const op = operationId ? await req.services.store.loadOperation(callId, operationId) : undefined;
+  const op = operationId ? await req.services.calls.loadOperation(callId, operationId) : undefined;
   if (!op || !isOwnedBy(op, ownerOf(req))) throw GraphError.itemNotFound(`Operation '${raw}' of call '${callId}' was not found.`);
   return { status: 200, jsonBody: applySelection(operationBody(req, op), selection) };
 }

@@ -3,7 +3,8 @@ import type { Call } from '../calls/model';
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
 import { participantsJson } from '../graph/resources';
-import { loadOwnedCall, type ApiRequest } from './graph-api';
+import { type ApiRequest } from './graph-api';
+import { loadOwnedCall } from './owned-calls';
 import { metadataContext } from './responses';
 
 /** Who is on the call now: the bot and the other side; nobody once it has ended. */

@@ -4,7 +4,7 @@ import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
 import { silentWav } from '../graph/wav';
 import { services } from '../app/services';
-import type { GraphHandler } from './graph-route';
+import type { GraphHandler } from './error-boundary';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -21,7 +21,7 @@ function sameSecret(given: string, expected: string): boolean {
 export const getRecording: GraphHandler = async (request) => {
   const callId = parseGuid(request.params['callId'] ?? '');
   const operationId = parseGuid(request.params['operationId'] ?? '');
-  const op = callId && operationId ? await services().store.loadOperation(callId, operationId) : undefined;
+  const op = callId && operationId ? await services().calls.loadOperation(callId, operationId) : undefined;
   if (!op || op.type !== 'recordResponse' || !op.recordingAccessToken) throw GraphError.itemNotFound('No recording is available at this location.');
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
   if (!bearer) throw GraphError.unauthenticated("A recording is fetched with 'Authorization: Bearer <recordingAccessToken>'.");

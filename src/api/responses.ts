@@ -2,8 +2,7 @@ import type { HttpResponseInit } from '@azure/functions';
 import type { Operation } from '../calls/model';
 import { absoluteUrl, resourcePath } from '../graph/paths';
 import { operationJson, OPERATION_ODATA_TYPE } from '../graph/resources';
-import type { Decide } from '../service/commit';
-import { addressOf, changeOwnedCall, type ApiRequest } from './graph-api';
+import { addressOf, type ApiRequest } from './graph-api';
 
 export function metadataContext(req: ApiRequest, fragment: string): string {
   return `${req.baseUrl}/${req.version}/$metadata#${fragment}`;
@@ -25,11 +24,4 @@ export function actionResponse(req: ApiRequest, op: Operation): HttpResponseInit
   const location = absoluteUrl(req.baseUrl, req.version, resourcePath(addressOf(req, op.callId), op.id));
   if (req.family === 'applications') return { status: 202, headers: { Location: location } };
   return { status: 200, headers: { Location: location }, jsonBody: operationBody(req, op) };
-}
-
-/** Runs an action that creates an operation (or is refused, never a no-op) and answers with it. */
-export async function operationAction(req: ApiRequest, decide: Decide<Operation>): Promise<HttpResponseInit> {
-  const outcome = await changeOwnedCall(req, decide);
-  if (outcome.kind === 'unchanged') throw new Error('An action that creates an operation decided to change nothing.');
-  return actionResponse(req, outcome.change.result);
 }

@@ -1,5 +1,5 @@
 import { GraphError } from '../graph/errors';
-import type { GraphHandler } from './graph-route';
+import type { GraphHandler } from './error-boundary';
 import { methodsFor } from './route-table';
 
 /**

@@ -27,7 +27,7 @@ export function createServices(cfg: Config, storage: StorageAccount = storageAcc
   const table = storage.table(cfg.tableName);
   return {
     config: cfg,
-    store: new CallStore(table, { keepHistory: cfg.mode === 'local' }),
+    calls: new CallStore(table, { keepHistory: cfg.mode === 'local' }),
     reader: new CallReader(table),
     outbox: new OutboxStore(table),
     sweeps: new SweepQueries(table),

@@ -4,7 +4,7 @@ import type { OutboxSnapshot, PendingRow } from '../store/outbox-store';
 import type { DrainLease } from '../store/delivery-log-row';
 import { deliveryFaultsFor } from './faults';
 import { isDue, leaseMs, PAGE, requeue } from './outbox-pace';
-import { Delivery } from './page-delivery';
+import { PageDelivery } from './page-delivery';
 import { admit, recipientKey, type Lane } from './recipients';
 
 /** A call that keeps receiving changes while it is drained goes back to the queue after this many rounds. */
@@ -79,7 +79,7 @@ async function drainOnce(s: Services, callId: string, lane: Lane, snapshot: Outb
     }
     const faults = await deliveryFaultsFor(s, callId, first.row.recipient);
     const owner = { tenantId: first.row.recipient.tenantId, appId: first.row.recipient.appId };
-    return await new Delivery(s, callId, lane, etag, held, faults, owner).run(snapshot);
+    return await new PageDelivery(s, callId, lane, etag, held, faults, owner).run(snapshot);
   } finally {
     admission.leave();
   }

@@ -25,7 +25,7 @@ interface PageResult {
 type LogEntryBase = Omit<DeliveryLogEntry, 'n' | 'outcome'>;
 
 /** One drain holding the lease: delivers page after page, writing a checkpoint after each. */
-export class Delivery {
+export class PageDelivery {
   #log: DeliveryLogEntry[] = [];
   /** Faults injected since the last checkpoint, counted for the app once it is written. */
   faultCounts: Partial<Record<NotificationFault, number>> = {};

@@ -21,7 +21,7 @@ import { Contention } from './errors';
 /** A decision about a call: the change, or undefined to change nothing. Pure; may throw CallRuleViolation. */
 export type Decide<R> = (call: Call, ctx: DomainContext) => CallChange<R> | undefined;
 
-export type Outcome<R> =
+export type CommitOutcome<R> =
   /** No such call, one being deleted, or another app's: callers answer all three with the same 404. */
   | { readonly kind: 'notFound' }
   /** The decision was to change nothing (hanging up an ended call, an old clock message). */
@@ -43,10 +43,10 @@ const MIN_CLOCK_DELAY_SECONDS = 1;
 /** Lines up one process's changes to a call, so they do not lose ETag races to each other. */
 const inProcess = new KeyedMutex();
 
-export async function commitChange<R>(s: Services, callId: string, decide: Decide<R>, options: CommitOptions = {}): Promise<Outcome<R>> {
+export async function commitChange<R>(s: Services, callId: string, decide: Decide<R>, options: CommitOptions = {}): Promise<CommitOutcome<R>> {
   return inProcess.run(callId, async () => {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await s.store.load(callId);
+      const loaded = await s.calls.load(callId);
       if (!loaded || loaded.record.deleting) return { kind: 'notFound' };
       const before = loaded.record.call;
       if (options.owner && !isOwnedBy(before, options.owner)) return { kind: 'notFound' };
@@ -85,9 +85,9 @@ export async function commitNewCall(s: Services, decide: (ctx: DomainContext) =>
 /** True when the change is committed; false when another writer got there first. */
 async function commit(s: Services, change: CallChange<unknown>, notifications: readonly CommsNotification[], loaded: LoadedCall | undefined, notificationIds?: readonly string[]): Promise<boolean> {
   const changeId = randomUUID();
-  const result = await s.store.submit({ change, notifications, notificationIds, loaded, changeId, now: s.now() });
+  const result = await s.calls.submit({ change, notifications, notificationIds, loaded, changeId, now: s.now() });
   // A conflict can be our own first attempt, whose reply was lost and which the SDK retried.
-  return result === 'committed' || (await s.store.wasCommitted(change.call.id, changeId));
+  return result === 'committed' || (await s.calls.wasCommitted(change.call.id, changeId));
 }
 
 /**

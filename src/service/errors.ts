@@ -1,5 +1,5 @@
 /**
- * What the service refuses, as plain domain errors: the HTTP edge (api/graph-route.ts) is the one
+ * What the service refuses, as plain domain errors: the HTTP edge (api/error-boundary.ts) is the one
  * place that turns them into Graph's answers.
  */
 

@@ -18,7 +18,8 @@ import type { OwnerStore } from '../store/storage-owner';
  */
 export interface Services {
   readonly config: Config;
-  readonly store: CallStore;
+  /** The calls: load, submit, was-this-committed (store/call-store.ts). */
+  readonly calls: CallStore;
   /** The console's reads: calls listed, one call's rows (store/call-reader.ts). */
   readonly reader: CallReader;
   readonly outbox: OutboxStore;

@@ -42,7 +42,7 @@ async function deleteCall(s: Services, callId: string, retainedAfter: number): P
   if (keys.some(isOutboxRowKey)) return false;
   const letters = await s.deadLetters.ofCall(callId);
   if (letters.some((l) => l.deadAt > retainedAfter)) return false;
-  const call = await s.store.load(callId);
+  const call = await s.calls.load(callId);
   if (!call) return false;
   if (!(await s.sweeps.markDeleting(callId, call.etag))) return false;
   await s.sweeps.deletePartition(callId, keys);

@@ -33,7 +33,7 @@ async function newCall(s: Services, callbackUri: string, baseUrl: string, extra 
   );
   const [first] = renderNotifications(change.call, change.events, 'docs');
   const notifications = Array.from({ length: 1 + extra }, () => first as NonNullable<typeof first>);
-  await s.store.submit({ change, notifications, loaded: undefined, changeId: crypto.randomUUID(), now: s.now() });
+  await s.calls.submit({ change, notifications, loaded: undefined, changeId: crypto.randomUUID(), now: s.now() });
   return change.call;
 }
 
@@ -66,7 +66,7 @@ describe('the delivery log', () => {
       await hangUpQuietly(s, call.id);
       setNow(s.now() + 25 * 3_600_000);
       expect((await sweep(s)).deleted).toBe(1);
-      expect((await partition(s.store.table, call.id)).rows).toEqual([]);
+      expect((await partition(s.calls.table, call.id)).rows).toEqual([]);
     } finally {
       await bot.close();
       await keys.stop();
@@ -95,9 +95,9 @@ describe('the delivery log', () => {
 });
 
 async function hangUpQuietly(s: Services, callId: string) {
-  const loaded = await s.store.load(callId);
+  const loaded = await s.calls.load(callId);
   if (!loaded) throw new Error('no call');
   const change = hangUp(loaded.record.call, 'bot', domainContext(s));
   if (!change) throw new Error('nothing to hang up');
-  expect(await s.store.submit({ change, notifications: [], loaded, changeId: crypto.randomUUID(), now: s.now() })).toBe('committed');
+  expect(await s.calls.submit({ change, notifications: [], loaded, changeId: crypto.randomUUID(), now: s.now() })).toBe('committed');
 }

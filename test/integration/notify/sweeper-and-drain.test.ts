@@ -31,16 +31,16 @@ async function newCall(s: Services, callbackUri: string, baseUrl = 'http://127.0
     domainContext(s),
   );
   const notifications = renderNotifications(change.call, change.events, 'docs');
-  await s.store.submit({ change, notifications, loaded: undefined, changeId: crypto.randomUUID(), now: s.now() });
+  await s.calls.submit({ change, notifications, loaded: undefined, changeId: crypto.randomUUID(), now: s.now() });
   return change.call;
 }
 
 /** Stores a change without notifications or queue messages, so only what the test arranges is pending. */
 async function storeQuietly(s: Services, callId: string, decide: (call: Call) => CallChange<unknown> | undefined) {
-  const loaded = await s.store.load(callId);
+  const loaded = await s.calls.load(callId);
   const change = loaded && decide(loaded.record.call);
   if (!change) throw new Error('nothing to store');
-  expect(await s.store.submit({ change, notifications: [], loaded, changeId: crypto.randomUUID(), now: s.now() })).toBe('committed');
+  expect(await s.calls.submit({ change, notifications: [], loaded, changeId: crypto.randomUUID(), now: s.now() })).toBe('committed');
 }
 
 async function queued(s: Services): Promise<number> {
@@ -55,7 +55,7 @@ describe('the drain, with clocks that disagree', () => {
     const bot = await testBot(keys.url);
     try {
       const call = await newCall(s, bot.callbackUri, keys.url);
-      await s.store.table.updateEntity({ partitionKey: call.id, rowKey: outboxRowKey(0), nextAttemptAt: s.now() + 5000 }, 'Merge');
+      await s.calls.table.updateEntity({ partitionKey: call.id, rowKey: outboxRowKey(0), nextAttemptAt: s.now() + 5000 }, 'Merge');
       await drainOutbox(s, call.id);
       expect(bot.received).toHaveLength(1);
     } finally {
@@ -68,10 +68,10 @@ describe('the drain, with clocks that disagree', () => {
     const { s } = await services();
     const call = await newCall(s, 'http://127.0.0.1:9/nobody');
     const row = { partitionKey: call.id, rowKey: outboxRowKey(0) };
-    await s.store.table.updateEntity({ ...row, attempts: 1, nextAttemptAt: s.now() + 60_000 }, 'Merge');
+    await s.calls.table.updateEntity({ ...row, attempts: 1, nextAttemptAt: s.now() + 60_000 }, 'Merge');
     await drainOutbox(s, call.id);
     expect(await queued(s)).toBe(0);
-    await s.store.table.updateEntity({ ...row, nextAttemptAt: s.now() + 2000 }, 'Merge');
+    await s.calls.table.updateEntity({ ...row, nextAttemptAt: s.now() + 2000 }, 'Merge');
     await drainOutbox(s, call.id);
     expect(await queued(s)).toBe(1);
   });
@@ -86,15 +86,15 @@ describe('the sweeper deleting ended calls', () => {
     const { row } = (await s.outbox.pending(call.id))[0] ?? { row: undefined };
     if (!row) throw new Error('no outbox row');
     await s.deadLetters.bury(row, 0, row.notifications.length, { reason: 'test', lastError: 'HTTP 500', attempts: 3, now: start + 10 * 3_600_000 });
-    await s.store.table.deleteEntity(row.callId, outboxRowKey(row.seq));
+    await s.calls.table.deleteEntity(row.callId, outboxRowKey(row.seq));
 
     setNow(start + 25 * 3_600_000); // the call ended 25 h ago, the letter died 15 h ago
     expect((await sweep(s)).deleted).toBe(0);
-    expect(await s.store.load(call.id)).toBeDefined();
+    expect(await s.calls.load(call.id)).toBeDefined();
 
     setNow(start + 35 * 3_600_000); // now the letter is 25 h old too
     expect((await sweep(s)).deleted).toBe(1);
-    expect(await s.store.load(call.id)).toBeUndefined();
+    expect(await s.calls.load(call.id)).toBeUndefined();
     expect(await s.deadLetters.ofCall(call.id)).toEqual([]);
   });
 
@@ -102,11 +102,11 @@ describe('the sweeper deleting ended calls', () => {
     const { s, setNow } = await services();
     const call = await newCall(s, 'http://127.0.0.1:9/nobody');
     await storeQuietly(s, call.id, (current) => hangUp(current, 'bot', domainContext(s)));
-    for (const { row } of await s.outbox.pending(call.id)) await s.store.table.deleteEntity(row.callId, outboxRowKey(row.seq));
+    for (const { row } of await s.outbox.pending(call.id)) await s.calls.table.deleteEntity(row.callId, outboxRowKey(row.seq));
     setNow(Date.now() + 25 * 3_600_000);
 
     // A writer commits between the sweeper's look and its mark: the table's ETag makes the mark fail.
-    const table = s.store.table;
+    const table = s.calls.table;
     const realUpdate = table.updateEntity.bind(table);
     let interleaved = false;
     table.updateEntity = (async (...args: Parameters<typeof realUpdate>) => {
@@ -117,7 +117,7 @@ describe('the sweeper deleting ended calls', () => {
       return realUpdate(...args);
     }) as typeof table.updateEntity;
     expect((await sweep(s)).deleted).toBe(0);
-    expect(await s.store.load(call.id)).toBeDefined();
+    expect(await s.calls.load(call.id)).toBeDefined();
     expect((await sweep(s)).deleted).toBe(1);
   });
 });

@@ -4,7 +4,7 @@ import { enqueueMedia } from '../../../src/calls/media';
 import { createOutgoingCall } from '../../../src/calls/lifecycle';
 import type { Call } from '../../../src/calls/model';
 import { loadConfig } from '../../../src/config';
-import { graphErrorOf } from '../../../src/api/graph-route';
+import { graphErrorOf } from '../../../src/api/error-boundary';
 import { Contention } from '../../../src/service/errors';
 import { commitChange, commitNewCall, domainContext, MAX_COMMIT_ATTEMPTS } from '../../../src/service/commit';
 import { createServices } from '../../../src/app/services';
@@ -31,9 +31,9 @@ async function storedCall() {
 
 /** The same services over a table whose transactions go through `submit`. */
 function withTransactions(s: Services, submit: TableClient['submitTransaction']): Services {
-  const table = Object.create(s.store.table) as TableClient;
+  const table = Object.create(s.calls.table) as TableClient;
   table.submitTransaction = submit;
-  return { ...s, store: new CallStore(table) };
+  return { ...s, calls: new CallStore(table) };
 }
 
 describe('commitChange', () => {
@@ -71,17 +71,17 @@ describe('commitChange', () => {
 describe('a commit whose reply was lost while others committed on top', () => {
   it('is recognised as done by its id among the call row’s recent changes', async () => {
     const { s, call } = await storedCall();
-    const other = { ...s, store: new CallStore(s.store.table) };
+    const other = { ...s, store: new CallStore(s.calls.table) };
     let lost = false;
     const flaky = withTransactions(s, async (actions) => {
-      const result = await s.store.table.submitTransaction(actions);
+      const result = await s.calls.table.submitTransaction(actions);
       if (lost) return result;
       lost = true;
       // Someone else (another instance: no shared in-process lock) commits on top, then our reply
       // "arrives" as the retry's 412.
-      const theirs = await other.store.load(call.id);
+      const theirs = await other.calls.load(call.id);
       const change = enqueueMedia(theirs!.record.call, prompt('theirs'), domainContext(s));
-      expect(await other.store.submit({ change, notifications: [], loaded: theirs, changeId: crypto.randomUUID(), now: Date.now() })).toBe('committed');
+      expect(await other.calls.submit({ change, notifications: [], loaded: theirs, changeId: crypto.randomUUID(), now: Date.now() })).toBe('committed');
       throw Object.assign(new Error('precondition failed'), { statusCode: 412 });
     });
     let decisions = 0;
@@ -91,7 +91,7 @@ describe('a commit whose reply was lost while others committed on top', () => {
     });
     expect(outcome.kind).toBe('changed');
     expect(decisions).toBe(1);
-    const stored = (await s.store.load(call.id))?.record.call as Call;
+    const stored = (await s.calls.load(call.id))?.record.call as Call;
     expect(stored.mediaQueue.map((e) => e.id)).toEqual(['mine', 'theirs']);
   });
 });

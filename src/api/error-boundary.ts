@@ -25,7 +25,7 @@ export type GraphHandler = (request: HttpRequest, context: InvocationContext, id
  * leaves as a Graph-shaped error: a thrown GraphError as itself, anything else as a 500 that is
  * logged with the request id (its details stay in the log, not in the response).
  */
-export function graphRoute(handler: GraphHandler): HttpHandler {
+export function withGraphErrors(handler: GraphHandler): HttpHandler {
   return async (request, context) => {
     const ids = requestIds(request.headers.get('client-request-id'));
     try {
