@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { deliveryLog, type CallView, type DeliveryAttempt } from './api';
+import type { CallView, DeliveryAttemptView } from '../../src/api/console-views';
+import { deliveryLog } from './http';
 import { CallerPad } from './caller-pad';
 import { clock, result } from './format';
 import { DeadLetters, NotificationList } from './notifications';
@@ -10,7 +11,7 @@ import { Recording } from './recording';
 export function CallDetail({ view }: { readonly view: CallView }) {
   const { call } = view;
   // The delivery log is read again whenever the call's view changes (a notification was queued or delivered).
-  const [log, setLog] = useState<readonly DeliveryAttempt[] | undefined>(undefined);
+  const [log, setLog] = useState<readonly DeliveryAttemptView[] | undefined>(undefined);
   const deliveries = JSON.stringify(view.notifications.map((n) => [n.id, n.delivery]));
   useEffect(() => {
     let live = true;

@@ -1,11 +1,11 @@
 import { html } from 'htm/preact';
-import type { CallList } from './api';
+import type { CallListView } from '../../src/api/console-views';
 import { age, short } from './format';
 
 export const CALL_STATES = ['incoming', 'establishing', 'established', 'transferring', 'transferAccepted', 'redirecting', 'terminating', 'terminated'];
 
 interface Props {
-  readonly list: CallList | undefined;
+  readonly list: CallListView | undefined;
   readonly apps: readonly string[];
   readonly filter: { readonly app: string; readonly state: string };
   readonly onFilter: (filter: { app: string; state: string }) => void;

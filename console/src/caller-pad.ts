@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { asApp, type CallView } from './api';
+import type { CallView } from '../../src/api/console-views';
+import { asApp } from './http';
 
 const KEYS = ['1', '2', '3', 'A', '4', '5', '6', 'B', '7', '8', '9', 'C', '*', '0', '#', 'D'];
 

@@ -1,7 +1,8 @@
-import type { Json, ResultInfo } from './api';
+import type { Json, ResultInfoView } from '../../src/api/console-views';
 
 /** "4 s", "3 min", "2 h": how long ago, for the call list. */
-export function age(fromIso: string, now: number): string {
+export function age(fromIso: string | null, now: number): string {
+  if (fromIso === null) return '';
   const s = Math.max(0, Math.round((now - Date.parse(fromIso)) / 1000));
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min`;
@@ -16,7 +17,7 @@ export function clock(iso: string | null | undefined): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
-export function result(info: ResultInfo | Json | null | undefined): string {
+export function result(info: ResultInfoView | Json | null | undefined): string {
   if (!info) return '';
   return `${String(info['code'])}/${String(info['subcode'])} ${String(info['message'] ?? '')}`.trim();
 }

@@ -1,6 +1,7 @@
 import { html, render } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { follow, type CallEvent, type CallList } from './api';
+import type { CallEventView, CallListView } from '../../src/api/console-views';
+import { follow } from './events';
 import { CallDetail } from './call-detail';
 import { CallListPanel } from './call-list';
 import { RingForm } from './ring-form';
@@ -11,8 +12,8 @@ const callInHash = () => /call=([0-9a-f-]{36})/i.exec(location.hash)?.[1];
 function App() {
   const [filter, setFilter] = useState({ app: '', state: '' });
   const [selected, setSelected] = useState<string | undefined>(callInHash());
-  const [list, setList] = useState<CallList | undefined>(undefined);
-  const [view, setView] = useState<CallEvent | undefined>(undefined);
+  const [list, setList] = useState<CallListView | undefined>(undefined);
+  const [view, setView] = useState<CallEventView | undefined>(undefined);
   const [apps, setApps] = useState<string[]>([]);
   const [status, setStatus] = useState<{ state: string; detail?: string }>({ state: 'connecting' });
   const [now, setNow] = useState(Date.now());

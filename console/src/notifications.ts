@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { asOperator, type DeadLetterView, type DeliveryAttempt, type NotificationView } from './api';
+import type { DeadLetterView, DeliveryAttemptView, NotificationView } from '../../src/api/console-views';
+import { asOperator } from './http';
 import { clock, describe } from './format';
 
 function deliveryText(n: NotificationView): string {
@@ -10,7 +11,7 @@ function deliveryText(n: NotificationView): string {
   return d.attempts ? `retrying: ${d.attempts} attempt(s), next ${clock(d.nextAttemptAt)}` : 'waiting';
 }
 
-function AttemptList({ attempts }: { readonly attempts: readonly DeliveryAttempt[] }) {
+function AttemptList({ attempts }: { readonly attempts: readonly DeliveryAttemptView[] }) {
   return html`
     <table class="attempt-log">
       <thead><tr><th>At</th><th>Attempt</th><th>Outcome</th><th>HTTP / error</th><th>Latency</th><th>Next attempt</th></tr></thead>
@@ -27,7 +28,7 @@ function AttemptList({ attempts }: { readonly attempts: readonly DeliveryAttempt
  * Every notification of the call, oldest first: what it says, whether it arrived, its delivery
  * attempts (from the delivery log, when the service keeps one), its JSON.
  */
-export function NotificationList({ notifications, log }: { readonly notifications: readonly NotificationView[]; readonly log: readonly DeliveryAttempt[] | undefined }) {
+export function NotificationList({ notifications, log }: { readonly notifications: readonly NotificationView[]; readonly log: readonly DeliveryAttemptView[] | undefined }) {
   if (notifications.length === 0) return html`<p class="muted">No notifications yet.</p>`;
   return html`
     <ol class="notifications">

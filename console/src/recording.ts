@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { recordingUrl } from './api';
+import { recordingUrl } from './http';
 
 /** An audio player for a recording: fetched with its access token, played from a blob: URL. */
 export function Recording({ location, accessToken }: { readonly location: string; readonly accessToken: string }) {

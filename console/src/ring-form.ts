@@ -1,9 +1,10 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { asApp, type CallSummary } from './api';
+import type { CallSummaryView } from '../../src/api/console-views';
+import { asApp } from './http';
 
 /** Someone calls the bot: POST /emulator/incomingCalls as the app, with the caller's identity. */
-export function RingForm({ onRang }: { readonly onRang: (call: CallSummary) => void }) {
+export function RingForm({ onRang }: { readonly onRang: (call: CallSummaryView) => void }) {
   const [form, setForm] = useState({ appId: '', callbackUri: 'http://127.0.0.1:7072/callback', callerId: '', callerName: '' });
   const [problem, setProblem] = useState('');
   const field = (name: keyof typeof form) => (e: Event) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value });
@@ -13,7 +14,7 @@ export function RingForm({ onRang }: { readonly onRang: (call: CallSummary) => v
     try {
       const identity = { ...(form.callerId && { id: form.callerId }), ...(form.callerName && { displayName: form.callerName }) };
       const source = Object.keys(identity).length > 0 ? { '@odata.type': '#microsoft.graph.participantInfo', identity: { '@odata.type': '#microsoft.graph.identitySet', user: identity } } : undefined;
-      const call = (await asApp({ appId: form.appId.trim() }, 'POST', '/emulator/incomingCalls', { callbackUri: form.callbackUri, ...(source && { source }) })) as CallSummary;
+      const call = (await asApp({ appId: form.appId.trim() }, 'POST', '/emulator/incomingCalls', { callbackUri: form.callbackUri, ...(source && { source }) })) as CallSummaryView;
       onRang(call);
     } catch (error) {
       setProblem((error as Error).message);

@@ -8,6 +8,7 @@ import type { Services } from '../service/services';
 import type { CallListQuery } from '../store/call-reader';
 import { deadLetterView } from './dead-letters';
 import { routeCallId } from './owned-calls';
+import type { CallListView, CallView, DeliveryView, OperationView, ResultInfoView } from './console-views';
 import type { GraphHandler } from './error-boundary';
 
 /**
@@ -36,7 +37,7 @@ export function listQueryOf(request: HttpRequest): CallListQuery {
   return { ...(appId && { appId }), ...(state && { state }), limit: LIST_LIMIT, scanLimit: SCAN_LIMIT };
 }
 
-export async function callListView(s: Services, query: CallListQuery) {
+export async function callListView(s: Services, query: CallListQuery): Promise<CallListView> {
   const { calls, truncated } = await s.reader.list(query);
   return {
     value: calls.map((c) => ({ ...c, createdAt: iso(c.createdAt), endedAt: iso(c.endedAt) })),
@@ -45,7 +46,7 @@ export async function callListView(s: Services, query: CallListQuery) {
   };
 }
 
-function operationView(op: Operation) {
+function operationView(op: Operation): OperationView {
   return {
     id: op.id,
     type: op.type,
@@ -64,13 +65,13 @@ type Json = Record<string, unknown>;
 const resourceDataOf = (n: Json) => n['resourceData'] as Json | Json[] | undefined;
 
 /** One call as the console shows it; undefined when it does not exist (any more). */
-export async function callView(s: Services, callId: string) {
+export async function callView(s: Services, callId: string): Promise<CallView | undefined> {
   const [contents, letters] = await Promise.all([s.reader.read(callId), s.deadLetters.ofCall(callId)]);
   if (!contents) return undefined;
   const { call, operations, waiting, history } = contents;
 
   // Delivery as far as the outbox and the dead letters tell: still waiting, dead, or gone (delivered).
-  const pending = new Map<string, Json>();
+  const pending = new Map<string, DeliveryView>();
   for (const row of waiting) {
     row.ids.forEach((id, i) => {
       if (i < row.delivered) return;
@@ -78,7 +79,7 @@ export async function callView(s: Services, callId: string) {
       pending.set(id, { outcome: 'waiting', ...(tried && { attempts: row.attempts, nextAttemptAt: iso(row.nextAttemptAt), lastError: row.lastError ?? null }) });
     });
   }
-  const dead = new Map<string, Json>();
+  const dead = new Map<string, DeliveryView>();
   for (const letter of letters) letter.ids.forEach((id) => dead.set(id, { outcome: 'deadLettered', deadLetterId: letter.id, attempts: letter.attempts, lastError: letter.lastError, reason: letter.reason }));
 
   const notifications = history.flatMap((row) =>
@@ -88,12 +89,12 @@ export async function callView(s: Services, callId: string) {
     }),
   );
   // The call's states as its notifications told them; a tone is a call notification too, but no new state.
-  const timeline: { at: string | null; changeType: unknown; state: unknown; resultInfo: unknown }[] = [];
+  const timeline: CallView['timeline'][number][] = [];
   for (const row of history) {
     for (const n of row.notifications) {
       const data = resourceDataOf(n as Json);
       if (!data || Array.isArray(data) || kindOf(n) !== 'callState') continue;
-      const entry = { at: iso(row.at), changeType: n['changeType'] ?? null, state: data['state'] ?? null, resultInfo: data['resultInfo'] ?? null };
+      const entry = { at: iso(row.at), changeType: (n['changeType'] as string | undefined) ?? null, state: String(data['state'] ?? ''), resultInfo: (data['resultInfo'] as ResultInfoView | undefined) ?? null };
       const last = timeline.at(-1);
       if (last && last.state === entry.state && JSON.stringify(last.resultInfo) === JSON.stringify(entry.resultInfo)) continue;
       timeline.push(entry);

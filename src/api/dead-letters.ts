@@ -5,6 +5,7 @@ import { recipientKey } from '../notify/recipients';
 import { commitChange } from '../service/commit';
 import { services } from '../app/services';
 import { parseDeadLetterId, type DeadLetter } from '../store/dead-letters';
+import type { DeadLetterView } from './console-views';
 import type { GraphHandler } from './error-boundary';
 
 /**
@@ -12,7 +13,7 @@ import type { GraphHandler } from './error-boundary';
  * bot works again. Replay puts the notifications back at the end of the call's outbox, addressed to
  * the call's current callbackUri, with the same notification ids.
  */
-export function deadLetterView(letter: DeadLetter) {
+export function deadLetterView(letter: DeadLetter): DeadLetterView {
   return {
     id: letter.id,
     callId: letter.callId,

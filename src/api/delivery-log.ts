@@ -3,11 +3,12 @@ import { parseGuid } from '../graph/ids';
 import { originOf, recipientKey } from '../notify/recipients';
 import { services } from '../app/services';
 import type { DeliveryLogEntry } from '../store/delivery-log-row';
+import type { DeliveryAttemptView } from './console-views';
 import type { GraphHandler } from './error-boundary';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-function view(entry: DeliveryLogEntry) {
+function view(entry: DeliveryLogEntry): DeliveryAttemptView {
   return {
     at: iso(entry.at),
     notificationId: entry.notificationId,

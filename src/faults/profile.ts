@@ -16,12 +16,7 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const ROUTE_FAMILIES = ['createCall', 'callActions', 'reads', 'hangUp'] as const;
 export type RouteFamily = (typeof ROUTE_FAMILIES)[number];
 
-/** How each injected fault is named in the delivery log and counted in the summary. */
-export const NOTIFICATION_FAULTS = ['delayed', 'duplicate', 'reordered', 'dropped'] as const;
-export const API_FAULTS = ['throttled', 'unavailable', 'slowed'] as const;
-export type NotificationFault = (typeof NOTIFICATION_FAULTS)[number];
-export type ApiFault = (typeof API_FAULTS)[number];
-export type FaultKind = NotificationFault | ApiFault;
+export { API_FAULTS, NOTIFICATION_FAULTS, type ApiFault, type FaultKind, type NotificationFault } from './fault-names';
 
 const rate = z
   .number(mustBe('a number from 0 to 1'))
