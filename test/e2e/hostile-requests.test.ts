@@ -15,7 +15,7 @@ describe('a body over the app’s limit', () => {
       { timeoutMs: 10_000 },
     );
     expect(res.status).toBe(413);
-    expect(JSON.parse(res.body).error.code).toBe('RequestEntityTooLarge');
+    expect(res.body).toBe(''); // the host's own answer, with no body, as the Azure host gives it
   });
 
   it('streamed without a length, is cut off with a 413 once it passes the limit', async () => {

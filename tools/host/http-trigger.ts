@@ -1,7 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HttpResponse } from '@azure/functions';
-import { GraphError, graphErrorResponse } from '../../src/graph/errors';
-import { requestIds } from '../../src/graph/request-ids';
 import { invokeRoute, matchRoute, type HttpLibrary, type HttpRoute } from './http-dispatch';
 import type { InFlight } from './invocation';
 import type { HostLogger } from './logger';
@@ -92,13 +90,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpTrigg
   if (deps.isStopping()) res.setHeader('Connection', 'close');
   if (req.rawHeaders.length / 2 > limits.maxHeadersCount) {
     req.resume();
-    const tooMany = new GraphError(431, 'RequestHeaderFieldsTooLarge', `The request has more than ${limits.maxHeadersCount} header fields.`);
-    await sendHostError(req, res, tooMany, deps, true);
+    await sendHostError(res, 431, deps);
     return;
   }
   if (!url) {
     req.resume();
-    const status = await sendHostError(req, res, GraphError.badRequest('The request target or Host header is malformed.'), deps, true);
+    const status = await sendHostError(res, 400, deps);
     deps.logger.log('information', `${method} (malformed target or Host) ${status}`);
     return;
   }
@@ -131,7 +128,7 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, method: strin
   try {
     body = await readBody(req, deps.maxRequestBodyBytes);
   } catch (error) {
-    if (error instanceof BodyTooLarge) return sendHostError(req, res, GraphError.payloadTooLarge(deps.maxRequestBodyBytes), deps, true);
+    if (error instanceof BodyTooLarge) return sendHostError(res, 413, deps);
     throw error;
   }
 
@@ -221,9 +218,12 @@ async function writeStream(res: ServerResponse, body: ReadableStream<Uint8Array>
   }
 }
 
-function sendHostError(req: IncomingMessage, res: ServerResponse, error: GraphError, deps: HttpTriggerDeps, close = false): Promise<number> {
-  const ids = requestIds(req.headers['client-request-id'] as string | undefined);
-  const init = graphErrorResponse(error, ids);
-  if (close) res.setHeader('Connection', 'close');
-  return writeResponse(res, new deps.library.HttpResponse(init), false, deps);
+/**
+ * The host's own answer to a request it will not hand to the app (malformed, too many headers, a
+ * body over the limit): the status with an empty body, as the Azure host answers these, and the
+ * connection closed. The app's Graph-shaped errors are the app's to give.
+ */
+function sendHostError(res: ServerResponse, status: number, deps: HttpTriggerDeps): Promise<number> {
+  res.setHeader('Connection', 'close');
+  return writeResponse(res, new deps.library.HttpResponse({ status }), false, deps);
 }

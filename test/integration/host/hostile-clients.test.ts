@@ -28,7 +28,7 @@ describe('local host: hostile requests', () => {
   it.each([['bad host/../x'], ['evil.example:99999999'], ['a b'], ['[::1']])('a malformed Host header (%s) gets a quick 400', async (hostHeader) => {
     const res = await get('/api/items/1', hostHeader);
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.body).error.code).toBe('BadRequest');
+    expect(res.body).toBe(''); // the host's own answer, with no body, as the Azure host gives it
     expect(res.ms).toBeLessThan(2000);
   });
 

@@ -3,7 +3,6 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startHostProcess, type HostProcess } from '../../support/host-process';
 import { eventually } from '../../support/eventually';
-import { graphError } from '../../support/http';
 import { isolatedSettings } from '../../support/storage';
 
 const APP = path.join(ROOT, 'test/fixtures/sample-app');
@@ -64,7 +63,7 @@ describe('local host: HTTP triggers', () => {
   it('refuses bodies over the cap with 413, whether declared or streamed', async () => {
     const declared = await fetch(`${host.url}/api/upload`, { method: 'POST', body: 'x'.repeat(2048) });
     expect(declared.status).toBe(413);
-    expect((await graphError(declared)).code).toBe('RequestEntityTooLarge');
+    expect(await declared.text()).toBe(''); // the host's own answer, as the Azure host gives it
 
     const streamed = await chunkedPost(`${host.url}/api/upload`, ['x'.repeat(600), 'x'.repeat(600)]);
     expect(streamed.status).toBe(413);
