@@ -2,6 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import { unlessAbsent } from './status';
 import { jsonColumns, readJsonColumn, storedJson } from './json-columns';
 import type { OutboxRow, Recipient } from './outbox-row';
+import { partitionIs, rowKeysWith } from './table-schema';
 
 /** Dead letters live in one partition of the calls table, keyed {callId}|{seq}|{index}. */
 export const DEAD_LETTER_PARTITION = '~deadletters';
@@ -81,7 +82,7 @@ export class DeadLetterStore {
 
   /** Every dead letter of one call, in order. */
   async ofCall(callId: string): Promise<DeadLetter[]> {
-    const filter = `PartitionKey eq '${DEAD_LETTER_PARTITION}' and RowKey ge '${callId}|' and RowKey lt '${callId}}'`;
+    const filter = `${partitionIs(DEAD_LETTER_PARTITION)} and ${rowKeysWith(`${callId}|`)}`;
     const letters: DeadLetter[] = [];
     for await (const e of this.table.listEntities({ queryOptions: { filter } })) letters.push(fromEntity(e));
     return letters;
@@ -89,8 +90,8 @@ export class DeadLetterStore {
 
   /** One page of the dead letters (of one call), in key order; `next` continues after it. */
   async page(callId: string | undefined, page: { readonly size: number; readonly after?: string }): Promise<{ letters: DeadLetter[]; next?: string }> {
-    const partition = `PartitionKey eq '${DEAD_LETTER_PARTITION}'`;
-    const filter = callId ? `${partition} and RowKey ge '${callId}|' and RowKey lt '${callId}}'` : partition;
+    const partition = partitionIs(DEAD_LETTER_PARTITION);
+    const filter = callId ? `${partition} and ${rowKeysWith(`${callId}|`)}` : partition;
     const pages = this.table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: page.size, ...(page.after !== undefined && { continuationToken: page.after }) });
     const { value } = await pages.next();
     const entities = (value ?? []) as (Record<string, unknown> & { continuationToken?: string })[];

@@ -1,6 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import { deliveryLogFromEntity, type DeliveryLogEntry } from './delivery-log-row';
-import { DELIVERY_LOG_PREFIX } from './table-schema';
+import { DELIVERY_LOG_PREFIX, partitionIs, rowKeysWith } from './table-schema';
 
 /**
  * A call's delivery log: its last DELIVERY_LOG_LIMIT delivery attempts, kept as rows of the call's
@@ -12,7 +12,7 @@ export class DeliveryLogStore {
 
   /** The entries, oldest first. */
   async read(callId: string): Promise<DeliveryLogEntry[]> {
-    const filter = `PartitionKey eq '${callId.replaceAll("'", "''")}' and RowKey ge '${DELIVERY_LOG_PREFIX}' and RowKey lt '${DELIVERY_LOG_PREFIX.slice(0, -1)}}'`;
+    const filter = `${partitionIs(callId)} and ${rowKeysWith(DELIVERY_LOG_PREFIX)}`;
     const entries: DeliveryLogEntry[] = [];
     for await (const e of this.table.listEntities({ queryOptions: { filter } })) entries.push(deliveryLogFromEntity(e));
     return entries.sort((a, b) => a.n - b.n);

@@ -3,7 +3,7 @@ import { assertFitsAzure } from './azure-limits';
 import { unlessSomeoneElseDid } from './status';
 import { deliveryLogEntity, leaseEntity, leaseFromEntity, type DeliveryLogEntry, type DrainLease } from './delivery-log-row';
 import { outboxFromEntity, outboxProgressEntity, type OutboxRow } from './outbox-row';
-import { DELIVERY_LOG_LIMIT, DRAIN_LEASE_ROW, OUTBOX_PREFIX, outboxRowKey } from './table-schema';
+import { DELIVERY_LOG_LIMIT, DRAIN_LEASE_ROW, OUTBOX_PREFIX, outboxRowKey, partitionIs, rowKeysWith } from './table-schema';
 
 /** An outbox row with the ETag it was read at. */
 export interface PendingRow {
@@ -34,12 +34,9 @@ export interface Checkpoint {
 }
 
 
-const quoted = (callId: string) => callId.replaceAll("'", "''");
-const OUTBOX_RANGE = (callId: string) =>
-  `PartitionKey eq '${quoted(callId)}' and RowKey ge '${OUTBOX_PREFIX}' and RowKey lt '${OUTBOX_PREFIX.slice(0, -1)}}'`;
+const OUTBOX_RANGE = (callId: string) => `${partitionIs(callId)} and ${rowKeysWith(OUTBOX_PREFIX)}`;
 /** The lease row ('outbox') sorts just before the outbox rows ('outbox|...'): one range holds both. */
-const LEASE_AND_OUTBOX = (callId: string) =>
-  `PartitionKey eq '${quoted(callId)}' and RowKey ge '${DRAIN_LEASE_ROW}' and RowKey lt '${OUTBOX_PREFIX.slice(0, -1)}}'`;
+const LEASE_AND_OUTBOX = (callId: string) => `${partitionIs(callId)} and ${rowKeysWith(OUTBOX_PREFIX, DRAIN_LEASE_ROW)}`;
 
 /**
  * A call's outbox as the deliverer sees it: rows in sequence order, progress on failure, removal on

@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { unlessSomeoneElseDid } from './status';
 import { MAX_TRANSACTION_ENTITIES } from './azure-limits';
-import { CALL_ROW, COLUMN, OUTBOX_PREFIX } from './table-schema';
+import { CALL_ROW, COLUMN, OUTBOX_PREFIX, rowKeysWith } from './table-schema';
 
 /** Table numbers are doubles; a double literal compares with them on every storage implementation. */
 const double = (n: number) => `${Math.floor(n)}.0`;
@@ -26,7 +26,7 @@ export class SweepQueries {
   /** Calls with an outbox row whose next attempt was due at or before `before`. */
   async strandedOutboxes(before: number): Promise<Set<string>> {
     const stranded = new Set<string>();
-    const filter = `RowKey ge '${OUTBOX_PREFIX}' and RowKey lt '${OUTBOX_PREFIX.slice(0, -1)}}' and ${COLUMN.nextAttemptAt} le ${double(before)}`;
+    const filter = `${rowKeysWith(OUTBOX_PREFIX)} and ${COLUMN.nextAttemptAt} le ${double(before)}`;
     for await (const e of this.#table.listEntities({ queryOptions: { filter, select: ['PartitionKey'] } })) stranded.add(String(e.partitionKey));
     return stranded;
   }

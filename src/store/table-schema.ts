@@ -65,3 +65,18 @@ export const outboxRowKey = (seq: number) => `${OUTBOX_PREFIX}${String(seq).padS
 export const deliveryLogRowKey = (n: number) => `${DELIVERY_LOG_PREFIX}${String(n % DELIVERY_LOG_LIMIT).padStart(3, '0')}`;
 export const circuitRowKey = (origin: string) => Buffer.from(origin, 'utf8').toString('base64url');
 export const appFaultsRowKey = (tenantId: string, appId: string) => `app|${tenantId}|${appId}`;
+
+/**
+ * An OData filter for the rows whose key starts with `prefix` (ending in '|', which sorts just
+ * before '}'), from `from` on: one way to write every range query of the table.
+ */
+export function rowKeysWith(prefix: string, from: string = prefix): string {
+  return `RowKey ge '${quoted(from)}' and RowKey lt '${quoted(prefix.slice(0, -1))}}'`;
+}
+
+/** An OData filter for one partition. */
+export function partitionIs(partitionKey: string): string {
+  return `PartitionKey eq '${quoted(partitionKey)}'`;
+}
+
+const quoted = (value: string) => value.replaceAll("'", "''");
