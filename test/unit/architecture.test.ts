@@ -29,7 +29,7 @@ const LINE_LIMIT = 250;
  * Files over the limit today, each to be split by concept: the list may only shrink (a file listed
  * here that is already under the limit fails the test, so the list stays true).
  */
-const OVER_THE_LIMIT = new Set(['tools/host/route-template.ts']);
+const OVER_THE_LIMIT = new Set<string>([]);
 
 function sourceFiles(...folders: string[]): SourceFile[] {
   const found: SourceFile[] = [];

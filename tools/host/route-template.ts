@@ -4,6 +4,10 @@
  *   constraints `{id:guid}`, `{n:int:min(1)}`, and segments that mix literals and parameters
  *   (`{name}.{ext}`). Parameter values arrive percent-decoded.
  */
+import { buildConstraint, RouteTemplateError, type Constraint } from './route-constraints';
+
+export { RouteTemplateError } from './route-constraints';
+
 export interface RouteTemplate {
   readonly template: string;
   /** Lower sorts first: literals beat constrained parameters, which beat plain ones, then catch-alls. */
@@ -11,7 +15,6 @@ export interface RouteTemplate {
   match(path: string): Record<string, string> | undefined;
 }
 
-type Constraint = (value: string) => boolean;
 
 interface Parameter {
   readonly name: string;
@@ -26,9 +29,6 @@ type Segment =
   | { readonly kind: 'parameter'; readonly parameter: Parameter }
   | { readonly kind: 'complex'; readonly pattern: RegExp; readonly parameters: readonly Parameter[] };
 
-export class RouteTemplateError extends Error {
-  override readonly name = 'RouteTemplateError';
-}
 
 export function parseRouteTemplate(template: string): RouteTemplate {
   const segments = splitTemplate(template).map((text) => parseSegment(text, template));
@@ -218,76 +218,6 @@ function closingParen(text: string): number {
     if (text[i] === ')' && --depth === 0) return i;
   }
   return -1;
-}
-
-const INT32 = [-(2n ** 31n), 2n ** 31n - 1n] as const;
-const INT64 = [-(2n ** 63n), 2n ** 63n - 1n] as const;
-
-function integerIn([lo, hi]: readonly [bigint, bigint]): Constraint {
-  return (v) => /^-?\d+$/.test(v) && BigInt(v) >= lo && BigInt(v) <= hi;
-}
-
-const isNumber: Constraint = (v) => /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v) && Number.isFinite(Number(v));
-
-function buildConstraint(name: string, args: string | undefined, template: string): Constraint {
-  const numbers = (args ?? '').split(',').map((a) => Number(a.trim()));
-  const needArgs = (count: number) => {
-    if (args === undefined || numbers.length !== count || numbers.some((n) => !Number.isFinite(n))) {
-      throw new RouteTemplateError(`Route '${template}': constraint '${name}' needs ${count} numeric argument(s).`);
-    }
-  };
-  const [a = 0, b = 0] = numbers;
-  switch (name.toLowerCase()) {
-    case 'int':
-      return integerIn(INT32);
-    case 'long':
-      return integerIn(INT64);
-    case 'float':
-    case 'double':
-    case 'decimal':
-      return isNumber;
-    case 'bool':
-      return (v) => /^(true|false)$/i.test(v);
-    case 'guid':
-      return (v) => /^[{(]?[0-9a-f]{8}(-?)[0-9a-f]{4}\1[0-9a-f]{4}\1[0-9a-f]{4}\1[0-9a-f]{12}[})]?$/i.test(v);
-    case 'alpha':
-      return (v) => /^[a-z]+$/i.test(v);
-    case 'datetime':
-      return (v) => !Number.isNaN(Date.parse(v));
-    case 'required':
-      return (v) => v !== '';
-    case 'minlength':
-      needArgs(1);
-      return (v) => v.length >= a;
-    case 'maxlength':
-      needArgs(1);
-      return (v) => v.length <= a;
-    case 'length':
-      if (numbers.length === 1) {
-        needArgs(1);
-        return (v) => v.length === a;
-      }
-      needArgs(2);
-      return (v) => v.length >= a && v.length <= b;
-    case 'min':
-      needArgs(1);
-      return (v) => integerIn(INT64)(v) && Number(v) >= a;
-    case 'max':
-      needArgs(1);
-      return (v) => integerIn(INT64)(v) && Number(v) <= a;
-    case 'range':
-      needArgs(2);
-      return (v) => integerIn(INT64)(v) && Number(v) >= a && Number(v) <= b;
-    case 'regex': {
-      if (args === undefined) throw new RouteTemplateError(`Route '${template}': constraint 'regex' needs a pattern.`);
-      // Braces in the pattern are doubled in the template ({{2}}); ASP.NET does not anchor regex
-      // constraints, so templates anchor with ^ and $ themselves.
-      const pattern = new RegExp(args.replaceAll('{{', '{').replaceAll('}}', '}'), 'i');
-      return (v) => pattern.test(v);
-    }
-    default:
-      throw new RouteTemplateError(`Route '${template}' uses the unknown constraint '${name}'.`);
-  }
 }
 
 function escapeRegExp(text: string): string {
