@@ -13,7 +13,6 @@ const LIFETIME_MS = 5 * 60_000;
 
 /** Streams one instance serves at once: each polls storage, so a page opening them without end cannot. */
 export const MAX_EVENT_STREAMS = 16;
-let openStreams = 0;
 
 type Snapshot = () => Promise<readonly (readonly [event: string, data: unknown])[]>;
 
@@ -28,10 +27,10 @@ export const streamConsoleEvents: GraphHandler = async (request) => {
   const raw = request.query.get('callId') || undefined;
   const callId = raw === undefined ? undefined : parseGuid(raw);
   if (raw !== undefined && !callId) throw GraphError.badRequest(`'callId' must be a call id (a GUID); got '${raw}'.`);
-  if (openStreams >= MAX_EVENT_STREAMS) {
+  const s = services();
+  if (s.consoleStreams.open >= MAX_EVENT_STREAMS) {
     throw new GraphError(429, 'TooManyRequests', `This instance already serves ${MAX_EVENT_STREAMS} console event streams; close a console tab, or retry.`, { 'Retry-After': '5' }, '429', { status: '429' });
   }
-  const s = services();
   const snapshot: Snapshot = async () => {
     const [calls, call] = await Promise.all([callListView(s, query), callId ? callView(s, callId) : undefined]);
     return [['calls', calls], ...(callId ? [['call', call ?? { notFound: true, id: callId }] as const] : [])];
@@ -39,12 +38,12 @@ export const streamConsoleEvents: GraphHandler = async (request) => {
   return {
     status: 200,
     headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store' },
-    body: eventStream(snapshot),
+    body: eventStream(snapshot, s.consoleStreams),
   };
 };
 
 /** A stream of `event:` / `data:` messages: each event's data when it differs from what was last sent. */
-export function eventStream(snapshot: Snapshot, timing = { pollMs: POLL_MS, keepAliveMs: KEEP_ALIVE_MS, lifetimeMs: LIFETIME_MS }): ReadableStream<Uint8Array> {
+export function eventStream(snapshot: Snapshot, streams: { open: number } = { open: 0 }, timing = { pollMs: POLL_MS, keepAliveMs: KEEP_ALIVE_MS, lifetimeMs: LIFETIME_MS }): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const sent = new Map<string, string>();
   const endsAt = Date.now() + timing.lifetimeMs;
@@ -52,9 +51,9 @@ export function eventStream(snapshot: Snapshot, timing = { pollMs: POLL_MS, keep
   let first = true;
   let cancelled = false;
   let counted = true;
-  openStreams++;
+  streams.open++;
   const closed = () => {
-    if (counted) openStreams--;
+    if (counted) streams.open--;
     counted = false;
   };
   return new ReadableStream<Uint8Array>({

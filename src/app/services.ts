@@ -17,6 +17,9 @@ import { MessageQueue } from '../store/message-queue';
 import { OutboxStore } from '../store/outbox-store';
 import { OwnerStore } from '../store/storage-owner';
 import { SweepQueries } from '../store/sweep-queries';
+import { RecipientLoad } from '../notify/recipients';
+import { KeyedMutex } from '../store/keyed-mutex';
+import { CallCounts } from '../service/quotas';
 
 // The composition root: the one place that builds the service's parts from the configuration and
 // holds what this process keeps (its Services, its storage account). Everything below receives
@@ -28,6 +31,11 @@ export function createServices(cfg: Config, storage: StorageAccount = storageAcc
   return {
     config: cfg,
     calls: new CallStore(table, { keepHistory: cfg.mode === 'local' }),
+    callLocks: new KeyedMutex(),
+    drainLocks: new KeyedMutex(),
+    recipients: new RecipientLoad(),
+    callCounts: new CallCounts(),
+    consoleStreams: { open: 0 },
     reader: new CallReader(table),
     outbox: new OutboxStore(table),
     sweeps: new SweepQueries(table),

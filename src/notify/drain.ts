@@ -1,5 +1,4 @@
 import type { Services } from '../service/services';
-import { KeyedMutex } from '../store/keyed-mutex';
 import type { OutboxSnapshot, PendingRow } from '../store/outbox-store';
 import type { DrainLease } from '../store/delivery-log-row';
 import { deliveryFaultsFor } from './faults';
@@ -9,8 +8,6 @@ import { admit, recipientKey, type Lane } from './recipients';
 
 /** A call that keeps receiving changes while it is drained goes back to the queue after this many rounds. */
 const MAX_ROUNDS = 8;
-
-const local = new KeyedMutex();
 
 /**
  * The drain: takes a call's outbox lease, delivers in rounds while changes keep coming, and gives
@@ -28,7 +25,7 @@ const local = new KeyedMutex();
  * lease), and one query that finds nothing committed meanwhile.
  */
 export async function drainOutbox(s: Services, callId: string, lane: Lane = 'fast', options: DrainOptions = {}): Promise<void> {
-  await local.run(callId, () => drain(s, callId, lane, options));
+  await s.drainLocks.run(callId, () => drain(s, callId, lane, options));
 }
 
 export interface DrainOptions {

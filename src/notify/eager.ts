@@ -1,6 +1,6 @@
 import type { DeliveryPort, Services } from '../service/services';
 import { drainOutbox } from './drain';
-import { recipientKey, recipientLoad } from './recipients';
+import { recipientKey } from './recipients';
 import { isFunctionDisabled } from '../config';
 
 /** Eager deliveries one instance runs at once; beyond that the queue delivers, as it always can. */
@@ -20,7 +20,7 @@ export function eagerDelivery(): DeliveryPort {
   return {
     committed(s, callId, appId, callbackUri) {
       if (running >= MAX_EAGER || deliveryDisabled(s)) return;
-      if (!recipientLoad.isPrompt(recipientKey(appId, callbackUri), s.now())) return;
+      if (!s.recipients.isPrompt(recipientKey(appId, callbackUri), s.now())) return;
       running++;
       void drainOutbox(s, callId, 'fast', { eager: true })
         .catch((error: unknown) => console.warn(`Call ${callId}: eager delivery failed (the queue delivers): ${(error as Error).message}`))

@@ -7,7 +7,7 @@ import { post } from './deliver';
 import { POST_ONCE, type DeliveryFaults, type Hold } from './faults';
 import { issuerFor } from './issuer';
 import { isDue, leaseMs, LeaseLost, PAGE, requeue } from './outbox-pace';
-import { recipientKey, recipientLoad, type Lane } from './recipients';
+import { recipientKey, type Lane } from './recipients';
 import { nextAttemptAt, type Attempt } from './retry-policy';
 import { notificationSigner } from './signing';
 import { callbackTransport } from './trust';
@@ -173,7 +173,7 @@ export class PageDelivery {
     });
     const latencyMs = Math.round(performance.now() - started);
     const entry = { at: s.now(), notificationId: row.ids[i] ?? '', seq: row.seq, index: i, attempt: attemptsBefore + 1, callbackUri: recipient.callbackUri, lane: this.lane, latencyMs, ...(fault && { fault }), ...(attempt.note && { note: attempt.note }) };
-    recipientLoad.answered(origin, latencyMs, attempt.kind !== 'retry');
+    s.recipients.answered(origin, latencyMs, attempt.kind !== 'retry');
     if (attempt.kind === 'delivered') {
       this.#logEntry({ ...entry, outcome: 'delivered', status: attempt.status });
       await s.circuits.answered(origin, s.now());

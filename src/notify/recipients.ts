@@ -81,7 +81,6 @@ export class RecipientLoad {
   }
 }
 
-export const recipientLoad = new RecipientLoad();
 
 /** Whether a drain for `recipient` in `lane` delivers now, or where its message goes instead. */
 export async function admit(s: Services, recipient: string, lane: Lane): Promise<Admission> {
@@ -92,10 +91,10 @@ export async function admit(s: Services, recipient: string, lane: Lane): Promise
     const wait = (circuit.probeAt ?? now) - now;
     if (lane === 'fast' || wait > 0) return forward('slow', wait / 1000);
     if (!(await s.circuits.claimProbe(recipient, now))) return forward('slow', OVERFLOW_RETRY_SECONDS);
-    return deliver(recipientLoad.enter(lane, recipient, Number.POSITIVE_INFINITY, now));
+    return deliver(s.recipients.enter(lane, recipient, Number.POSITIVE_INFINITY, now));
   }
-  const cap = recipientLoad.isPrompt(recipient, now) ? Number.POSITIVE_INFINITY : CAP[lane];
-  const leave = recipientLoad.enter(lane, recipient, cap, now);
+  const cap = s.recipients.isPrompt(recipient, now) ? Number.POSITIVE_INFINITY : CAP[lane];
+  const leave = s.recipients.enter(lane, recipient, cap, now);
   if (leave) return deliver(leave);
   return forward('slow', lane === 'fast' ? 0 : OVERFLOW_RETRY_SECONDS);
 }

@@ -5,7 +5,6 @@ import { newId } from '../graph/ids';
 import { renderNotifications, type CommsNotification } from '../graph/notifications';
 import { recordingPath } from '../graph/paths';
 import type { LoadedCall } from '../store/call-store';
-import { KeyedMutex } from '../store/keyed-mutex';
 import type { Services } from './services';
 import { assertNotificationQuota } from './quotas';
 import { Contention } from './errors';
@@ -40,11 +39,9 @@ export const MAX_COMMIT_ATTEMPTS = 12;
 /** The shortest wake-up: the queue counts in whole seconds. */
 const MIN_CLOCK_DELAY_SECONDS = 1;
 
-/** Lines up one process's changes to a call, so they do not lose ETag races to each other. */
-const inProcess = new KeyedMutex();
-
 export async function commitChange<R>(s: Services, callId: string, decide: Decide<R>, options: CommitOptions = {}): Promise<CommitOutcome<R>> {
-  return inProcess.run(callId, async () => {
+  // One process's changes to a call line up (s.callLocks), so they do not lose ETag races to each other.
+  return s.callLocks.run(callId, async () => {
     for (let attempt = 1; ; attempt++) {
       const loaded = await s.calls.load(callId);
       if (!loaded || loaded.record.deleting) return { kind: 'notFound' };

@@ -12,9 +12,13 @@ import type { Services } from './services';
  * an app exceed it by what each created within that window.
  */
 const COUNT_MAX_AGE_MS = 10_000;
-const counted = new LRUCache<string, { count: number; at: number }>({ max: 10_000 });
-/** One count at a time per app: a burst of creates shares it. */
-const counting = new Map<string, Promise<{ count: number; at: number }>>();
+
+/** One process's count of each app's calls not ended: when it was counted, and its creates since. */
+export class CallCounts {
+  readonly counted = new LRUCache<string, { count: number; at: number }>({ max: 10_000 });
+  /** One count at a time per app: a burst of creates shares it. */
+  readonly counting = new Map<string, Promise<{ count: number; at: number }>>();
+}
 
 export function quotaExceeded(message: string, retryAfterSeconds: number): QuotaExceeded {
   return new QuotaExceeded(message, retryAfterSeconds);
@@ -24,6 +28,7 @@ export function quotaExceeded(message: string, retryAfterSeconds: number): Quota
 export async function admitNewCall(s: Services, appId: string): Promise<void> {
   const quota = s.config.quotas.callsPerApp;
   const now = s.now();
+  const { counted, counting } = s.callCounts;
   let entry = counted.get(appId);
   if (!entry || now - entry.at >= COUNT_MAX_AGE_MS) {
     let pending = counting.get(appId);

@@ -11,6 +11,9 @@ import type { MessageQueue } from '../store/message-queue';
 import type { SweepQueries } from '../store/sweep-queries';
 import type { ClockMessage, DrainMessage } from './queue-messages';
 import type { OwnerStore } from '../store/storage-owner';
+import type { RecipientLoad } from '../notify/recipients';
+import type { KeyedMutex } from '../store/keyed-mutex';
+import type { CallCounts } from './quotas';
 
 /**
  * What every handler works with: ports, built by the composition root (src/app/services.ts) once
@@ -20,6 +23,15 @@ export interface Services {
   readonly config: Config;
   /** The calls: load, submit, was-this-committed (store/call-store.ts). */
   readonly calls: CallStore;
+  /** This process's changes to one call, one at a time (commit.ts), and its drains of one call's outbox (notify/drain.ts). */
+  readonly callLocks: KeyedMutex;
+  readonly drainLocks: KeyedMutex;
+  /** This process's deliveries per recipient, and which answer promptly (notify/recipients.ts). */
+  readonly recipients: RecipientLoad;
+  /** This process's count of each app's calls not ended, for its quota (quotas.ts). */
+  readonly callCounts: CallCounts;
+  /** The console event streams this process serves now (api/console-events.ts). */
+  readonly consoleStreams: { open: number };
   /** The console's reads: calls listed, one call's rows (store/call-reader.ts). */
   readonly reader: CallReader;
   readonly outbox: OutboxStore;
