@@ -64,8 +64,7 @@ export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord
   const state = e[COLUMN.state] as Call['state'];
   const timer = typeof timerToken === 'string' ? { token: timerToken, dueAt: Number(e[COLUMN.timerDueAt]) } : undefined;
   const num = (key: string) => numberColumn(e, key);
-  // Rows written before stateDeadline existed kept an establishing or incoming call's deadline in its timer.
-  const stateDeadline = num('stateDeadline') ?? ((state === 'establishing' || state === 'incoming') && timer ? timer.dueAt : undefined);
+  const stateDeadline = num('stateDeadline');
   const call: Call = {
     id: String(e['partitionKey']),
     owner: { tenantId: String(e['ownerTenantId']), appId: String(e['ownerAppId']) },
@@ -82,8 +81,7 @@ export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord
     version: Number(e['version']),
     createdAt: Number(e['createdAt']),
     ...defined({
-      // 'head' is the column's name in tables written by earlier versions.
-      running: json(e['running'] ?? e['head']),
+      running: json(e['running']),
       toneSubscription: json(e['toneSubscription']),
       resultInfo: json(e['resultInfo']),
       timer,

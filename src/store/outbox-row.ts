@@ -3,7 +3,6 @@ import type { NotificationFault } from '../faults/profile';
 import type { CommsNotification } from '../graph/notifications';
 import { defined, json, type Entity } from './columns';
 import { jsonColumns, readJsonColumn, storedJson } from './json-columns';
-import { notificationId } from './notification-id';
 import { COLUMN, OUTBOX_PREFIX, outboxRowKey } from './table-schema';
 
 /** Where and as whom a call's notifications are delivered, copied into each outbox row. */
@@ -99,7 +98,7 @@ export function outboxFromEntity(e: Readonly<Record<string, unknown>>): OutboxRo
   return {
     callId,
     seq,
-    ids: json<string[]>(e['ids']) ?? notifications.map((_, i) => notificationId(callId, seq, i)),
+    ids: json<string[]>(e['ids']) ?? [],
     recipient: json<Recipient>(e['recipient']) ?? { callbackUri: '', appId: '', tenantId: '', baseUrl: '' },
     notifications,
     createdAt: Number(e['createdAt']),
