@@ -124,3 +124,26 @@ describe('the dead-letter list', () => {
     }
   });
 });
+
+describe('the delivery log', () => {
+  it('comes in pages of $top too (at most 50, the log’s size), with an @odata.nextLink', async () => {
+    const refusing = await svc.bot({ reply: () => ({ status: 400 }) });
+    const callId = (await svc.client.createCall({ callbackUri: refusing.callbackUri }))['id'] as string;
+    const read = async (url: string) => {
+      const res = await fetch(url);
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (await res.json()) as { value: Json[]; '@odata.nextLink'?: string };
+    };
+    await eventually(async () => expect((await read(`${svc.host.url}/notifications/log?callId=${callId}`)).value).toHaveLength(2), 20_000);
+    const first = await read(`${svc.host.url}/notifications/log?callId=${callId}&$top=1`);
+    expect(first.value).toHaveLength(1);
+    expect(first['@odata.nextLink']).toContain(`${svc.host.url}/notifications/log?`);
+    const second = await read(first['@odata.nextLink'] as string);
+    expect(second.value).toHaveLength(1);
+    expect(second['@odata.nextLink']).toBeUndefined();
+    expect([...first.value, ...second.value].map((e) => e['notificationId'])).toEqual((await read(`${svc.host.url}/notifications/log?callId=${callId}`)).value.map((e) => e['notificationId']));
+    for (const query of ['$top=0', '$top=51', '$skiptoken=abc']) {
+      expect((await fetch(`${svc.host.url}/notifications/log?callId=${callId}&${query}`)).status, query).toBe(400);
+    }
+  });
+});
