@@ -1,5 +1,5 @@
 import { httpRoute } from '../src/api/route-table';
-import { keepAlive, redirectCall, rejectCall, sendDtmfTones, transferCall, updateRecordingStatus } from '../src/api/call-control';
+import { keepAlive, redirectCall, rejectCall, selfMute, sendDtmfTones, transferCall, updateRecordingStatus } from '../src/api/call-control';
 import { answerCall, createCall, deleteCall, getCall } from '../src/api/calls';
 import { graphApi } from '../src/api/graph-api';
 import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } from '../src/api/media-actions';
@@ -37,6 +37,8 @@ for (const family of PATH_FAMILIES) {
   http('keepAlive', 'POST', action('keepAlive'), graphApi(control, keepAlive));
   http('sendDtmfTones', 'POST', action('sendDtmfTones'), graphApi(control, sendDtmfTones));
   http('updateRecordingStatus', 'POST', action('updateRecordingStatus'), graphApi(control, updateRecordingStatus));
+  http('mute', 'POST', action('mute'), graphApi(control, selfMute(true)));
+  http('unmute', 'POST', action('unmute'), graphApi(control, selfMute(false)));
   http('listParticipants', 'GET', `${call}/participants`, graphApi(control, listParticipants));
   http('getParticipant', 'GET', `${call}/participants/{participantId}`, graphApi(control, getParticipant));
 }

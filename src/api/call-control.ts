@@ -3,7 +3,8 @@ import * as control from '../calls/call-control';
 import { hasEnded } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
-import { rejectSchema, redirectSchema, sendDtmfTonesSchema, transferSchema, updateRecordingStatusSchema } from '../graph/schemas';
+import { muteSchema, rejectSchema, redirectSchema, sendDtmfTonesSchema, transferSchema, updateRecordingStatusSchema } from '../graph/schemas';
+import { setBotMuted } from '../calls/self-mute';
 import type { Decide } from '../service/commit';
 import { checkCallbackUri } from './callback-uri';
 import { type ApiRequest } from './graph-api';
@@ -65,4 +66,13 @@ export async function updateRecordingStatus(req: ApiRequest): Promise<HttpRespon
   const body = parseBody(updateRecordingStatusSchema, await readJsonBody(req.request, { required: true }), 'updateRecordingStatus');
   const request = { operationId: newId(), status: body.status, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
   return operationAction(req, (call, ctx) => control.updateRecordingStatus(call, request, ctx));
+}
+
+/** POST .../calls/{id}/mute and .../unmute {"clientContext"?}: the bot mutes or unmutes itself. */
+export function selfMute(muted: boolean) {
+  return async (req: ApiRequest): Promise<HttpResponseInit> => {
+    const body = parseBody(muteSchema, await readJsonBody(req.request, { required: false }), muted ? 'mute' : 'unmute');
+    const request = { operationId: newId(), muted, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
+    return operationAction(req, (call, ctx) => setBotMuted(call, request, ctx));
+  };
 }

@@ -11,6 +11,8 @@ export const OPERATION_ODATA_TYPE: Readonly<Record<OperationType, string>> = {
   cancelMediaProcessing: '#microsoft.graph.cancelMediaProcessingOperation',
   sendDtmfTones: '#microsoft.graph.sendDtmfTonesOperation',
   updateRecordingStatus: '#microsoft.graph.updateRecordingStatusOperation',
+  muteParticipant: '#microsoft.graph.muteParticipantOperation',
+  unmuteParticipant: '#microsoft.graph.unmuteParticipantOperation',
 };
 
 /** What each operation type adds to commsOperation's properties, as its JSON (and $select) has them. */
@@ -21,6 +23,8 @@ export const OPERATION_PROPERTIES: Readonly<Record<OperationType, readonly strin
   cancelMediaProcessing: [],
   sendDtmfTones: ['completionReason'],
   updateRecordingStatus: [],
+  muteParticipant: [],
+  unmuteParticipant: [],
 };
 
 /** A participant as Graph writes one: `{ identity: { application | user: { id, displayName } } }`. */
@@ -75,13 +79,13 @@ function otherParticipantId(call: Call, n: number): string {
 
 const AUDIO_STREAM = { '@odata.type': '#microsoft.graph.mediaStream', mediaType: 'audio', direction: 'sendReceive', serverMuted: false, label: 'main-audio', sourceId: '1' };
 
-function participantJson(id: string, info: unknown, recordingStatus: string | undefined) {
+function participantJson(id: string, info: unknown, recordingStatus: string | undefined, muted = false) {
   return {
     '@odata.type': '#microsoft.graph.participant',
     id,
     info,
     isInLobby: false,
-    isMuted: false,
+    isMuted: muted,
     mediaStreams: [AUDIO_STREAM],
     metadata: null,
     recordingInfo: recordingStatus === undefined ? null : { '@odata.type': '#microsoft.graph.recordingInfo', initiator: null, recordingStatus },
@@ -99,7 +103,7 @@ export function participantsJson(call: Call, withOthers = true): Record<string, 
     '@odata.type': '#microsoft.graph.participantInfo',
     identity: participant('participantInfo', 'application', { id: call.owner.appId }).identity,
   };
-  const bot = participantJson(botId, botInfo, call.recordingStatus);
+  const bot = participantJson(botId, botInfo, call.recordingStatus, call.botMuted === true);
   if (!withOthers) return [bot];
   const others = call.direction === 'incoming' ? [call.resource['source']] : Array.isArray(call.resource['targets']) ? call.resource['targets'] : [];
   return [

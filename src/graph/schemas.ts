@@ -200,3 +200,6 @@ export const updateRecordingStatusSchema = z.strictObject({
   status: graphEnum(['notRecording', 'recording', 'failed'], "one of 'notRecording', 'recording', 'failed'"),
   clientContext: clientContext.optional(),
 });
+
+/** mute and unmute: the bot's own audio; only a clientContext. */
+export const muteSchema = z.strictObject({ clientContext: clientContext.optional() });

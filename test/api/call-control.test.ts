@@ -134,6 +134,37 @@ describe('sendDtmfTones and updateRecordingStatus', () => {
   });
 });
 
+describe('the bot mutes itself', () => {
+  it('mute and unmute: completed operations, isMuted on the bot’s participant (GET and the roster notification), typed when read back', async () => {
+    const callId = (await svc.client.establishedCall())['id'] as string;
+    const muted = await svc.client.action(callId, 'mute', { clientContext: 'hold on' });
+    expect(muted.res.status).toBe(200);
+    expect(muted.res.headers.get('location')).toMatch(new RegExp(`/calls/${callId}/operations/${muted.json['id']}$`));
+    expect(muted.json).toMatchObject({ '@odata.type': '#microsoft.graph.muteParticipantOperation', status: 'completed', clientContext: 'hold on' });
+    const participants = async () => ((await (await svc.client.send('GET', `/${callId}/participants`)).json()) as { value: Record<string, unknown>[] }).value;
+    expect((await participants()).map((p) => p['isMuted'])).toEqual([true, false]);
+    const roster = async () => (await outboxNotifications(svc.table, callId)).at(-1);
+    expect((await roster())?.['resourceData'][0]).toMatchObject({ isMuted: true });
+
+    const unmuted = await svc.client.action(callId, 'unmute', {});
+    expect(unmuted.json).toMatchObject({ '@odata.type': '#microsoft.graph.unmuteParticipantOperation', status: 'completed' });
+    expect((await participants()).map((p) => p['isMuted'])).toEqual([false, false]);
+    expect((await roster())?.['resourceData'][0]).toMatchObject({ isMuted: false });
+    expect((await svc.client.operation(callId, muted.json['id'])).json).toMatchObject({ '@odata.type': '#microsoft.graph.muteParticipantOperation', status: 'completed' });
+    // Through the namespace-qualified segment the .NET SDKs send, too.
+    expect((await svc.client.send('POST', `/${callId}/microsoft.graph.mute`, {})).status).toBe(200);
+  });
+
+  it('only on an established call (notEstablished before, callEnded after); unknown members named', async () => {
+    const establishing = (await svc.client.createCall())['id'] as string;
+    expect((await expectBadRequest(await svc.client.send('POST', `/${establishing}/mute`, {}), 'mute')).innerError.code).toBe('notEstablished');
+    const callId = (await svc.client.establishedCall())['id'] as string;
+    await expectBadRequest(await svc.client.send('POST', `/${callId}/mute`, { volume: 0 }), "'volume'");
+    await svc.client.send('DELETE', `/${callId}`);
+    expect((await expectBadRequest(await svc.client.send('POST', `/${callId}/unmute`, {}), 'unmute')).innerError.code).toBe('callEnded');
+  });
+});
+
 describe('participants', () => {
   it('lists the bot and the target, gets one by id, and has nobody once the call ended', async () => {
     const call = await svc.client.establishedCall();

@@ -62,6 +62,8 @@ describe('function registrations', () => {
               http('keepAlive', 'POST', action('keepAlive')),
               http('sendDtmfTones', 'POST', action('sendDtmfTones')),
               http('updateRecordingStatus', 'POST', action('updateRecordingStatus')),
+              http('mute', 'POST', action('mute')),
+              http('unmute', 'POST', action('unmute')),
               http('listParticipants', 'GET', `${calls}/{callId}/participants`),
               http('getParticipant', 'GET', `${calls}/{callId}/participants/{participantId}`),
             ]),
