@@ -3,7 +3,7 @@ import { keepAlive, redirectCall, rejectCall, selfMute, sendDtmfTones, transferC
 import { answerCall, createCall, deleteCall, getCall } from '../src/api/calls';
 import { graphApi } from '../src/api/graph-api';
 import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } from '../src/api/media-actions';
-import { getOperation } from '../src/api/operations';
+import { getOperation, listOperations } from '../src/api/operations';
 import { getParticipant, listParticipants } from '../src/api/participants';
 import { CALL_CONTROL_ROLES, CREATE_CALL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
 import { actionSegment, FAMILY_ROUTE, PATH_FAMILIES } from '../src/graph/paths';
@@ -29,6 +29,7 @@ for (const family of PATH_FAMILIES) {
   http('subscribeToTone', 'POST', action('subscribeToTone'), graphApi(media, subscribeToTone));
   http('cancelMediaProcessing', 'POST', action('cancelMediaProcessing'), graphApi(control, cancelMediaProcessing));
   http('getOperation', 'GET', `${call}/operations/{operationId}`, graphApi(control, getOperation));
+  http('listOperations', 'GET', `${call}/operations`, graphApi(control, listOperations));
   // Call control: the 2018 family had reject, redirect and transfer; the rest came with /app and /communications.
   http('reject', 'POST', action('reject'), graphApi({ family, roles: CREATE_CALL_ROLES }, rejectCall));
   http('redirect', 'POST', action('redirect'), graphApi({ family, roles: CREATE_CALL_ROLES }, redirectCall));

@@ -8,7 +8,7 @@ import { notificationId } from './notification-id';
 import { callEntity, callFromEntity, REMEMBERED_CHANGES, type CallRecord } from './call-row';
 import { operationEntity, operationFromEntity, operationPatchEntity } from './operation-row';
 import { outboxEntity, recipientOf } from './outbox-row';
-import { CALL_ROW, operationRowKey } from './table-schema';
+import { CALL_ROW, OPERATION_PREFIX, operationRowKey, partitionIs, rowKeysWith } from './table-schema';
 
 
 export interface LoadedCall {
@@ -56,6 +56,15 @@ export class CallStore {
   async loadOperation(callId: string, operationId: string): Promise<Operation | undefined> {
     const entity = await unlessAbsent(this.table.getEntity(callId, operationRowKey(operationId)));
     return entity && operationFromEntity(entity);
+  }
+
+  /** One page of a call's operations, in key order; `next` continues after it. */
+  async operationsPage(callId: string, page: { readonly size: number; readonly after?: string }): Promise<{ operations: Operation[]; next?: string }> {
+    const filter = `${partitionIs(callId)} and ${rowKeysWith(OPERATION_PREFIX)}`;
+    const pages = this.table.listEntities({ queryOptions: { filter } }).byPage({ maxPageSize: page.size, ...(page.after !== undefined && { continuationToken: page.after }) });
+    const { value } = await pages.next();
+    const next = (value as { continuationToken?: string } | undefined)?.continuationToken;
+    return { operations: ((value ?? []) as Record<string, unknown>[]).map((e) => operationFromEntity(e)), ...(next && { next }) };
   }
 
   /** Writes one change in one transaction; `conflict` when the call moved on (412) or already exists (409). */

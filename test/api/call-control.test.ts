@@ -165,6 +165,37 @@ describe('the bot mutes itself', () => {
   });
 });
 
+describe('the operations of a call', () => {
+  it('GET …/operations lists every operation of the call, typed, a page of $top at a time with @odata.nextLink', async () => {
+    const callId = (await svc.client.establishedCall())['id'] as string;
+    const created: string[] = [];
+    for (const action of ['subscribeToTone', 'mute', 'unmute', 'playPrompt', 'cancelMediaProcessing']) {
+      const body = action === 'playPrompt' ? { prompts: [{ mediaInfo: { uri: 'https://cdn.example.com/a.wav' } }] } : {};
+      created.push((await svc.client.action(callId, action, body)).json['id'] as string);
+    }
+    const all = (await (await svc.client.send('GET', `/${callId}/operations`)).json()) as { value: Record<string, unknown>[]; '@odata.nextLink'?: string };
+    expect(all.value.map((op) => op['id']).sort()).toEqual([...created].sort());
+    expect(new Set(all.value.map((op) => op['@odata.type']))).toEqual(
+      new Set(['subscribeToToneOperation', 'muteParticipantOperation', 'unmuteParticipantOperation', 'playPromptOperation', 'cancelMediaProcessingOperation'].map((t) => `#microsoft.graph.${t}`)),
+    );
+    expect(all['@odata.nextLink']).toBeUndefined();
+
+    const seen: unknown[] = [];
+    let page = (await (await svc.client.send('GET', `/${callId}/operations?$top=2`)).json()) as typeof all;
+    for (;;) {
+      expect(page.value.length).toBeLessThanOrEqual(2);
+      seen.push(...page.value.map((op) => op['id']));
+      if (!page['@odata.nextLink']) break;
+      page = (await (await svc.fetch(page['@odata.nextLink'], { headers: { authorization: `Bearer ${svc.client.bearer}` } })).json()) as typeof all;
+    }
+    expect(seen.sort()).toEqual([...created].sort());
+    expect((await svc.client.send('GET', `/${callId}/operations?$top=0`)).status).toBe(400);
+    // Another app's call is not found, as for every route of a call.
+    const other = svc.client.with({ bearer: await token({ appId: OTHER_APP }) });
+    expect((await other.send('GET', `/${callId}/operations`)).status).toBe(404);
+  });
+});
+
 describe('participants', () => {
   it('lists the bot and the target, gets one by id, and has nobody once the call ended', async () => {
     const call = await svc.client.establishedCall();

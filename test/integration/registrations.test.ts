@@ -52,6 +52,7 @@ describe('function registrations', () => {
         http('subscribeToTone', 'POST', action('subscribeToTone')),
         http('cancelMediaProcessing', 'POST', action('cancelMediaProcessing')),
         http('getOperation', 'GET', `${calls}/{callId}/operations/{operationId}`),
+        http('listOperations', 'GET', `${calls}/{callId}/operations`),
         http('reject', 'POST', action('reject')),
         http('redirect', 'POST', action('redirect')),
         http('transfer', 'POST', action('transfer')),
