@@ -1,5 +1,5 @@
 import { httpRoute } from '../src/api/route-table';
-import { keepAlive, redirectCall, rejectCall, selfMute, sendDtmfTones, transferCall, updateRecordingStatus } from '../src/api/call-control';
+import { addLargeGalleryView, changeScreenSharingRole, keepAlive, redirectCall, rejectCall, selfMute, sendDtmfTones, transferCall, updateRecordingStatus } from '../src/api/call-control';
 import { answerCall, createCall, deleteCall, getCall } from '../src/api/calls';
 import { graphApi } from '../src/api/graph-api';
 import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } from '../src/api/media-actions';
@@ -40,6 +40,8 @@ for (const family of PATH_FAMILIES) {
   http('updateRecordingStatus', 'POST', action('updateRecordingStatus'), graphApi(control, updateRecordingStatus));
   http('mute', 'POST', action('mute'), graphApi(control, selfMute(true)));
   http('unmute', 'POST', action('unmute'), graphApi(control, selfMute(false)));
+  http('changeScreenSharingRole', 'POST', action('changeScreenSharingRole'), graphApi(control, changeScreenSharingRole));
+  http('addLargeGalleryView', 'POST', action('addLargeGalleryView'), graphApi(control, addLargeGalleryView));
   http('listParticipants', 'GET', `${call}/participants`, graphApi(control, listParticipants));
   http('getParticipant', 'GET', `${call}/participants/{participantId}`, graphApi(control, getParticipant));
 }

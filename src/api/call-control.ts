@@ -3,8 +3,8 @@ import * as control from '../calls/call-control';
 import { hasEnded } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
-import { muteSchema, rejectSchema, redirectSchema, sendDtmfTonesSchema, transferSchema, updateRecordingStatusSchema } from '../graph/schemas';
-import { setBotMuted } from '../calls/self-mute';
+import { addLargeGalleryViewSchema, changeScreenSharingRoleSchema, muteSchema, rejectSchema, redirectSchema, sendDtmfTonesSchema, transferSchema, updateRecordingStatusSchema } from '../graph/schemas';
+import * as ownPart from '../calls/self-mute';
 import type { Decide } from '../service/commit';
 import { checkCallbackUri } from './callback-uri';
 import { type ApiRequest } from './graph-api';
@@ -73,6 +73,20 @@ export function selfMute(muted: boolean) {
   return async (req: ApiRequest): Promise<HttpResponseInit> => {
     const body = parseBody(muteSchema, await readJsonBody(req.request, { required: false }), muted ? 'mute' : 'unmute');
     const request = { operationId: newId(), muted, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
-    return operationAction(req, (call, ctx) => setBotMuted(call, request, ctx));
+    return operationAction(req, (call, ctx) => ownPart.setBotMuted(call, request, ctx));
   };
+}
+
+/** POST .../calls/{id}/changeScreenSharingRole {"role": "viewer" | "sharer"}: 200, no body. */
+export async function changeScreenSharingRole(req: ApiRequest): Promise<HttpResponseInit> {
+  const { role } = parseBody(changeScreenSharingRoleSchema, await readJsonBody(req.request, { required: true }), 'changeScreenSharingRole');
+  await changeOwnedCall(req, (call, ctx) => ownPart.changeScreenSharingRole(call, role, ctx));
+  return { status: 200 };
+}
+
+/** POST .../calls/{id}/addLargeGalleryView {"clientContext"?}: 200 + Location + a completed addLargeGalleryViewOperation. */
+export async function addLargeGalleryView(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(addLargeGalleryViewSchema, await readJsonBody(req.request, { required: false }), 'addLargeGalleryView');
+  const request = { operationId: newId(), ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
+  return operationAction(req, (call, ctx) => ownPart.addLargeGalleryView(call, request, ctx));
 }

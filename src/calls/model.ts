@@ -13,7 +13,7 @@ export type CallDirection = 'incoming' | 'outgoing';
 export type MediaHosting = 'service' | 'app';
 
 export type MediaOperationType = 'playPrompt' | 'recordResponse';
-export type OperationType = MediaOperationType | 'subscribeToTone' | 'cancelMediaProcessing' | 'sendDtmfTones' | 'updateRecordingStatus' | 'muteParticipant' | 'unmuteParticipant';
+export type OperationType = MediaOperationType | 'subscribeToTone' | 'cancelMediaProcessing' | 'sendDtmfTones' | 'updateRecordingStatus' | 'muteParticipant' | 'unmuteParticipant' | 'addLargeGalleryView';
 export type OperationStatus = 'notStarted' | 'running' | 'completed' | 'failed';
 
 export interface ResultInfo {
@@ -165,6 +165,8 @@ export interface Call {
   readonly recordingStatus?: RecordingStatus;
   /** The bot muted itself (POST .../mute) and has not unmuted since. */
   readonly botMuted?: boolean;
+  /** The bot's screen sharing role, as changeScreenSharingRole last set it. */
+  readonly screenSharingRole?: 'viewer' | 'sharer';
   /** The earliest of: the running operation's end, the first sendDtmfTones' end, the state deadline. */
   readonly timer?: ClockTimer;
   /** Ends the call (408 / 8537) unless a keepAlive comes first; its own wake-up. */

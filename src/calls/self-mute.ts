@@ -3,6 +3,8 @@ import { assertEstablished } from './lifecycle';
 import type { Call, CallChange, Operation } from './model';
 
 /**
+ * The bot's own part of the call: muting itself, its screen sharing role, the gallery view it asks for.
+ *
  * POST /calls/{id}/mute and /unmute: the bot mutes or unmutes its own audio. The operation
  * (muteParticipantOperation / unmuteParticipantOperation) completes at once; the bot's participant
  * says `isMuted`, and the roster notification carries it. Only on an established call: before, the
@@ -20,5 +22,28 @@ export function setBotMuted(call: Call, request: { operationId: string; muted: b
     endedAt: ctx.now,
   });
   draft.event({ kind: 'roster', withOthers: true });
+  return draft.finish(op);
+}
+
+/** POST /calls/{id}/changeScreenSharingRole: the bot becomes a viewer or a sharer of the screen. No operation, no body. */
+export function changeScreenSharingRole(call: Call, role: 'viewer' | 'sharer', ctx: DomainContext): CallChange<undefined> | undefined {
+  assertEstablished(call, 'changeScreenSharingRole');
+  if (call.screenSharingRole === role) return undefined;
+  const draft = new CallDraft(call, ctx);
+  draft.set({ screenSharingRole: role });
+  return draft.finish(undefined);
+}
+
+/** POST /calls/{id}/addLargeGalleryView: the bot asks for the large gallery view; the operation completes at once. */
+export function addLargeGalleryView(call: Call, request: { operationId: string; clientContext?: string }, ctx: DomainContext): CallChange<Operation> {
+  assertEstablished(call, 'addLargeGalleryView');
+  const draft = new CallDraft(call, ctx);
+  const op = draft.createOperation({
+    id: request.operationId,
+    type: 'addLargeGalleryView',
+    status: 'completed',
+    ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
+    endedAt: ctx.now,
+  });
   return draft.finish(op);
 }

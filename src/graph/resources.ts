@@ -13,6 +13,7 @@ export const OPERATION_ODATA_TYPE: Readonly<Record<OperationType, string>> = {
   updateRecordingStatus: '#microsoft.graph.updateRecordingStatusOperation',
   muteParticipant: '#microsoft.graph.muteParticipantOperation',
   unmuteParticipant: '#microsoft.graph.unmuteParticipantOperation',
+  addLargeGalleryView: '#microsoft.graph.addLargeGalleryViewOperation',
 };
 
 /** What each operation type adds to commsOperation's properties, as its JSON (and $select) has them. */
@@ -25,6 +26,7 @@ export const OPERATION_PROPERTIES: Readonly<Record<OperationType, readonly strin
   updateRecordingStatus: [],
   muteParticipant: [],
   unmuteParticipant: [],
+  addLargeGalleryView: [],
 };
 
 /** A participant as Graph writes one: `{ identity: { application | user: { id, displayName } } }`. */

@@ -203,3 +203,9 @@ export const updateRecordingStatusSchema = z.strictObject({
 
 /** mute and unmute: the bot's own audio; only a clientContext. */
 export const muteSchema = z.strictObject({ clientContext: clientContext.optional() });
+
+export const changeScreenSharingRoleSchema = z.strictObject({
+  role: graphEnum(['viewer', 'sharer'], "one of 'viewer', 'sharer'"),
+});
+
+export const addLargeGalleryViewSchema = z.strictObject({ clientContext: clientContext.optional() });

@@ -165,6 +165,28 @@ describe('the bot mutes itself', () => {
   });
 });
 
+describe('the bot’s screen sharing and gallery view', () => {
+  it('changeScreenSharingRole: 200 with no body on an established call; the role checked; notEstablished before', async () => {
+    const establishing = (await svc.client.createCall())['id'] as string;
+    expect((await expectBadRequest(await svc.client.send('POST', `/${establishing}/changeScreenSharingRole`, { role: 'sharer' }), 'changeScreenSharingRole')).innerError.code).toBe('notEstablished');
+    const callId = (await svc.client.establishedCall())['id'] as string;
+    const changed = await svc.client.send('POST', `/${callId}/changeScreenSharingRole`, { role: 'sharer' });
+    expect([changed.status, await changed.text()]).toEqual([200, '']);
+    expect((await svc.client.send('POST', `/${callId}/changeScreenSharingRole`, { role: 'sharer' })).status).toBe(200); // again: nothing changes
+    await expectBadRequest(await svc.client.send('POST', `/${callId}/changeScreenSharingRole`, { role: 'presenter' }), "'role'", 'viewer');
+    await expectBadRequest(await svc.client.send('POST', `/${callId}/changeScreenSharingRole`, {}), "'role'");
+  });
+
+  it('addLargeGalleryView: 200 + Location + a completed addLargeGalleryViewOperation, read back typed', async () => {
+    const callId = (await svc.client.establishedCall())['id'] as string;
+    const { res, json } = await svc.client.action(callId, 'addLargeGalleryView', { clientContext: 'gallery' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('location')).toMatch(new RegExp(`/operations/${json['id']}$`));
+    expect(json).toMatchObject({ '@odata.type': '#microsoft.graph.addLargeGalleryViewOperation', status: 'completed', clientContext: 'gallery' });
+    expect((await svc.client.operation(callId, json['id'])).json).toMatchObject({ '@odata.type': '#microsoft.graph.addLargeGalleryViewOperation' });
+  });
+});
+
 describe('the operations of a call', () => {
   it('GET …/operations lists every operation of the call, typed, a page of $top at a time with @odata.nextLink', async () => {
     const callId = (await svc.client.establishedCall())['id'] as string;

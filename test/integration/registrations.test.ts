@@ -65,6 +65,8 @@ describe('function registrations', () => {
               http('updateRecordingStatus', 'POST', action('updateRecordingStatus')),
               http('mute', 'POST', action('mute')),
               http('unmute', 'POST', action('unmute')),
+              http('changeScreenSharingRole', 'POST', action('changeScreenSharingRole')),
+              http('addLargeGalleryView', 'POST', action('addLargeGalleryView')),
               http('listParticipants', 'GET', `${calls}/{callId}/participants`),
               http('getParticipant', 'GET', `${calls}/{callId}/participants/{participantId}`),
             ]),
