@@ -2,9 +2,10 @@ import type { HttpResponseInit } from '@azure/functions';
 import type { Call } from '../calls/model';
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
-import { participantsJson } from '../graph/resources';
+import * as ownPart from '../calls/self-mute';
+import { otherParticipantId, participantsJson } from '../graph/resources';
 import { type ApiRequest } from './graph-api';
-import { loadOwnedCall } from './owned-calls';
+import { changeOwnedCall, loadOwnedCall } from './owned-calls';
 import { metadataContext } from './responses';
 
 /** Who is on the call now: the bot and the other side; nobody once it has ended. */
@@ -27,4 +28,24 @@ export async function getParticipant(req: ApiRequest): Promise<HttpResponseInit>
   const found = roster(call).find((p) => p['id'] === id);
   if (!found) throw GraphError.itemNotFound(`Participant '${raw}' of call '${call.id}' was not found.`);
   return { status: 200, jsonBody: { '@odata.context': metadataContext(req, '#microsoft.graph.participant'.slice(1)), ...found } };
+}
+
+/** DELETE .../calls/{id}/participants/{participantId}: the bot removes another participant; 204. */
+export async function removeParticipant(req: ApiRequest): Promise<HttpResponseInit> {
+  const call = await loadOwnedCall(req);
+  const raw = req.request.params['participantId'] ?? '';
+  const id = parseGuid(raw);
+  const place = placeOf(call, id);
+  if (place === undefined) throw GraphError.itemNotFound(`Participant '${raw}' of call '${call.id}' was not found.`);
+  await changeOwnedCall(req, (current, ctx) => ownPart.removeParticipant(current, place, ctx));
+  return { status: 204 };
+}
+
+/** Where a participant id is on the call: the bot, or a place among the others still on it. */
+function placeOf(call: Call, id: string | undefined): number | 'bot' | undefined {
+  if (!id || call.state === 'terminated') return undefined;
+  if (id === participantsJson(call, false)[0]?.['id']) return 'bot';
+  const others = call.direction === 'incoming' ? 1 : Array.isArray(call.resource['targets']) ? call.resource['targets'].length : 0;
+  for (let i = 0; i < others; i++) if (otherParticipantId(call, i) === id && !call.removedParticipants?.includes(i)) return i;
+  return undefined;
 }

@@ -165,6 +165,8 @@ export interface Call {
   readonly recordingStatus?: RecordingStatus;
   /** The bot muted itself (POST .../mute) and has not unmuted since. */
   readonly botMuted?: boolean;
+  /** The other participants (by their place among the targets, or the caller) the bot removed. */
+  readonly removedParticipants?: readonly number[];
   /** The bot's screen sharing role, as changeScreenSharingRole last set it. */
   readonly screenSharingRole?: 'viewer' | 'sharer';
   /** The earliest of: the running operation's end, the first sendDtmfTones' end, the state deadline. */

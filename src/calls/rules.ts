@@ -1,5 +1,5 @@
 /** The rules a request can break; each is a stable code that clients (and tests) can rely on. */
-export type CallRule = 'callEnded' | 'queueFull' | 'appHostedMedia' | 'notIncoming' | 'notEstablished';
+export type CallRule = 'callEnded' | 'queueFull' | 'appHostedMedia' | 'notIncoming' | 'notEstablished' | 'cannotRemoveSelf';
 
 /**
  * A request that the call's current state does not allow (a media action on a hung-up call, a full

@@ -1,6 +1,7 @@
 import { CallDraft, type DomainContext } from './draft';
 import { assertEstablished } from './lifecycle';
 import type { Call, CallChange, Operation } from './model';
+import { CallRuleViolation } from './rules';
 
 /**
  * The bot's own part of the call: muting itself, its screen sharing role, the gallery view it asks for.
@@ -46,4 +47,19 @@ export function addLargeGalleryView(call: Call, request: { operationId: string; 
     endedAt: ctx.now,
   });
   return draft.finish(op);
+}
+
+/**
+ * DELETE /calls/{id}/participants/{participantId}: the bot removes another participant (`place`:
+ * its place among the call's other participants, found by the API from the roster). The roster
+ * notification then lists the participants left. The bot cannot remove itself: it hangs up instead.
+ */
+export function removeParticipant(call: Call, place: number | 'bot', ctx: DomainContext): CallChange<undefined> | undefined {
+  assertEstablished(call, 'removing a participant');
+  if (place === 'bot') throw new CallRuleViolation('cannotRemoveSelf', 'The bot cannot remove itself from the call; hang up (DELETE the call) instead.');
+  if (call.removedParticipants?.includes(place)) return undefined;
+  const draft = new CallDraft(call, ctx);
+  draft.set({ removedParticipants: [...(call.removedParticipants ?? []), place] });
+  draft.event({ kind: 'roster', withOthers: true });
+  return draft.finish(undefined);
 }

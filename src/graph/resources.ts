@@ -75,7 +75,8 @@ export function callJson(call: Call): Record<string, unknown> {
 }
 
 /** A stable participant id for the n-th other party of a call (the bot's own is myParticipantId). */
-function otherParticipantId(call: Call, n: number): string {
+/** The participant id of the other participant at `n` (-1: the bot, when the call did not name one). */
+export function otherParticipantId(call: Call, n: number): string {
   return nameBasedId(`${call.id}/participant/${n}`);
 }
 
@@ -110,9 +111,10 @@ export function participantsJson(call: Call, withOthers = true): Record<string, 
   const others = call.direction === 'incoming' ? [call.resource['source']] : Array.isArray(call.resource['targets']) ? call.resource['targets'] : [];
   return [
     bot,
-    ...others.map((info, i) => {
+    ...others.flatMap((info, i) => {
+      if (call.removedParticipants?.includes(i)) return [];
       const { identity, endpointType } = (info ?? {}) as Record<string, unknown>;
-      return participantJson(otherParticipantId(call, i), { '@odata.type': '#microsoft.graph.participantInfo', identity: identity ?? null, ...(endpointType !== undefined && { endpointType }) }, undefined);
+      return [participantJson(otherParticipantId(call, i), { '@odata.type': '#microsoft.graph.participantInfo', identity: identity ?? null, ...(endpointType !== undefined && { endpointType }) }, undefined)];
     }),
   ];
 }

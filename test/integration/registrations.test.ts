@@ -69,6 +69,7 @@ describe('function registrations', () => {
               http('addLargeGalleryView', 'POST', action('addLargeGalleryView')),
               http('listParticipants', 'GET', `${calls}/{callId}/participants`),
               http('getParticipant', 'GET', `${calls}/{callId}/participants/{participantId}`),
+              http('removeParticipant', 'DELETE', `${calls}/{callId}/participants/{participantId}`),
             ]),
       ];
     });
