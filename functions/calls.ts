@@ -4,7 +4,7 @@ import { answerCall, createCall, deleteCall, getCall } from '../src/api/calls';
 import { graphApi } from '../src/api/graph-api';
 import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } from '../src/api/media-actions';
 import { getOperation, listOperations } from '../src/api/operations';
-import { getParticipant, listParticipants, removeParticipant } from '../src/api/participants';
+import { getParticipant, listParticipants, muteParticipant, removeParticipant } from '../src/api/participants';
 import { CALL_CONTROL_ROLES, CREATE_CALL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
 import { actionSegment, FAMILY_ROUTE, PATH_FAMILIES } from '../src/graph/paths';
 
@@ -45,4 +45,5 @@ for (const family of PATH_FAMILIES) {
   http('listParticipants', 'GET', `${call}/participants`, graphApi(control, listParticipants));
   http('getParticipant', 'GET', `${call}/participants/{participantId}`, graphApi(control, getParticipant));
   http('removeParticipant', 'DELETE', `${call}/participants/{participantId}`, graphApi(control, removeParticipant));
+  http('muteParticipant', 'POST', `${call}/participants/{participantId}/${actionSegment('mute')}`, graphApi(control, muteParticipant));
 }

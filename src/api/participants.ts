@@ -1,11 +1,13 @@
 import type { HttpResponseInit } from '@azure/functions';
 import type { Call } from '../calls/model';
 import { GraphError } from '../graph/errors';
-import { parseGuid } from '../graph/ids';
+import { parseBody, readJsonBody } from '../graph/body';
+import { newId, parseGuid } from '../graph/ids';
+import { muteSchema } from '../graph/schemas';
 import * as ownPart from '../calls/self-mute';
 import { otherParticipantId, participantsJson } from '../graph/resources';
 import { type ApiRequest } from './graph-api';
-import { changeOwnedCall, loadOwnedCall } from './owned-calls';
+import { changeOwnedCall, loadOwnedCall, operationAction } from './owned-calls';
 import { metadataContext } from './responses';
 
 /** Who is on the call now: the bot and the other side; nobody once it has ended. */
@@ -39,6 +41,17 @@ export async function removeParticipant(req: ApiRequest): Promise<HttpResponseIn
   if (place === undefined) throw GraphError.itemNotFound(`Participant '${raw}' of call '${call.id}' was not found.`);
   await changeOwnedCall(req, (current, ctx) => ownPart.removeParticipant(current, place, ctx));
   return { status: 204 };
+}
+
+/** POST .../calls/{id}/participants/{participantId}/mute {"clientContext"?}: 200 + Location + a completed muteParticipantOperation. */
+export async function muteParticipant(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(muteSchema, await readJsonBody(req.request, { required: false }), 'mute');
+  const call = await loadOwnedCall(req);
+  const raw = req.request.params['participantId'] ?? '';
+  const place = placeOf(call, parseGuid(raw));
+  if (place === undefined) throw GraphError.itemNotFound(`Participant '${raw}' of call '${call.id}' was not found.`);
+  const request = { operationId: newId(), ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
+  return operationAction(req, (current, ctx) => ownPart.muteParticipant(current, place, request, ctx));
 }
 
 /** Where a participant id is on the call: the bot, or a place among the others still on it. */

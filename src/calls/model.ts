@@ -167,6 +167,8 @@ export interface Call {
   readonly botMuted?: boolean;
   /** The other participants (by their place among the targets, or the caller) the bot removed. */
   readonly removedParticipants?: readonly number[];
+  /** The other participants (by place) the bot muted. */
+  readonly mutedParticipants?: readonly number[];
   /** The bot's screen sharing role, as changeScreenSharingRole last set it. */
   readonly screenSharingRole?: 'viewer' | 'sharer';
   /** The earliest of: the running operation's end, the first sendDtmfTones' end, the state deadline. */

@@ -63,3 +63,24 @@ export function removeParticipant(call: Call, place: number | 'bot', ctx: Domain
   draft.event({ kind: 'roster', withOthers: true });
   return draft.finish(undefined);
 }
+
+/**
+ * POST /calls/{id}/participants/{participantId}/mute: the bot mutes another participant (`place`
+ * as for removeParticipant; the bot mutes itself with POST /calls/{id}/mute). A completed
+ * muteParticipantOperation; the roster notification shows the participant `isMuted`.
+ */
+export function muteParticipant(call: Call, place: number | 'bot', request: { operationId: string; clientContext?: string }, ctx: DomainContext): CallChange<Operation> {
+  if (place === 'bot') return setBotMuted(call, { ...request, muted: true }, ctx);
+  assertEstablished(call, 'muting a participant');
+  const draft = new CallDraft(call, ctx);
+  if (!call.mutedParticipants?.includes(place)) draft.set({ mutedParticipants: [...(call.mutedParticipants ?? []), place] });
+  const op = draft.createOperation({
+    id: request.operationId,
+    type: 'muteParticipant',
+    status: 'completed',
+    ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
+    endedAt: ctx.now,
+  });
+  draft.event({ kind: 'roster', withOthers: true });
+  return draft.finish(op);
+}

@@ -114,7 +114,8 @@ export function participantsJson(call: Call, withOthers = true): Record<string, 
     ...others.flatMap((info, i) => {
       if (call.removedParticipants?.includes(i)) return [];
       const { identity, endpointType } = (info ?? {}) as Record<string, unknown>;
-      return [participantJson(otherParticipantId(call, i), { '@odata.type': '#microsoft.graph.participantInfo', identity: identity ?? null, ...(endpointType !== undefined && { endpointType }) }, undefined)];
+      const other = { '@odata.type': '#microsoft.graph.participantInfo', identity: identity ?? null, ...(endpointType !== undefined && { endpointType }) };
+      return [participantJson(otherParticipantId(call, i), other, undefined, call.mutedParticipants?.includes(i) === true)];
     }),
   ];
 }

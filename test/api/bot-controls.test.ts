@@ -96,3 +96,20 @@ describe('the operations of a call', () => {
     expect((await other.send('GET', `/${callId}/operations`)).status).toBe(404);
   });
 });
+
+describe('muting another participant', () => {
+  it('POST …/participants/{id}/mute: a completed muteParticipantOperation, isMuted on that participant; the bot’s own id mutes the bot; unknown ids 404', async () => {
+    const callId = (await svc.client.establishedCall())['id'] as string;
+    const list = async () => ((await (await svc.client.send('GET', `/${callId}/participants`)).json()) as { value: Record<string, unknown>[] }).value;
+    const [bot, target] = await list();
+    const muted = await svc.client.action(callId, `participants/${target?.['id']}/mute`, { clientContext: 'quiet' });
+    expect(muted.res.status).toBe(200);
+    expect(muted.json).toMatchObject({ '@odata.type': '#microsoft.graph.muteParticipantOperation', status: 'completed', clientContext: 'quiet' });
+    expect((await list()).map((p) => p['isMuted'])).toEqual([false, true]);
+    const roster = (await outboxNotifications(svc.table, callId)).at(-1);
+    expect((roster?.['resourceData'] as Record<string, unknown>[]).map((p) => p['isMuted'])).toEqual([false, true]);
+    expect((await svc.client.action(callId, `participants/${bot?.['id']}/mute`, {})).res.status).toBe(200);
+    expect((await list()).map((p) => p['isMuted'])).toEqual([true, true]);
+    expect((await svc.client.send('POST', `/${callId}/participants/${crypto.randomUUID()}/mute`, {})).status).toBe(404);
+  });
+});

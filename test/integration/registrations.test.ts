@@ -70,6 +70,7 @@ describe('function registrations', () => {
               http('listParticipants', 'GET', `${calls}/{callId}/participants`),
               http('getParticipant', 'GET', `${calls}/{callId}/participants/{participantId}`),
               http('removeParticipant', 'DELETE', `${calls}/{callId}/participants/{participantId}`),
+              http('muteParticipant', 'POST', `${calls}/{callId}/participants/{participantId}/{action:regex(^(mute|microsoft\\.graph\\.mute)$)}`),
             ]),
       ];
     });
