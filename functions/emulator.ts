@@ -2,7 +2,7 @@ import { httpRoute } from '../src/api/route-table';
 import { graphApi } from '../src/api/graph-api';
 import { CALL_CONTROL_ROLES } from '../src/auth/roles';
 import { answerTransfer, callerHangsUp, pressTones, ringBot, speakFor } from '../src/api/emulator';
-import { deleteAppFaults, deleteCallFaults, getAppFaults, getCallFaults, getFaultSummary, putAppFaults, putCallFaults } from '../src/api/fault-profiles';
+import { deleteAppFaults, deleteCallFaults, dropCallNow, getAppFaults, getCallFaults, getFaultSummary, putAppFaults, putCallFaults } from '../src/api/fault-profiles';
 
 // The emulator: the caller's side of a call, outside Graph's namespace. Registered everywhere so the
 // app's surface does not depend on settings, but unless SERVICE_MODE=local every route answers 404
@@ -23,4 +23,5 @@ httpRoute('emulator-deleteFaults', { methods: ['DELETE'], route: 'emulator/fault
 httpRoute('emulator-faultSummary', { methods: ['GET'], route: 'emulator/faults/summary', authLevel: 'anonymous', handler: graphApi(options, getFaultSummary) });
 httpRoute('emulator-putCallFaults', { methods: ['PUT'], route: `${call}/faults`, authLevel: 'anonymous', handler: graphApi(options, putCallFaults) });
 httpRoute('emulator-getCallFaults', { methods: ['GET'], route: `${call}/faults`, authLevel: 'anonymous', handler: graphApi(options, getCallFaults) });
+httpRoute('emulator-drop', { methods: ['POST'], route: `${call}/drop`, authLevel: 'anonymous', handler: graphApi(options, dropCallNow) });
 httpRoute('emulator-deleteCallFaults', { methods: ['DELETE'], route: `${call}/faults`, authLevel: 'anonymous', handler: graphApi(options, deleteCallFaults) });

@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import type { CallView } from '../../src/api/console-views';
+import { CALL_END_PRESET_NAMES, type CallEndPreset } from '../../src/faults/presets';
 import { asApp } from './http';
 
 const KEYS = ['1', '2', '3', 'A', '4', '5', '6', 'B', '7', '8', '9', 'C', '*', '0', '#', 'D'];
@@ -12,6 +13,7 @@ const KEYS = ['1', '2', '3', 'A', '4', '5', '6', 'B', '7', '8', '9', 'C', '*', '
 export function CallerPad({ view }: { readonly view: CallView }) {
   const { call } = view;
   const [seconds, setSeconds] = useState(3);
+  const [preset, setPreset] = useState<CallEndPreset>('500/1999');
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const ended = call.state === 'terminated' || call.state === 'terminating';
   // The caller is heard (keys, speech) only on an established call; the emulator refuses them before.
@@ -46,6 +48,13 @@ export function CallerPad({ view }: { readonly view: CallView }) {
             <button type="button" disabled=${ended} onClick=${() => act('transfer target accepts', 'transferTarget', { action: 'accept' })}>Accept</button>
             <button type="button" disabled=${ended} onClick=${() => act('transfer target declines', 'transferTarget', { action: 'decline' })}>Decline</button>
             <button type="button" disabled=${ended} onClick=${() => act('transfer target does not answer', 'transferTarget', { action: 'noAnswer' })}>No answer</button>
+          </div>
+          <div class="row drop">
+            <span>The platform:</span>
+            <select aria-label="how the platform ends the call" value=${preset} onChange=${(e: Event) => setPreset((e.target as HTMLSelectElement).value as CallEndPreset)}>
+              ${CALL_END_PRESET_NAMES.map((name) => html`<option value=${name}>${name}</option>`)}
+            </select>
+            <button type="button" class="danger" disabled=${ended} onClick=${() => act(`platform drops the call (${preset})`, 'drop', { preset })}>Drop this call</button>
           </div>
           ${outcome && html`<p class=${outcome.ok ? 'outcome' : 'outcome error'} role="status">${outcome.text}</p>`}
         </div>

@@ -3,6 +3,8 @@ import { requireRole } from '../auth/tokens';
 import { MEDIA_ACCESS_ROLES } from '../auth/roles';
 import { answer, createOutgoingCall, hangUp } from '../calls/lifecycle';
 import type { Call } from '../calls/model';
+import type { PlatformFaults } from '../calls/platform-faults';
+import { decideCallFaults } from '../faults/call-faults';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { absoluteUrl, resourcePath } from '../graph/paths';
@@ -22,6 +24,13 @@ function callBody(req: ApiRequest, call: Call, selection?: Selection) {
   const collection = call.family === 'communications' ? 'communications/calls' : 'app/calls';
   const selected = selection ? `(${selection.names.join(',')})` : '';
   return applySelection({ '@odata.context': metadataContext(req, `${collection}${selected}/$entity`), ...callJson(call) }, selection);
+}
+
+/** The platform failures a fault profile has in store for the call this request places or answers. */
+function platformFaultsOf(req: ApiRequest): { platform?: PlatformFaults } {
+  const draw = req.faultDraw;
+  const platform = draw && decideCallFaults(draw.profile.calls, draw.profile.seed, draw.n);
+  return platform ? { platform } : {};
 }
 
 /** POST .../calls (route roles: CREATE_CALL_ROLES): 201 + Location + the call, `establishing`. */
@@ -57,6 +66,7 @@ export async function createCall(req: ApiRequest): Promise<HttpResponseInit> {
         mediaHosting: appHosted ? 'app' : 'service',
         baseUrl: req.baseUrl,
         resource,
+        ...platformFaultsOf(req),
       },
       ctx,
     ),
@@ -89,6 +99,6 @@ export async function answerCall(req: ApiRequest): Promise<HttpResponseInit> {
     ...(body.callOptions && { callOptions: body.callOptions }),
   };
   // answer() changes the call or refuses (only an incoming call can be answered).
-  await changeOwnedCall(req, (call, ctx) => answer(call, { callbackUri, mediaHosting: appHosted ? 'app' : 'service', resource }, ctx));
+  await changeOwnedCall(req, (call, ctx) => answer(call, { callbackUri, mediaHosting: appHosted ? 'app' : 'service', resource, ...platformFaultsOf(req) }, ctx));
   return { status: 202 };
 }

@@ -1,4 +1,4 @@
-import type { NotificationFault } from '../faults/fault-names';
+import type { LoggedFault } from '../faults/fault-names';
 
 /**
  * The console's wire types: what the console's routes, its event stream and the delivery log
@@ -114,6 +114,6 @@ export interface DeliveryAttemptView {
   readonly callbackUri: string;
   readonly nextAttemptAt?: string | undefined;
   /** A fault the profile injected into this attempt (faults.md). */
-  readonly fault?: NotificationFault;
+  readonly fault?: LoggedFault;
   readonly note?: string;
 }

@@ -1,11 +1,17 @@
 import { randomInt } from 'node:crypto';
 import type { HttpResponseInit } from '@azure/functions';
 import { activeProfile, type ActiveProfile } from '../service/active-fault-profile';
-import { API_FAULTS, faultProfileSchema, NOTIFICATION_FAULTS, type FaultProfile } from '../faults/profile';
+import { z } from 'zod';
+import { API_FAULTS, CALL_FAULTS, faultProfileSchema, NOTIFICATION_FAULTS, resultInfoSchema, type FaultProfile } from '../faults/profile';
+import { endResult } from '../faults/call-faults';
+import { CALL_END_PRESET_NAMES } from '../faults/presets';
+import { dropCall } from '../calls/platform';
+import { mustBe } from '../graph/schemas';
+import { changeOwnedCall, loadOwnedCall } from './owned-calls';
 import { parseBody, readJsonBody } from '../graph/body';
 import { appFaultScope, callFaultScope, emptyFaultRecord } from '../store/fault-profiles';
 import { ownerOf, type ApiRequest } from './graph-api';
-import { loadOwnedCall } from './owned-calls';
+
 
 /**
  * The fault profile routes (local mode only, like the rest of the emulator): an app's profile at
@@ -61,6 +67,7 @@ export async function getFaultSummary(req: ApiRequest): Promise<HttpResponseInit
       requestsSeen: read?.record.requests ?? 0,
       notifications: all(NOTIFICATION_FAULTS),
       api: all(API_FAULTS),
+      calls: all(CALL_FAULTS),
     },
   };
 }
@@ -89,4 +96,21 @@ export async function deleteCallFaults(req: ApiRequest): Promise<HttpResponseIni
   const callId = (await loadOwnedCall(req)).id;
   await req.services.faults.delete(callFaultScope(callId));
   return { status: 204 };
+}
+
+const dropSchema = z.strictObject({
+  preset: z.enum(CALL_END_PRESET_NAMES, mustBe(`one of ${CALL_END_PRESET_NAMES.map((p) => `'${p}'`).join(', ')}`)).optional(),
+  resultInfo: resultInfoSchema.optional(),
+});
+
+/**
+ * POST /emulator/calls/{callId}/drop {"resultInfo": {"code": 500, "subcode": 1999}} or {"preset":
+ * "500/3002"}: the platform drops the call now (preset 500/1999 without either). 200 with the
+ * resultInfo the bot is told, and whether the call was still up to drop.
+ */
+export async function dropCallNow(req: ApiRequest): Promise<HttpResponseInit> {
+  const body = parseBody(dropSchema, await readJsonBody(req.request, { required: false }), 'drop');
+  const resultInfo = endResult(body.preset ?? '500/1999', body.resultInfo);
+  const outcome = await changeOwnedCall(req, (call, ctx) => dropCall(call, resultInfo, ctx));
+  return { status: 200, jsonBody: { dropped: outcome.kind === 'changed', resultInfo } };
 }

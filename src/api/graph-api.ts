@@ -9,7 +9,7 @@ import { serviceBaseUrl } from '../notify/issuer';
 import { services } from '../app/services';
 import type { Services } from '../service/services';
 import { withGraphErrors } from './error-boundary';
-import { applyRequestFaults } from './request-faults';
+import { applyRequestFaults, type FaultDraw } from './request-faults';
 
 /** One authenticated Graph request, with what every handler needs. */
 export interface ApiRequest {
@@ -22,6 +22,8 @@ export interface ApiRequest {
   /** This service's base URL as the bot sees it (see notify/issuer.ts). */
   readonly baseUrl: string;
   readonly services: Services;
+  /** The request's number under a fault profile with call faults (local mode): what call-faults.ts draws from. */
+  readonly faultDraw?: FaultDraw;
 }
 
 export interface RouteOptions {
@@ -48,10 +50,10 @@ export function graphApi(options: RouteOptions, handler: (req: ApiRequest) => Pr
       if ((parseGuid(appId) ?? appId.toLowerCase()) !== app.appId) throw GraphError.itemNotFound(`Application '${appId}' was not found.`);
     }
     // The emulator's own routes (fault profiles among them) are the test's controls: never faulted.
-    if (!options.localOnly) await applyRequestFaults(s, request, app);
+    const faultDraw = options.localOnly ? undefined : await applyRequestFaults(s, request, app);
     const version = (request.params['version'] ?? 'v1.0').toLowerCase() === 'beta' ? 'beta' : 'v1.0';
     const baseUrl = serviceBaseUrl(s.config, request.url);
-    return handler({ request, ids, app, family: options.family, version, baseUrl, services: s });
+    return handler({ request, ids, app, family: options.family, version, baseUrl, services: s, ...(faultDraw && { faultDraw }) });
   });
 }
 

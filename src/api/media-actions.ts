@@ -6,6 +6,7 @@ import { newId } from '../graph/ids';
 import { cancelMediaProcessingSchema, playPromptSchema, recordResponseSchema, subscribeToToneSchema } from '../graph/schemas';
 import type { ApiRequest } from './graph-api';
 import { operationAction } from './owned-calls';
+import { decidePromptFault } from '../faults/call-faults';
 
 const DEFAULT_RECORD_TIMER_SECONDS = 5;
 
@@ -21,7 +22,8 @@ export async function playPrompt(req: ApiRequest): Promise<HttpResponseInit> {
     ...(body.clientContext !== undefined && { clientContext: body.clientContext }),
     parameters: { prompts: prompts(body.prompts), loop: 'loop' in body && body.loop === true },
   };
-  return operationAction(req, (call, ctx) => media.enqueueMedia(call, entry, ctx));
+  const fault = req.faultDraw && decidePromptFault(req.faultDraw.profile.calls, req.faultDraw.profile.seed, req.faultDraw.n);
+  return operationAction(req, (call, ctx) => media.enqueueMedia(call, entry, ctx, fault));
 }
 
 export async function recordResponse(req: ApiRequest): Promise<HttpResponseInit> {

@@ -2,6 +2,7 @@ import { completeRedirect, settleTransfer } from './call-control';
 import { CallDraft, type DomainContext } from './draft';
 import { endCall, establish, hangUp } from './lifecycle';
 import type { Call, CallChange } from './model';
+import { platformDrop } from './platform';
 import { CALL_NOT_ANSWERED } from './results';
 
 export type TickResult =
@@ -27,7 +28,9 @@ export function tick(call: Call, token: string, ctx: DomainContext): TickResult 
 
   // The draft ends the running operation and sendDtmfTones whose time has come.
   const draft = new CallDraft(call, ctx);
-  if (call.stateDeadline !== undefined && call.stateDeadline <= ctx.now) moveOn(draft);
+  const drop = call.platform?.drop;
+  if (drop?.at !== undefined && drop.at <= ctx.now) platformDrop(draft, drop.resultInfo);
+  else if (call.stateDeadline !== undefined && call.stateDeadline <= ctx.now) moveOn(draft);
   // Due, yet nothing ended (a running operation's end moved later): finish() aims the timer again.
   const change = draft.finish(undefined);
   return draft.touched ? { kind: 'changed', change } : { kind: 'stale' };
@@ -37,8 +40,10 @@ export function tick(call: Call, token: string, ctx: DomainContext): TickResult 
 function moveOn(draft: CallDraft): void {
   const call = draft.call;
   switch (call.state) {
-    case 'establishing':
-      return establish(draft);
+    case 'establishing': {
+      const never = call.platform?.neverEstablish;
+      return never ? endCall(draft, never.resultInfo, { terminating: false, injected: 'neverEstablished' }) : establish(draft);
+    }
     case 'incoming':
       return endCall(draft, CALL_NOT_ANSWERED, { terminating: true });
     case 'transferring':

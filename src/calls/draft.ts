@@ -1,5 +1,6 @@
 import type { Call, CallChange, CallEvent, Operation, OperationPatch, OperationSnapshot, OperationType, QueuedOperation } from './model';
-import { cancelledOutcome, DTMF_CANCELLED, DTMF_COMPLETED, type Outcome } from './results';
+import type { InjectedFault } from './platform-faults';
+import { cancelledOutcome, DTMF_CANCELLED, DTMF_COMPLETED, PROMPT_FAULT_OUTCOMES, type Outcome } from './results';
 import { runningEnd, listenStart, type CallTiming } from './timing';
 
 /** What a decision needs from outside: the time, the timing settings, fresh ids. */
@@ -102,7 +103,7 @@ export class CallDraft {
    * Ends an operation with an outcome and tells the bot (unless `silently`: the operation row
    * ends, no notification goes out). It must already be out of the media queue or the DTMF list.
    */
-  endOperation(entry: Pick<QueuedOperation, 'id' | 'clientContext'> & { readonly type: OperationType }, outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }, silently = false): void {
+  endOperation(entry: Pick<QueuedOperation, 'id' | 'clientContext'> & { readonly type: OperationType }, outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }, silently = false, injected?: InjectedFault): void {
     const isRecord = entry.type === 'recordResponse';
     const fields = {
       status: outcome.status,
@@ -127,7 +128,7 @@ export class CallDraft {
       completionReason: fields.completionReason,
       ...(isRecord && { recordingLocation: fields.recordingLocation, recordingAccessToken: fields.recordingAccessToken }),
     };
-    if (!silently) this.event({ kind: 'operation', operation: snapshot });
+    if (!silently) this.event({ kind: 'operation', operation: snapshot, ...(injected && { injected }) });
   }
 
   /**
@@ -170,14 +171,16 @@ export class CallDraft {
     };
     this.set({ running: progress });
     this.updateOperation(first.id, { status: 'running' });
+    // The platform plays nothing of a faulted prompt: it ends as it starts.
+    if (first.type === 'playPrompt' && first.fault) this.finishRunning(PROMPT_FAULT_OUTCOMES[first.fault], undefined, first.fault === 'unknown' ? 'promptUnknown' : 'promptFailed');
   }
 
   /** Ends the running operation with an outcome and starts the next queued operation. */
-  finishRunning(outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }): void {
+  finishRunning(outcome: Outcome, recording?: { location: string; accessToken: string; recordedMs: number }, injected?: InjectedFault): void {
     const [first, ...rest] = this.#call.mediaQueue;
     if (!first) return;
     this.set({ mediaQueue: rest, running: undefined });
-    this.endOperation(first, outcome, recording);
+    this.endOperation(first, outcome, recording, false, injected);
     this.startNext();
   }
 
@@ -214,6 +217,7 @@ export class CallDraft {
       first && call.running ? runningEnd(first, call.running, this.ctx.timing)?.at : undefined,
       call.dtmf?.[0]?.endsAt,
       call.stateDeadline,
+      call.platform?.drop?.at,
     ].filter((at): at is number => at !== undefined);
     const dueAt = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
     if (dueAt === call.timer?.dueAt) return;

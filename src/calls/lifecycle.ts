@@ -1,10 +1,11 @@
 import { CallDraft, type DomainContext } from './draft';
 import { hasEnded, type Call, type CallChange, type MediaHosting, type ResultInfo } from './model';
 import { CALL_ENDED_BY_BOT, CALL_ENDED_BY_CALLER, CALL_NOT_KEPT_ALIVE } from './results';
+import type { InjectedFault, PlatformFaults } from './platform-faults';
 import { CallRuleViolation } from './rules';
 
 /** What the creator of a call decides; the rest starts blank. */
-export type NewCall = Pick<Call, 'id' | 'owner' | 'callbackUri' | 'family' | 'apiVersion' | 'mediaHosting' | 'baseUrl' | 'resource'>;
+export type NewCall = Pick<Call, 'id' | 'owner' | 'callbackUri' | 'family' | 'apiVersion' | 'mediaHosting' | 'baseUrl' | 'resource' | 'platform'>;
 
 function blankCall(input: NewCall, ctx: DomainContext, fields: Pick<Call, 'state' | 'direction'>): Call {
   return { ...input, ...fields, mediaQueue: [], nextToneSequenceId: 1, version: 0, createdAt: ctx.now };
@@ -13,7 +14,7 @@ function blankCall(input: NewCall, ctx: DomainContext, fields: Pick<Call, 'state
 /** POST /calls: the bot places a call. It is `establishing` until the media clock establishes it. */
 export function createOutgoingCall(input: NewCall, ctx: DomainContext): CallChange<Call> {
   const draft = new CallDraft(blankCall(input, ctx, { state: 'establishing', direction: 'outgoing' }), ctx);
-  draft.deadlineIn(ctx.timing.establishMs);
+  draft.deadlineIn(establishWithin(input.platform, ctx));
   draft.event({ kind: 'callState', changeType: 'updated', state: 'establishing' });
   return withNewCall(draft.finish(undefined));
 }
@@ -35,6 +36,12 @@ export interface Answer {
   readonly callbackUri: string;
   readonly mediaHosting: MediaHosting;
   readonly resource: Readonly<Record<string, unknown>>;
+  readonly platform?: PlatformFaults;
+}
+
+/** How long a call is `establishing`: until it is up, or until the platform gives up on it. */
+function establishWithin(platform: PlatformFaults | undefined, ctx: DomainContext): number {
+  return platform?.neverEstablish?.endAfterMs ?? ctx.timing.establishMs;
 }
 
 /**
@@ -61,8 +68,8 @@ export function assertEstablished(call: Call, action: string): void {
 export function answer(call: Call, input: Answer, ctx: DomainContext): CallChange {
   assertIncoming(call, 'answered', ctx.now);
   const draft = new CallDraft(call, ctx);
-  draft.set({ state: 'establishing', callbackUri: input.callbackUri, mediaHosting: input.mediaHosting, resource: { ...call.resource, ...input.resource } });
-  draft.deadlineIn(ctx.timing.establishMs);
+  draft.set({ state: 'establishing', callbackUri: input.callbackUri, mediaHosting: input.mediaHosting, resource: { ...call.resource, ...input.resource }, ...(input.platform && { platform: input.platform }) });
+  draft.deadlineIn(establishWithin(input.platform, ctx));
   draft.event({ kind: 'callState', changeType: 'updated', state: 'establishing' });
   return draft.finish(undefined);
 }
@@ -72,7 +79,9 @@ export function answer(call: Call, input: Answer, ctx: DomainContext): CallChang
  * Everyone is on it from the start, so the roster is not announced; its changes are.
  */
 export function establish(draft: CallDraft): void {
-  draft.set({ state: 'established' });
+  const drop = draft.call.platform?.drop;
+  // A drop the platform has in store for the call counts from now.
+  draft.set({ state: 'established', ...(drop && { platform: { ...draft.call.platform, drop: { ...drop, at: draft.ctx.now + drop.afterMs } } }) });
   draft.deadlineIn(undefined);
   draft.keepAliveFor(draft.ctx.timing.keepAliveMs);
   draft.event({ kind: 'callState', changeType: 'updated', state: 'established' });
@@ -106,14 +115,14 @@ export function hangUp(call: Call, by: HangUpBy, ctx: DomainContext): CallChange
  * subscription and every timer go, then `terminated` with `resultInfo`. With `silentRecording`, a
  * running recordResponse ends without a notification.
  */
-export function endCall(draft: CallDraft, resultInfo: ResultInfo, options: { terminating: boolean; silentRecording?: boolean }): void {
+export function endCall(draft: CallDraft, resultInfo: ResultInfo, options: { terminating: boolean; silentRecording?: boolean; injected?: InjectedFault }): void {
   if (options.terminating) {
     draft.set({ state: 'terminating' });
     draft.event({ kind: 'callState', changeType: 'updated', state: 'terminating' });
   }
   draft.stopMedia({ ...(options.silentRecording !== undefined && { silentRecording: options.silentRecording }) });
-  draft.set({ toneSubscription: undefined, transfer: undefined, keepAlive: undefined });
+  draft.set({ toneSubscription: undefined, transfer: undefined, keepAlive: undefined, platform: undefined });
   draft.deadlineIn(undefined);
   draft.set({ state: 'terminated', resultInfo, endedAt: draft.ctx.now });
-  draft.event({ kind: 'callState', changeType: 'deleted', state: 'terminated', resultInfo });
+  draft.event({ kind: 'callState', changeType: 'deleted', state: 'terminated', resultInfo, ...(options.injected && { injected: options.injected }) });
 }

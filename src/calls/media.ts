@@ -1,5 +1,6 @@
 import { CallDraft, type DomainContext } from './draft';
 import { hasEnded, queued, type Call, type CallChange, type MediaRequest, type Operation, type OperationType } from './model';
+import type { PromptFault } from './platform-faults';
 import { CallRuleViolation, MEDIA_QUEUE_LIMIT } from './rules';
 
 function assertCanTakeMedia(call: Call, action: OperationType): void {
@@ -17,7 +18,7 @@ function assertCanTakeMedia(call: Call, action: OperationType): void {
  * with bargeInAllowed goes to the front and interrupts the running operation, which ends as
  * cancelled; the rest of the queue keeps its order behind it.
  */
-export function enqueueMedia(call: Call, request: MediaRequest, ctx: DomainContext): CallChange<Operation> {
+export function enqueueMedia(call: Call, request: MediaRequest, ctx: DomainContext, fault?: PromptFault): CallChange<Operation> {
   assertCanTakeMedia(call, request.type);
   if (call.mediaQueue.length >= MEDIA_QUEUE_LIMIT) {
     throw new CallRuleViolation(
@@ -34,7 +35,7 @@ export function enqueueMedia(call: Call, request: MediaRequest, ctx: DomainConte
     ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
     parameters: request.parameters,
   });
-  const entry = queued(request);
+  const entry = queued(request, fault);
   const bargeIn = request.type === 'recordResponse' && request.parameters.bargeInAllowed;
   const running = current.running ? current.mediaQueue[0] : undefined;
   if (bargeIn) {
@@ -45,7 +46,10 @@ export function enqueueMedia(call: Call, request: MediaRequest, ctx: DomainConte
     draft.set({ mediaQueue: [...current.mediaQueue, entry] });
   }
   draft.startNext();
-  return draft.finish(draft.created(entry.id) as Operation);
+  const op = draft.created(entry.id) as Operation;
+  // A faulted prompt that started ended at once; the bot is answered `running` and told the end, as Graph does.
+  const answered = fault && op.status !== 'notStarted' ? { ...op, status: 'running' as const, resultInfo: undefined, completionReason: undefined } : op;
+  return draft.finish(answered);
 }
 
 export interface CancelRequest {

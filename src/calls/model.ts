@@ -1,3 +1,5 @@
+import type { InjectedFault, PlatformFaults, PromptFault } from './platform-faults';
+
 /**
  * The domain: a call, its operations, and the rules that move them. Everything in calls/ is pure:
  * no I/O, no SDKs, time passed in. Shapes here are the service's own; graph/ turns them into
@@ -79,13 +81,13 @@ export type RecordRun = Pick<RecordParameters, 'playBeep' | 'initialSilenceTimeo
  * and nothing more (not the prompts), so the call row stays small however large the requests.
  */
 export type QueuedOperation =
-  | { readonly id: string; readonly type: 'playPrompt'; readonly clientContext?: string; readonly run: PlayRun }
+  | { readonly id: string; readonly type: 'playPrompt'; readonly clientContext?: string; readonly run: PlayRun; readonly fault?: PromptFault }
   | { readonly id: string; readonly type: 'recordResponse'; readonly clientContext?: string; readonly run: RecordRun };
 
-export function queued(request: MediaRequest): QueuedOperation {
+export function queued(request: MediaRequest, fault?: PromptFault): QueuedOperation {
   const base = { id: request.id, ...(request.clientContext !== undefined && { clientContext: request.clientContext }) };
   if (request.type === 'playPrompt') {
-    return { ...base, type: 'playPrompt', run: { prompts: request.parameters.prompts.length, loop: request.parameters.loop } };
+    return { ...base, type: 'playPrompt', run: { prompts: request.parameters.prompts.length, loop: request.parameters.loop }, ...(fault && { fault }) };
   }
   const { playBeep, initialSilenceTimeoutInSeconds, maxSilenceTimeoutInSeconds, maxRecordDurationInSeconds, stopTones } = request.parameters;
   return {
@@ -176,6 +178,8 @@ export interface Call {
   /** Ends the call (408 / 8537) unless a keepAlive comes first; its own wake-up. */
   readonly keepAlive?: ClockTimer;
   readonly resultInfo?: ResultInfo;
+  /** The platform's failures in store for this call (fault profiles, local mode). */
+  readonly platform?: PlatformFaults;
   /** Increments with every committed change; operations take it as their etag. */
   readonly version: number;
   readonly createdAt: number;
@@ -214,8 +218,8 @@ export type Tone = 'tone0' | 'tone1' | 'tone2' | 'tone3' | 'tone4' | 'tone5' | '
 
 /** Something a bot is told about, in order. Each becomes one commsNotification. */
 export type CallEvent =
-  | { readonly kind: 'operation'; readonly operation: OperationSnapshot }
-  | { readonly kind: 'callState'; readonly changeType: 'created' | 'updated' | 'deleted'; readonly state: CallState; readonly resultInfo?: ResultInfo }
+  | { readonly kind: 'operation'; readonly operation: OperationSnapshot; readonly injected?: InjectedFault }
+  | { readonly kind: 'callState'; readonly changeType: 'created' | 'updated' | 'deleted'; readonly state: CallState; readonly resultInfo?: ResultInfo; readonly injected?: InjectedFault }
   | { readonly kind: 'tone'; readonly sequenceId: number; readonly tone: Tone }
   /**
    * The call's participants changed (everyone joined, the caller left, a recording status changed);

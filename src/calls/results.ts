@@ -38,6 +38,15 @@ export const RECORD_OUTCOMES: Readonly<Record<RecordEnd, Outcome>> = {
   },
 };
 
+/**
+ * A playPrompt the platform played nothing of (`completed`, reason `unknown`, as bots report from
+ * production) or could not play (failed with a 500). The messages are this service's own.
+ */
+export const PROMPT_FAULT_OUTCOMES: Readonly<Record<'unknown' | 'mediaError', Outcome>> = {
+  unknown: { status: 'completed', resultInfo: done(0, 'Action completed, nothing was played.'), completionReason: 'unknown' },
+  mediaError: { status: 'failed', resultInfo: { code: 500, subcode: 0, message: 'UnknownError: the prompt could not be fetched.' }, completionReason: 'unknown' },
+};
+
 /** sendDtmfTones, as the docs show it: `completed` either way, the reason telling which. */
 export const DTMF_COMPLETED: Outcome = { status: 'completed', resultInfo: done(0, 'Action completed successfully.'), completionReason: 'completedSuccessfully' };
 export const DTMF_CANCELLED: Outcome = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mustBe } from '../graph/schemas';
+import { CALL_END_PRESET_NAMES } from './presets';
 
 /**
  * A fault profile: which faults the service injects for one app (or one call), so a bot team can
@@ -16,7 +17,7 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const ROUTE_FAMILIES = ['createCall', 'callActions', 'reads', 'hangUp'] as const;
 export type RouteFamily = (typeof ROUTE_FAMILIES)[number];
 
-export { API_FAULTS, NOTIFICATION_FAULTS, type ApiFault, type FaultKind, type NotificationFault } from './fault-names';
+export { API_FAULTS, CALL_FAULTS, NOTIFICATION_FAULTS, type ApiFault, type CallFault, type FaultKind, type LoggedFault, type NotificationFault } from './fault-names';
 
 const rate = z
   .number(mustBe('a number from 0 to 1'))
@@ -68,18 +69,23 @@ export const notificationFaultsSchema = z.strictObject({
   reorder: z.strictObject({ rate: rate.default(1), windowMs: millis(60_000).default(2000) }).optional(),
   /** Loses a notification's first POST; the service notices and delivers it again after `redeliverAfterMs`. */
   drop: z.strictObject({ rate: rate.default(1), redeliverAfterMs: millis(HOUR).default(1000), kinds: kinds.optional() }).optional(),
+  /** Loses a notification for good: never posted, never redelivered. */
+  lose: z.strictObject({ rate: rate.default(1), kinds: kinds.optional() }).optional(),
+  /** POSTs an empty body instead of the notification, once, whatever the bot answers. */
+  empty: z.strictObject({ rate: rate.default(1), kinds: kinds.optional() }).optional(),
 });
 
-const refusal = z
-  .strictObject({
-    rate: rate.optional(),
-    /** The first `next` requests after the profile was set. */
-    next: z.number(mustBe('a whole number of requests')).int({ error: 'must be a whole number of requests' }).min(1, { error: 'must be at least 1' }).max(1_000_000, { error: 'must be at most 1000000' }).optional(),
-    retryAfterSeconds: z.number(mustBe('a whole number of seconds')).int({ error: 'must be a whole number of seconds' }).min(1, { error: 'must be from 1 to 3600' }).max(3600, { error: 'must be from 1 to 3600' }).default(2),
-  })
-  .superRefine((v, ctx) => {
-    if (v.rate === undefined && v.next === undefined) ctx.addIssue({ code: 'custom', path: ['rate'], message: "or 'next' is required" });
-  });
+const refusalBase = z.strictObject({
+  rate: rate.optional(),
+  /** The requests numbered below `next` since the profile was set. */
+  next: z.number(mustBe('a whole number of requests')).int({ error: 'must be a whole number of requests' }).min(1, { error: 'must be at least 1' }).max(1_000_000, { error: 'must be at most 1000000' }).optional(),
+});
+const needsRateOrNext = (v: { rate?: number | undefined; next?: number | undefined }, ctx: z.RefinementCtx) => {
+  if (v.rate === undefined && v.next === undefined) ctx.addIssue({ code: 'custom', path: ['rate'], message: "or 'next' is required" });
+};
+const refusal = refusalBase
+  .extend({ retryAfterSeconds: z.number(mustBe('a whole number of seconds')).int({ error: 'must be a whole number of seconds' }).min(1, { error: 'must be from 1 to 3600' }).max(3600, { error: 'must be from 1 to 3600' }).default(2) })
+  .superRefine(needsRateOrNext);
 
 export const apiFaultsSchema = z.strictObject({
   /** 429 with Graph's throttling body and Retry-After. */
@@ -96,21 +102,44 @@ export const apiFaultsSchema = z.strictObject({
     .optional(),
 });
 
+const preset = z.enum(CALL_END_PRESET_NAMES, mustBe(`one of ${CALL_END_PRESET_NAMES.map((p) => `'${p}'`).join(', ')}`));
+
+/** A call's end as the platform reports it: a preset, or a resultInfo of the test's own. */
+export const resultInfoSchema = z.strictObject({
+  code: z.number(mustBe('a whole number')).int({ error: 'must be a whole number' }).min(0, { error: 'must be from 0 to 999' }).max(999, { error: 'must be from 0 to 999' }),
+  subcode: z.number(mustBe('a whole number')).int({ error: 'must be a whole number' }).min(0, { error: 'must be from 0 to 999999999' }).max(999_999_999, { error: 'must be from 0 to 999999999' }),
+  message: z.string(mustBe('a string')).max(512, { error: 'must be at most 512 characters' }).optional(),
+});
+
+/** The platform's failures of calls and operations; each decided per call (or request) from the seed. */
+export const callFaultsSchema = z.strictObject({
+  /** An established call ends `afterMs` later, as if the platform dropped it. */
+  drop: z.strictObject({ rate: rate.default(1), afterMs: millis(HOUR).default(0), preset: preset.default('500/1999'), resultInfo: resultInfoSchema.optional() }).optional(),
+  /** The call stays `establishing`, then ends `endAfterMs` after it was placed or answered. */
+  neverEstablish: z.strictObject({ rate: rate.default(1), endAfterMs: millis(HOUR).default(10_000), preset: preset.default('500/7117'), resultInfo: resultInfoSchema.optional() }).optional(),
+  /** Requests on an existing call answer 404 / 8522 "Call not found.", changing nothing. */
+  failActions: refusalBase.superRefine(needsRateOrNext).optional(),
+  /** A playPrompt completes at once with completionReason `unknown` (nothing heard), or fails with a media error. */
+  prompts: z.strictObject({ rate: rate.default(1), outcome: z.enum(['unknown', 'mediaError'], mustBe("one of 'unknown', 'mediaError'")) }).optional(),
+});
+
 export const faultProfileSchema = z.strictObject({
   /** Makes a run reproducible: the same seed injects the same faults into the same flow. */
   seed: z.number(mustBe('a whole number from 0 to 4294967295')).int({ error: 'must be a whole number from 0 to 4294967295' }).min(0, { error: 'must be from 0 to 4294967295' }).max(4294967295, { error: 'must be from 0 to 4294967295' }).optional(),
   notifications: notificationFaultsSchema.optional(),
   api: apiFaultsSchema.optional(),
+  calls: callFaultsSchema.optional(),
 });
 
 /** A profile as stored and applied: its seed is always set. */
 export type FaultProfile = z.output<typeof faultProfileSchema> & { readonly seed: number };
 export type ApiFaults = NonNullable<FaultProfile['api']>;
+export type CallFaults = NonNullable<FaultProfile['calls']>;
 
 /** Whether a profile asks for any notification fault. */
 export function hasNotificationFaults(profile: FaultProfile | undefined): boolean {
   const n = profile?.notifications;
-  return n !== undefined && (n.delay ?? n.duplicate ?? n.reorder ?? n.drop) !== undefined;
+  return n !== undefined && (n.delay ?? n.duplicate ?? n.reorder ?? n.drop ?? n.lose ?? n.empty) !== undefined;
 }
 
 /** A duration of a span: the fixed one, or one drawn from the range. */

@@ -22,6 +22,8 @@ export interface Post {
   readonly token: string;
   readonly chainId?: string;
   readonly timeoutMs: number;
+  /** A fault profile's `empty`: the POST carries no body at all. */
+  readonly emptyBody?: boolean;
   /** Deployed mode connects through a dispatcher that refuses private addresses. */
   readonly dispatcher?: Dispatcher;
   /** Local mode may connect through one that trusts more CAs (see trust.ts); no address checks. */
@@ -48,7 +50,7 @@ export async function post(request: Post): Promise<Attempt> {
         [NOTIFICATION_ID_HEADER]: request.notificationId,
         ...(request.chainId && { [CHAIN_ID_HEADER]: request.chainId }),
       },
-      body: JSON.stringify(envelope(request.notification)),
+      body: request.emptyBody ? '' : JSON.stringify(envelope(request.notification)),
       ...(dispatcher && { dispatcher }),
     });
     const readWhole = await readAnswer(response.body);

@@ -37,6 +37,9 @@ export function isStateChange(n: CommsNotification): boolean {
 export type Plan =
   | { readonly kind: 'post'; readonly twice: boolean }
   | { readonly kind: 'hold'; readonly hold: Hold }
+  /** Lost for good (never posted), or posted once with an empty body: either way done with. */
+  | { readonly kind: 'lose' }
+  | { readonly kind: 'empty' }
   | { readonly kind: 'partnerFirst'; readonly partner: { readonly row: OutboxRow; readonly index: number }; readonly twice: boolean };
 
 export const POST_ONCE: Plan = { kind: 'post', twice: false };
@@ -71,6 +74,8 @@ export class DeliveryFaults {
    * when drawn to be duplicated.
    */
   plan(row: OutboxRow, i: number, next: OutboxRow | undefined, now: number): Plan {
+    const spoiled = this.spoils(row, i);
+    if (spoiled) return { kind: spoiled };
     const hold = this.holdBefore(row, i, now);
     if (hold) return { kind: 'hold', hold };
     const twice = this.duplicates(row, i);
@@ -98,6 +103,16 @@ export class DeliveryFaults {
     if (delay && !applied.includes('delayed') && covers(delay.kinds, kind) && chance(delay.rate, this.#seed, 'delay', ...key)) {
       return { fault: 'delayed', until: now + spanMs(delay, (min, max) => between(min, max, this.#seed, 'delayMs', ...key)) };
     }
+    return undefined;
+  }
+
+  /** Whether a notification is lost for good or posted empty (decided before anything else, so once). */
+  spoils(row: OutboxRow, i: number): 'lose' | 'empty' | undefined {
+    const { lose, empty } = this.profile.notifications ?? {};
+    if (this.#applied(row, i).length > 0) return undefined;
+    const kind = kindOf(row.notifications[i] as CommsNotification);
+    if (lose && covers(lose.kinds, kind) && chance(lose.rate, this.#seed, 'lose', row.seq, i)) return 'lose';
+    if (empty && covers(empty.kinds, kind) && chance(empty.rate, this.#seed, 'empty', row.seq, i)) return 'empty';
     return undefined;
   }
 

@@ -1,6 +1,17 @@
 import type { Services } from '../service/services';
 import type { OutboxRow } from '../store/outbox-row';
+import type { Checkpoint } from '../store/outbox-store';
 import type { Lane } from './recipients';
+
+/** What delivering one page of a call's outbox left to write. */
+export interface PageResult {
+  readonly delivered: Pick<OutboxRow, 'callId' | 'seq'>[];
+  /** A row waits for a retry: the drain stops there. */
+  readonly stopped?: boolean;
+  /** What the failure that stopped it recorded. */
+  readonly progress?: Checkpoint['progress'];
+  readonly wakeUpAt?: number;
+}
 
 /** Outbox rows read at once; with their deletions and log entries a checkpoint stays within a transaction. */
 export const PAGE = 32;

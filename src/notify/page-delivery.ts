@@ -1,26 +1,16 @@
-import type { NotificationFault } from '../faults/profile';
+import type { LoggedFault, NotificationFault } from '../faults/profile';
 import type { Services } from '../service/services';
-import type { Checkpoint, OutboxSnapshot, PendingRow } from '../store/outbox-store';
+import type { OutboxSnapshot, PendingRow } from '../store/outbox-store';
 import type { DeliveryLogEntry, DrainLease } from '../store/delivery-log-row';
 import type { FaultHold, OutboxRow } from '../store/outbox-row';
 import { post } from './deliver';
 import { POST_ONCE, type DeliveryFaults, type Hold } from './faults';
 import { issuerFor } from './issuer';
-import { isDue, leaseMs, LeaseLost, PAGE, requeue } from './outbox-pace';
+import { isDue, leaseMs, LeaseLost, PAGE, requeue, type PageResult } from './outbox-pace';
 import { recipientKey, type Lane } from './recipients';
-import { nextAttemptAt, type Attempt } from './retry-policy';
+import { failureOf, nextAttemptAt, type Attempt } from './retry-policy';
 import { notificationSigner } from './signing';
 import { callbackTransport } from './trust';
-
-/** What delivering one page left to write. */
-interface PageResult {
-  readonly delivered: Pick<OutboxRow, 'callId' | 'seq'>[];
-  /** A row waits for a retry: the drain stops there. */
-  readonly stopped?: boolean;
-  /** What the failure that stopped it recorded. */
-  readonly progress?: Checkpoint['progress'];
-  readonly wakeUpAt?: number;
-}
 
 type LogEntryBase = Omit<DeliveryLogEntry, 'n' | 'outcome'>;
 
@@ -113,6 +103,11 @@ export class PageDelivery {
       const prior = row.faultHold?.index === i ? row.faultHold : undefined;
       const plan = this.faults?.plan(row, i, next, this.s.now()) ?? POST_ONCE;
       if (plan.kind === 'hold') return { waiting: this.#hold(row, i, attempts, plan.hold) };
+      if (plan.kind === 'lose' || plan.kind === 'empty') {
+        await this.#spoil(row, i, attempts, plan.kind);
+        attempts = 0; // done with: the next notification's attempts start again
+        continue;
+      }
 
       // Delivered ahead of its predecessor before (a reorder), or held back by a fault: say so in the log.
       let ahead = prior?.aheadDelivered === true;
@@ -154,7 +149,7 @@ export class PageDelivery {
    * becomes a dead letter here; a failure that may pass is left to the caller. Attempts of a
    * duplicate are logged, never retried: the notification itself was delivered.
    */
-  async #post(row: OutboxRow, i: number, attemptsBefore: number, fault?: NotificationFault): Promise<{ attempt: Attempt; entry: LogEntryBase }> {
+  async #post(row: OutboxRow, i: number, attemptsBefore: number, fault?: LoggedFault): Promise<{ attempt: Attempt; entry: LogEntryBase }> {
     const { s } = this;
     const signer = await notificationSigner(s.config);
     const { recipient } = row;
@@ -165,6 +160,7 @@ export class PageDelivery {
     const attempt = await post({
       url: recipient.callbackUri,
       notification: row.notifications[i] as Record<string, unknown>,
+      ...(fault === 'emptied' && { emptyBody: true }),
       notificationId: row.ids[i] ?? '',
       token,
       ...(recipient.callChainId !== undefined && { chainId: recipient.callChainId }),
@@ -172,7 +168,9 @@ export class PageDelivery {
       ...callbackTransport(s.config),
     });
     const latencyMs = Math.round(performance.now() - started);
-    const entry = { at: s.now(), notificationId: row.ids[i] ?? '', seq: row.seq, index: i, attempt: attemptsBefore + 1, callbackUri: recipient.callbackUri, lane: this.lane, latencyMs, ...(fault && { fault }), ...(attempt.note && { note: attempt.note }) };
+    const marked = fault ?? row.injected?.[i];
+    const entry = { at: s.now(), notificationId: row.ids[i] ?? '', seq: row.seq, index: i, attempt: attemptsBefore + 1, callbackUri: recipient.callbackUri, lane: this.lane, latencyMs, ...(marked && { fault: marked }), ...(attempt.note && { note: attempt.note }) };
+    const extra = fault === 'duplicate' || fault === 'emptied'; // the notification itself is done with: never retried, never buried
     s.recipients.answered(origin, latencyMs, attempt.kind !== 'retry');
     if (attempt.kind === 'delivered') {
       this.#logEntry({ ...entry, outcome: 'delivered', status: attempt.status });
@@ -181,10 +179,10 @@ export class PageDelivery {
       this.#logEntry({ ...entry, outcome: 'refused', ...failureOf(attempt) });
       await s.circuits.answered(origin, s.now());
       // The bot refused this one for good: keep it for replay and go on with the next.
-      if (fault !== 'duplicate') {
+      if (!extra) {
         await s.deadLetters.bury(row, i, i + 1, { lastError: attempt.error, attempts: attemptsBefore + 1, now: s.now(), reason: 'refused by the callback' });
       }
-    } else if (fault === 'duplicate') {
+    } else if (extra) {
       this.#logEntry({ ...entry, outcome: 'failed', ...failureOf(attempt) });
     } else {
       // Logged by #failed, once the retry policy has said what happens next.
@@ -224,10 +222,21 @@ export class PageDelivery {
     if (hold.fault === 'dropped') {
       attempts += 1;
       lastError = 'dropped by the fault profile: not posted';
-      this.#logEntry({ at: this.s.now(), notificationId: row.ids[i] ?? '', seq: row.seq, index: i, attempt: attempts, callbackUri: row.recipient.callbackUri, lane: this.lane, latencyMs: 0, outcome: 'failed', error: lastError, nextAttemptAt: hold.until, fault: 'dropped' });
+      this.#logUnposted(row, i, attempts, { error: lastError, nextAttemptAt: hold.until, fault: 'dropped' });
     }
     if (hold.fault !== 'reorderWait') this.#count(hold.fault);
     return { stopped: true, progress: { row, delivered: i, attempts, nextAttemptAt: hold.until, lastError, faultHold }, wakeUpAt: hold.until };
+  }
+
+  /** A notification lost for good (logged, never posted), or posted once with an empty body. */
+  async #spoil(row: OutboxRow, i: number, attempts: number, kind: 'lose' | 'empty'): Promise<void> {
+    if (kind === 'empty') await this.#post(row, i, attempts, 'emptied');
+    else this.#logUnposted(row, i, attempts + 1, { error: 'lost by the fault profile: never posted', fault: 'lost' });
+    this.#count(kind === 'empty' ? 'emptied' : 'lost');
+  }
+
+  #logUnposted(row: OutboxRow, i: number, attempt: number, what: Pick<DeliveryLogEntry, 'error' | 'fault' | 'nextAttemptAt'>): void {
+    this.#logEntry({ at: this.s.now(), notificationId: row.ids[i] ?? '', seq: row.seq, index: i, attempt, callbackUri: row.recipient.callbackUri, lane: this.lane, latencyMs: 0, outcome: 'failed', ...what });
   }
 
   #count(fault: NotificationFault): void {
@@ -237,9 +246,4 @@ export class PageDelivery {
   #logEntry(entry: Omit<DeliveryLogEntry, 'n'>): void {
     this.#log.push({ ...entry, n: this.lease.logNext + this.#log.length });
   }
-}
-
-/** What a failed attempt's log entry says: the HTTP status when there was an answer, and the error. */
-function failureOf(attempt: Extract<Attempt, { kind: 'retry' | 'final' }>): { status?: number; error: string } {
-  return attempt.status === undefined ? { error: attempt.error } : { status: attempt.status, error: attempt.error };
 }

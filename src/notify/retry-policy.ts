@@ -56,3 +56,8 @@ export function nextAttemptAt(
   const at = now + Math.max(backoff, retryAfterMs ?? 0);
   return at <= queuedAt + policy.windowMs ? at : undefined;
 }
+
+/** What a failed attempt's log entry says: the HTTP status when there was an answer, and the error. */
+export function failureOf(attempt: Extract<Attempt, { kind: 'retry' | 'final' }>): { status?: number; error: string } {
+  return attempt.status === undefined ? { error: attempt.error } : { status: attempt.status, error: attempt.error };
+}

@@ -58,6 +58,7 @@ export async function commitChange<R>(s: Services, callId: string, decide: Decid
       await sendClockMessage(s, before, change.call);
       if (await commit(s, change, notifications, loaded, options.resend?.ids)) {
         await requestDelivery(s, change.call, notifications);
+        await countInjected(s, change);
         return { kind: 'changed', before, change };
       }
       if (attempt >= MAX_COMMIT_ATTEMPTS) {
@@ -76,7 +77,17 @@ export async function commitNewCall(s: Services, decide: (ctx: DomainContext) =>
   await sendClockMessage(s, undefined, change.call);
   if (!(await commit(s, change, notifications, undefined))) throw new Error(`Call id ${change.call.id} is taken.`);
   await requestDelivery(s, change.call, notifications);
+  await countInjected(s, change);
   return change.call;
+}
+
+/** A change that tells of an injected failure counts it in the app's fault summary (best effort: it explains a run). */
+async function countInjected(s: Services, change: CallChange<unknown>): Promise<void> {
+  const injected = change.events.flatMap((e) => ('injected' in e && e.injected ? [e.injected] : []));
+  if (injected.length === 0) return;
+  const counts: Partial<Record<(typeof injected)[number], number>> = {};
+  for (const fault of injected) counts[fault] = (counts[fault] ?? 0) + 1;
+  await s.faults.count(change.call.owner, counts, s.now()).catch((error: unknown) => console.warn(`Call ${change.call.id}: fault counts not recorded: ${(error as Error).message}`));
 }
 
 /** True when the change is committed; false when another writer got there first. */

@@ -54,6 +54,7 @@ export function callEntity({ call, outboxSeq, changeIds }: CallRecord): Entity {
       running: call.running && storedJson(call.running),
       toneSubscription: call.toneSubscription && storedJson(call.toneSubscription),
       resultInfo: call.resultInfo && storedJson(call.resultInfo),
+      platform: call.platform && storedJson(call.platform),
     }),
     ...jsonColumns('resource', call.resource),
     ...jsonColumns('mediaQueue', call.mediaQueue),
@@ -99,6 +100,7 @@ export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord
       mutedParticipants: json<number[]>(e['mutedParticipants']),
       screenSharingRole: e['screenSharingRole'] === 'viewer' || e['screenSharingRole'] === 'sharer' ? e['screenSharingRole'] : undefined,
       dtmf: json(e['dtmf']),
+      platform: json(e['platform']),
       endedAt: num(COLUMN.endedAt),
     }),
   };

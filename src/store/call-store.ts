@@ -1,5 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { CallChange, Operation } from '../calls/model';
+import type { CallChange, CallEvent, Operation } from '../calls/model';
 import type { CommsNotification } from '../graph/notifications';
 import { assertFitsAzure } from './azure-limits';
 import { unlessAbsent, unlessSomeoneElseDid } from './status';
@@ -7,7 +7,7 @@ import { historyEntity } from './notification-history';
 import { notificationId } from './notification-id';
 import { callEntity, callFromEntity, REMEMBERED_CHANGES, type CallRecord } from './call-row';
 import { operationEntity, operationFromEntity, operationPatchEntity } from './operation-row';
-import { outboxEntity, recipientOf } from './outbox-row';
+import { outboxEntity, recipientOf, type OutboxRow } from './outbox-row';
 import { CALL_ROW, OPERATION_PREFIX, operationRowKey, partitionIs, rowKeysWith } from './table-schema';
 
 
@@ -82,6 +82,12 @@ export class CallStore {
   }
 }
 
+/** Which of a change's notifications (one per event) tell of an injected failure; undefined when none do. */
+function injectedOf(events: readonly CallEvent[]): OutboxRow['injected'] {
+  const marked = events.flatMap((e, i) => ('injected' in e && e.injected ? [[i, e.injected] as const] : []));
+  return marked.length > 0 ? Object.fromEntries(marked) : undefined;
+}
+
 /** The one transaction a change is: exported so the benchmarks' storage floor writes exactly what the service writes. */
 export function changeTransaction({ change, notifications, notificationIds, loaded, changeId, now }: ChangeToSubmit, keepHistory: boolean): TransactionAction[] {
   const before: CallRecord = loaded?.record ?? { call: change.call, outboxSeq: 0 };
@@ -97,7 +103,8 @@ export function changeTransaction({ change, notifications, notificationIds, load
   if (hasOutbox) {
     const seq = before.outboxSeq;
     const ids = notificationIds ?? notifications.map((_, i) => notificationId(callId, seq, i));
-    actions.push(['create', outboxEntity({ callId, seq, ids, recipient: recipientOf(change.call), notifications, createdAt: now, delivered: 0, attempts: 0, nextAttemptAt: now })]);
+    const injected = notificationIds ? undefined : injectedOf(change.events);
+    actions.push(['create', outboxEntity({ callId, seq, ids, recipient: recipientOf(change.call), notifications, createdAt: now, delivered: 0, attempts: 0, nextAttemptAt: now, ...(injected && { injected }) })]);
     if (keepHistory) actions.push(['create', historyEntity(callId, { seq, at: now, ids, notifications })]);
   }
   assertFitsAzure(actions, `This change of call ${callId}`);

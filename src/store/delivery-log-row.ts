@@ -1,4 +1,4 @@
-import type { NotificationFault } from '../faults/profile';
+import type { LoggedFault } from '../faults/profile';
 import { defined, numberColumn, type Entity } from './columns';
 import { COLUMN, DRAIN_LEASE_ROW, deliveryLogRowKey } from './table-schema';
 
@@ -36,7 +36,7 @@ export interface DeliveryLogEntry {
   readonly latencyMs: number;
   readonly nextAttemptAt?: number;
   /** A fault the call's fault profile injected into this attempt (see faults/profile.ts). */
-  readonly fault?: NotificationFault;
+  readonly fault?: LoggedFault;
   /** About the answer: e.g. its body was too large to read. */
   readonly note?: string;
 }
@@ -61,7 +61,7 @@ export function deliveryLogFromEntity(e: Readonly<Record<string, unknown>>): Del
       status: num('status'),
       error: typeof e['error'] === 'string' ? e['error'] : undefined,
       nextAttemptAt: num('nextAttemptAt'),
-      fault: typeof e['fault'] === 'string' ? (e['fault'] as NotificationFault) : undefined,
+      fault: typeof e['fault'] === 'string' ? (e['fault'] as LoggedFault) : undefined,
       note: typeof e['note'] === 'string' ? e['note'] : undefined,
     }),
     latencyMs: Number(e['latencyMs'] ?? 0),

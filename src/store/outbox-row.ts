@@ -1,4 +1,5 @@
 import type { Call } from '../calls/model';
+import type { InjectedFault } from '../calls/platform-faults';
 import type { NotificationFault } from '../faults/profile';
 import type { CommsNotification } from '../graph/notifications';
 import { defined, json, type Entity } from './columns';
@@ -30,6 +31,8 @@ export interface OutboxRow {
   readonly nextAttemptAt: number;
   readonly lastError?: string;
   readonly faultHold?: FaultHold;
+  /** Notifications (by index) that tell of a failure a fault profile injected into the call. */
+  readonly injected?: Readonly<Record<number, InjectedFault>>;
 }
 
 /**
@@ -61,6 +64,7 @@ export function outboxEntity(row: OutboxRow): Entity {
       [COLUMN.nextAttemptAt]: row.nextAttemptAt,
       lastError: row.lastError,
       [COLUMN.faultHold]: row.faultHold && storedJson(row.faultHold),
+      injected: row.injected && storedJson(row.injected),
     }),
   };
 }
@@ -108,6 +112,7 @@ export function outboxFromEntity(e: Readonly<Record<string, unknown>>): OutboxRo
     ...defined({
       lastError: typeof e['lastError'] === 'string' ? e['lastError'] : undefined,
       faultHold: json<FaultHold>(e[COLUMN.faultHold]),
+      injected: json<OutboxRow['injected']>(e['injected']),
     }),
   };
 }

@@ -152,4 +152,20 @@ describe('the console in a real browser', () => {
     await toneItem.locator('summary').click();
     await toneItem.locator('.badge-fault', { hasText: 'duplicate' }).waitFor();
   });
+  it('drops a call from the page with a preset: the bot gets the call deleted with its code, marked in the attempts', async () => {
+    const id = (await svc.client.establishedCall({ callbackUri: bot.callbackUri }))['id'] as string;
+    await page.goto(`${svc.host.url}/console`);
+    await page.locator(`tr[data-call-id="${id}"]`).click();
+    const detail = page.locator(`[data-call="${id}"]`);
+    await detail.locator('h2 .state', { hasText: 'established' }).waitFor();
+    await detail.getByLabel('how the platform ends the call').selectOption('500/7117');
+    await detail.getByRole('button', { name: 'Drop this call' }).click();
+    await detail.locator('.timeline', { hasText: '7117' }).waitFor();
+    const [ended] = await bot.waitFor(1, (n) => bot.of(id).includes(n) && summary(n) === 'call:terminated');
+    expect(ended!.notification['resourceData']['resultInfo']).toMatchObject({ code: 500, subcode: 7117 });
+    expect(await detail.getByRole('button', { name: 'Drop this call' }).isDisabled()).toBe(true);
+    const item = detail.locator(`li[data-notification-id="${ended!.id}"]`);
+    await item.locator('summary').click();
+    await item.locator('.badge-fault', { hasText: 'callDropped' }).waitFor();
+  });
 });

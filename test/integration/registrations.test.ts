@@ -95,6 +95,7 @@ describe('function registrations', () => {
       anonymous('emulator-faultSummary', 'GET', 'emulator/faults/summary'),
       anonymous('emulator-putCallFaults', 'PUT', 'emulator/calls/{callId}/faults'),
       anonymous('emulator-getCallFaults', 'GET', 'emulator/calls/{callId}/faults'),
+      anonymous('emulator-drop', 'POST', 'emulator/calls/{callId}/drop'),
       anonymous('emulator-deleteCallFaults', 'DELETE', 'emulator/calls/{callId}/faults'),
       anonymous('health', 'GET', 'health'),
       { name: 'mediaClock', type: 'queueTrigger', queueName: '%MEDIA_CLOCK_QUEUE%', connection: 'CallsStorage' },

@@ -75,7 +75,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           res.writeHead(401).end();
           return;
         }
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { value: Record<string, unknown>[] };
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (text.trim() === '') {
+          // What Microsoft's Communications SDK answers a callback with no payload.
+          attempts.push({ id, status: 400 });
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('Unexpected empty message content');
+          return;
+        }
+        const body = JSON.parse(text) as { value: Record<string, unknown>[] };
         for (const notification of body.value) {
           const entry: ReceivedNotification = { id, notification, claims, receivedAt: Date.now() };
           const attempt = (attemptsById.get(id) ?? 0) + 1;

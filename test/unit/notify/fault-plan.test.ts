@@ -31,4 +31,10 @@ describe('the fault plan: one answer per notification', () => {
     expect(reorder.plan(row([state('establishing')]), 0, undefined, 1000)).toEqual({ kind: 'hold', hold: { fault: 'reorderWait', until: 4000 } });
     expect(reorder.plan(row([state('establishing')]), 0, undefined, 5000)).toEqual(POST_ONCE);
   });
+
+  it('loses for good, or posts empty, what the profile spoils, before any other fault, and only the kinds it names', () => {
+    expect(faults({ lose: { rate: 1 }, drop: { rate: 1, redeliverAfterMs: 500 } }).plan(row([tone]), 0, undefined, 1000)).toEqual({ kind: 'lose' });
+    expect(faults({ empty: { rate: 1, kinds: ['tone'] } }).plan(row([tone]), 0, undefined, 1000)).toEqual({ kind: 'empty' });
+    expect(faults({ empty: { rate: 1, kinds: ['callState'] } }).plan(row([tone]), 0, undefined, 1000)).toEqual(POST_ONCE);
+  });
 });
