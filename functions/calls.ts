@@ -5,7 +5,8 @@ import { graphApi } from '../src/api/graph-api';
 import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } from '../src/api/media-actions';
 import { getOperation, listOperations } from '../src/api/operations';
 import { getParticipant, listParticipants, muteParticipant, removeParticipant } from '../src/api/participants';
-import { CALL_CONTROL_ROLES, CREATE_CALL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
+import { inviteParticipants, muteAllParticipants, startHoldMusic, stopHoldMusic } from '../src/api/participant-actions';
+import { CALL_CONTROL_ROLES, CREATE_CALL_ROLES, GROUP_CALL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
 import { actionSegment, FAMILY_ROUTE, PATH_FAMILIES } from '../src/graph/paths';
 
 // The Graph calls API on each path family: /{v}/communications/calls, /{v}/app/calls and
@@ -46,4 +47,8 @@ for (const family of PATH_FAMILIES) {
   http('getParticipant', 'GET', `${call}/participants/{participantId}`, graphApi(control, getParticipant));
   http('removeParticipant', 'DELETE', `${call}/participants/{participantId}`, graphApi(control, removeParticipant));
   http('muteParticipant', 'POST', `${call}/participants/{participantId}/${actionSegment('mute')}`, graphApi(control, muteParticipant));
+  http('inviteParticipants', 'POST', `${call}/participants/${actionSegment('invite')}`, graphApi({ family, roles: GROUP_CALL_ROLES }, inviteParticipants));
+  http('muteAllParticipants', 'POST', `${call}/participants/${actionSegment('muteAll')}`, graphApi(control, muteAllParticipants));
+  http('startHoldMusic', 'POST', `${call}/participants/{participantId}/${actionSegment('startHoldMusic')}`, graphApi(control, startHoldMusic));
+  http('stopHoldMusic', 'POST', `${call}/participants/{participantId}/${actionSegment('stopHoldMusic')}`, graphApi(control, stopHoldMusic));
 }

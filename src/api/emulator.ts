@@ -5,6 +5,7 @@ import { changeOwnedCall } from './owned-calls';
 import { checkCallbackUri } from './callback-uri';
 import * as caller from '../calls/caller';
 import { chooseTransferFate } from '../calls/call-control';
+import { chooseInviteFate } from '../calls/invitations';
 import { hangUp, receiveIncomingCall } from '../calls/lifecycle';
 import type { Tone } from '../calls/model';
 import { parseBody, readJsonBody } from '../graph/body';
@@ -72,6 +73,17 @@ const transferTargetSchema = z.strictObject({
 export async function answerTransfer(req: ApiRequest): Promise<HttpResponseInit> {
   const { action } = parseBody(transferTargetSchema, await readJsonBody(req.request, { required: true }), 'transferTarget');
   const outcome = await changeOwnedCall(req, (call, ctx) => chooseTransferFate(call, action, ctx));
+  return { status: 200, jsonBody: { action, appliedNow: outcome.kind === 'changed' && outcome.change.result.appliedNow } };
+}
+
+/**
+ * POST /emulator/calls/{callId}/invitee {"action": "accept" | "decline" | "noAnswer"}: what the
+ * invitees of participants/invite do. With invitations ringing it happens now; before, it is what
+ * the next invitees will do (default: they join after TARGET_ANSWER_MS).
+ */
+export async function answerInvitation(req: ApiRequest): Promise<HttpResponseInit> {
+  const { action } = parseBody(transferTargetSchema, await readJsonBody(req.request, { required: true }), 'invitee');
+  const outcome = await changeOwnedCall(req, (call, ctx) => chooseInviteFate(call, action, ctx));
   return { status: 200, jsonBody: { action, appliedNow: outcome.kind === 'changed' && outcome.change.result.appliedNow } };
 }
 

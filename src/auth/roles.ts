@@ -15,3 +15,5 @@ export const CREATE_CALL_ROLES: readonly string[] = [ROLES.initiate, ROLES.initi
 export const MEDIA_ACCESS_ROLES: readonly string[] = [ROLES.accessMedia];
 /** Everything else on an existing call. */
 export const CALL_CONTROL_ROLES: readonly string[] = [ROLES.initiate, ROLES.accessMedia];
+/** participants/invite: the docs list only this one. */
+export const GROUP_CALL_ROLES: readonly string[] = [ROLES.initiateGroupCall];

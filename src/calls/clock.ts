@@ -1,8 +1,9 @@
 import { completeRedirect, settleTransfer } from './call-control';
 import { CallDraft, type DomainContext } from './draft';
 import { endCall, establish, hangUp } from './lifecycle';
-import type { Call, CallChange } from './model';
+import { hasEnded, type Call, type CallChange } from './model';
 import { platformDrop } from './platform';
+import { settleInvitations } from './invitations';
 import { CALL_NOT_ANSWERED } from './results';
 
 export type TickResult =
@@ -30,7 +31,8 @@ export function tick(call: Call, token: string, ctx: DomainContext): TickResult 
   const draft = new CallDraft(call, ctx);
   const drop = call.platform?.drop;
   if (drop?.at !== undefined && drop.at <= ctx.now) platformDrop(draft, drop.resultInfo);
-  else if (call.stateDeadline !== undefined && call.stateDeadline <= ctx.now) moveOn(draft);
+  else if (call.state === 'established') settleInvitations(draft);
+  if (!hasEnded(draft.call.state) && call.stateDeadline !== undefined && call.stateDeadline <= ctx.now) moveOn(draft);
   // Due, yet nothing ended (a running operation's end moved later): finish() aims the timer again.
   const change = draft.finish(undefined);
   return draft.touched ? { kind: 'changed', change } : { kind: 'stale' };

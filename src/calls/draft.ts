@@ -1,6 +1,7 @@
-import type { Call, CallChange, CallEvent, Operation, OperationPatch, OperationSnapshot, OperationType, QueuedOperation } from './model';
+import type { Call, CallChange, CallEffects, CallEvent, Operation, OperationPatch, OperationSnapshot, OperationType, QueuedOperation } from './model';
 import type { InjectedFault } from './platform-faults';
-import { cancelledOutcome, DTMF_CANCELLED, DTMF_COMPLETED, PROMPT_FAULT_OUTCOMES, type Outcome } from './results';
+import { cancelledOutcome, DTMF_CANCELLED, DTMF_COMPLETED, INVITE_CANCELLED, PROMPT_FAULT_OUTCOMES, type Outcome } from './results';
+import { nextInvitationAt } from './guests';
 import { runningEnd, listenStart, type CallTiming } from './timing';
 
 /** What a decision needs from outside: the time, the timing settings, fresh ids. */
@@ -28,6 +29,7 @@ export class CallDraft {
   readonly #created: Operation[] = [];
   readonly #patches = new Map<string, OperationPatch>();
   readonly #events: CallEvent[] = [];
+  #effects: CallEffects = {};
   #touched = false;
 
   constructor(
@@ -56,6 +58,11 @@ export class CallDraft {
   event(event: CallEvent): void {
     this.#touched = true;
     this.#events.push(event);
+  }
+
+  /** Something the change does to another of the app's calls, once it is committed. */
+  effect(effects: CallEffects): void {
+    this.#effects = { endCalls: [...(this.#effects.endCalls ?? []), ...(effects.endCalls ?? [])] };
   }
 
   #settleOverdueRunning(): void {
@@ -145,6 +152,15 @@ export class CallDraft {
     for (const run of dtmf) this.endOperation({ ...run, type: 'sendDtmfTones' }, DTMF_CANCELLED);
   }
 
+  /** The call ends: invitations still ringing are cancelled, and their operations end with them. */
+  dropInvitations(): void {
+    const ringing = (this.#call.guests ?? []).filter((g) => g.state === 'invited' && g.invitation);
+    if (ringing.length === 0) return;
+    this.set({ guests: (this.#call.guests ?? []).filter((g) => !ringing.includes(g)), onHold: undefined });
+    const ops = new Map(ringing.map((g) => [g.invitation?.operationId ?? '', g.invitation?.clientContext]));
+    for (const [id, clientContext] of ops) this.endOperation({ id, type: 'inviteParticipants', ...(clientContext !== undefined && { clientContext }) }, { status: 'failed', resultInfo: INVITE_CANCELLED, completionReason: '' });
+  }
+
   /** Cancels the given queue entries (already removed from the queue), running one first. */
   cancel(entries: readonly QueuedOperation[]): void {
     for (const entry of entries) this.endOperation(entry, cancelledOutcome(entry.type));
@@ -201,7 +217,8 @@ export class CallDraft {
 
   finish<R>(result: R): CallChange<R> {
     this.#aimTimer();
-    return { call: this.#call, created: [...this.#created], patches: [...this.#patches.values()], events: [...this.#events], result };
+    const effects = this.#effects.endCalls ? { effects: this.#effects } : {};
+    return { call: this.#call, created: [...this.#created], patches: [...this.#patches.values()], events: [...this.#events], result, ...effects };
   }
 
   /**
@@ -218,6 +235,7 @@ export class CallDraft {
       call.dtmf?.[0]?.endsAt,
       call.stateDeadline,
       call.platform?.drop?.at,
+      nextInvitationAt(call.guests),
     ].filter((at): at is number => at !== undefined);
     const dueAt = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
     if (dueAt === call.timer?.dueAt) return;

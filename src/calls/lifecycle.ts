@@ -110,6 +110,15 @@ export function hangUp(call: Call, by: HangUpBy, ctx: DomainContext): CallChange
   return draft.finish(undefined);
 }
 
+/** Another of the app's calls ended this one (a consultative transfer replaced it); undefined when it has ended already. */
+export function endedAs(call: Call, resultInfo: ResultInfo, ctx: DomainContext): CallChange | undefined {
+  if (call.state === 'terminated' || call.state === 'terminating') return undefined;
+  const draft = new CallDraft(call, ctx);
+  draft.event({ kind: 'roster', withOthers: false });
+  endCall(draft, resultInfo, { terminating: false });
+  return draft.finish(undefined);
+}
+
 /**
  * Ends a call: (`terminating`,) every running and queued operation ends as cancelled, the tone
  * subscription and every timer go, then `terminated` with `resultInfo`. With `silentRecording`, a
@@ -121,6 +130,7 @@ export function endCall(draft: CallDraft, resultInfo: ResultInfo, options: { ter
     draft.event({ kind: 'callState', changeType: 'updated', state: 'terminating' });
   }
   draft.stopMedia({ ...(options.silentRecording !== undefined && { silentRecording: options.silentRecording }) });
+  draft.dropInvitations();
   draft.set({ toneSubscription: undefined, transfer: undefined, keepAlive: undefined, platform: undefined });
   draft.deadlineIn(undefined);
   draft.set({ state: 'terminated', resultInfo, endedAt: draft.ctx.now });

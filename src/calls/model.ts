@@ -1,4 +1,6 @@
-import type { InjectedFault, PlatformFaults, PromptFault } from './platform-faults';
+import type { InjectedFault, PlatformFaults } from './platform-faults';
+import type { Guest, InviteFate, InviteParameters } from './guests';
+import type { QueuedOperation, PlayPromptParameters, RecordParameters, DtmfParameters } from './media-request';
 
 /**
  * The domain: a call, its operations, and the rules that move them. Everything in calls/ is pure:
@@ -15,7 +17,19 @@ export type CallDirection = 'incoming' | 'outgoing';
 export type MediaHosting = 'service' | 'app';
 
 export type MediaOperationType = 'playPrompt' | 'recordResponse';
-export type OperationType = MediaOperationType | 'subscribeToTone' | 'cancelMediaProcessing' | 'sendDtmfTones' | 'updateRecordingStatus' | 'muteParticipant' | 'unmuteParticipant' | 'addLargeGalleryView';
+export type OperationType =
+  | MediaOperationType
+  | 'subscribeToTone'
+  | 'cancelMediaProcessing'
+  | 'sendDtmfTones'
+  | 'updateRecordingStatus'
+  | 'muteParticipant'
+  | 'unmuteParticipant'
+  | 'addLargeGalleryView'
+  | 'inviteParticipants'
+  | 'startHoldMusic'
+  | 'stopHoldMusic'
+  | 'muteParticipants';
 export type OperationStatus = 'notStarted' | 'running' | 'completed' | 'failed';
 
 export interface ResultInfo {
@@ -30,72 +44,7 @@ export interface Owner {
   readonly appId: string;
 }
 
-export interface MediaPrompt {
-  readonly uri: string;
-  readonly resourceId?: string;
-}
-
-export interface PlayPromptParameters {
-  readonly prompts: readonly MediaPrompt[];
-  /** beta: play until cancelled; no completion notification is sent. */
-  readonly loop: boolean;
-}
-
-export interface RecordParameters {
-  readonly prompts: readonly MediaPrompt[];
-  readonly bargeInAllowed: boolean;
-  readonly initialSilenceTimeoutInSeconds: number;
-  readonly maxSilenceTimeoutInSeconds: number;
-  readonly maxRecordDurationInSeconds: number;
-  readonly playBeep: boolean;
-  /** DTMF characters: 0-9, *, #, A-D. */
-  readonly stopTones: readonly string[];
-  readonly streamWhileRecording: boolean;
-}
-
-export interface DtmfParameters {
-  /** Tone names (tone0...tone9, star, pound, a-d, flash). */
-  readonly tones: readonly string[];
-  readonly delayBetweenTonesMs: number;
-}
-
-/** A playPrompt or recordResponse as requested: what its operation row keeps. */
-export type MediaRequest =
-  | { readonly id: string; readonly type: 'playPrompt'; readonly clientContext?: string; readonly parameters: PlayPromptParameters }
-  | { readonly id: string; readonly type: 'recordResponse'; readonly clientContext?: string; readonly parameters: RecordParameters };
-
-/** How a queued playPrompt runs: its length in prompts. */
-export interface PlayRun {
-  readonly prompts: number;
-  readonly loop: boolean;
-}
-
-/** How a queued recordResponse runs: what decides when it ends. */
-export type RecordRun = Pick<RecordParameters, 'playBeep' | 'initialSilenceTimeoutInSeconds' | 'maxSilenceTimeoutInSeconds' | 'maxRecordDurationInSeconds' | 'stopTones'> & {
-  readonly prompts: number;
-};
-
-/**
- * A playPrompt or recordResponse waiting in (or running at the front of) a call's media queue. It
- * carries what notifications and the media clock need, so neither has to read the operation row,
- * and nothing more (not the prompts), so the call row stays small however large the requests.
- */
-export type QueuedOperation =
-  | { readonly id: string; readonly type: 'playPrompt'; readonly clientContext?: string; readonly run: PlayRun; readonly fault?: PromptFault }
-  | { readonly id: string; readonly type: 'recordResponse'; readonly clientContext?: string; readonly run: RecordRun };
-
-export function queued(request: MediaRequest, fault?: PromptFault): QueuedOperation {
-  const base = { id: request.id, ...(request.clientContext !== undefined && { clientContext: request.clientContext }) };
-  if (request.type === 'playPrompt') {
-    return { ...base, type: 'playPrompt', run: { prompts: request.parameters.prompts.length, loop: request.parameters.loop }, ...(fault && { fault }) };
-  }
-  const { playBeep, initialSilenceTimeoutInSeconds, maxSilenceTimeoutInSeconds, maxRecordDurationInSeconds, stopTones } = request.parameters;
-  return {
-    ...base,
-    type: 'recordResponse',
-    run: { prompts: request.parameters.prompts.length, playBeep, initialSilenceTimeoutInSeconds, maxSilenceTimeoutInSeconds, maxRecordDurationInSeconds, stopTones },
-  };
-}
+export * from './media-request';
 
 /** Progress of the running operation (the first of the media queue); times are epoch milliseconds. */
 export interface RunningProgress {
@@ -171,6 +120,12 @@ export interface Call {
   readonly removedParticipants?: readonly number[];
   /** The other participants (by place) the bot muted. */
   readonly mutedParticipants?: readonly number[];
+  /** Invitees and a meeting's people (guests.ts), in the order they came. */
+  readonly guests?: readonly Guest[];
+  /** What the next invitee does (the emulator sets it; default accept). */
+  readonly inviteFate?: InviteFate;
+  /** The participant on hold (startHoldMusic), hearing hold music, out of the mix; one at a time. */
+  readonly onHold?: { readonly participantId: string; readonly customPrompt?: boolean };
   /** The bot's screen sharing role, as changeScreenSharingRole last set it. */
   readonly screenSharingRole?: 'viewer' | 'sharer';
   /** The earliest of: the running operation's end, the first sendDtmfTones' end, the state deadline. */
@@ -196,7 +151,7 @@ export interface Operation {
   readonly clientContext?: string;
   readonly resultInfo?: ResultInfo;
   readonly completionReason?: string;
-  readonly parameters?: PlayPromptParameters | RecordParameters | DtmfParameters;
+  readonly parameters?: PlayPromptParameters | RecordParameters | DtmfParameters | InviteParameters;
   readonly recordingLocation?: string;
   readonly recordingAccessToken?: string;
   /** recordResponse: the recorded audio's length, for the recording endpoint. */
@@ -234,6 +189,12 @@ export interface CallChange<R = undefined> {
   readonly patches: readonly OperationPatch[];
   readonly events: readonly CallEvent[];
   readonly result: R;
+  /** What the change does to the app's other calls (a consultative transfer ends the replaced call). */
+  readonly effects?: CallEffects;
+}
+
+export interface CallEffects {
+  readonly endCalls?: readonly { readonly callId: string; readonly resultInfo: ResultInfo }[];
 }
 
 /** A call (or operation) is visible and changeable only by the app that created it. */

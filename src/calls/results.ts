@@ -55,6 +55,12 @@ export const DTMF_CANCELLED: Outcome = {
   completionReason: 'mediaOperationCanceled',
 };
 
+/** An invitation's end (participants/invite). Not documented by Graph: this service's choices, listed in docs/compatibility.md. */
+export const INVITE_COMPLETED: ResultInfo = { code: 200, subcode: 0, message: 'The invitees joined the call.' };
+export const INVITE_DECLINED: ResultInfo = { code: 603, subcode: 0, message: 'The invitee declined.' };
+export const INVITE_NOT_ANSWERED: ResultInfo = { code: 408, subcode: 10057, message: 'Call timed out due to no signaling from callee endpoints.' };
+export const INVITE_CANCELLED: ResultInfo = { code: 487, subcode: 0, message: 'The invitation was cancelled.' };
+
 export const CALL_ENDED_BY_BOT: ResultInfo = { code: 200, subcode: 7000, message: 'The conversation has ended by bot.' };
 export const CALL_ENDED_BY_CALLER: ResultInfo = { code: 200, subcode: 4097, message: 'Call ended by the other participant in the call.' };
 export const CALL_NOT_ANSWERED: ResultInfo = { code: 408, subcode: 1106, message: 'An acknowledgement was not received for the call acceptance in the allotted time.' };

@@ -1,5 +1,18 @@
 /** The rules a request can break; each is a stable code that clients (and tests) can rely on. */
-export type CallRule = 'callEnded' | 'queueFull' | 'appHostedMedia' | 'notIncoming' | 'notEstablished' | 'cannotRemoveSelf';
+export type CallRule =
+  | 'callEnded'
+  | 'queueFull'
+  | 'appHostedMedia'
+  | 'notIncoming'
+  | 'notEstablished'
+  | 'cannotRemoveSelf'
+  | 'notGroupCall'
+  | 'tooManyInvitees'
+  | 'cannotHoldSelf'
+  | 'holdInProgress'
+  | 'notOnHold'
+  | 'serviceHostedMedia'
+  | 'notInLobby';
 
 /**
  * A request that the call's current state does not allow (a media action on a hung-up call, a full

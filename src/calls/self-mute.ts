@@ -2,6 +2,8 @@ import { CallDraft, type DomainContext } from './draft';
 import { assertEstablished } from './lifecycle';
 import type { Call, CallChange, Operation } from './model';
 import { CallRuleViolation } from './rules';
+import type { ParticipantRef } from './guests';
+import { cancelInvitation } from './invitations';
 
 /**
  * The bot's own part of the call: muting itself, its screen sharing role, the gallery view it asks for.
@@ -54,12 +56,25 @@ export function addLargeGalleryView(call: Call, request: { operationId: string; 
  * its place among the call's other participants, found by the API from the roster). The roster
  * notification then lists the participants left. The bot cannot remove itself: it hangs up instead.
  */
-export function removeParticipant(call: Call, place: number | 'bot', ctx: DomainContext): CallChange<undefined> | undefined {
+export function removeParticipant(call: Call, ref: ParticipantRef, participantId: string, ctx: DomainContext): CallChange<undefined> | undefined {
   assertEstablished(call, 'removing a participant');
-  if (place === 'bot') throw new CallRuleViolation('cannotRemoveSelf', 'The bot cannot remove itself from the call; hang up (DELETE the call) instead.');
-  if (call.removedParticipants?.includes(place)) return undefined;
+  if (ref === 'bot') throw new CallRuleViolation('cannotRemoveSelf', 'The bot cannot remove itself from the call; hang up (DELETE the call) instead.');
   const draft = new CallDraft(call, ctx);
-  draft.set({ removedParticipants: [...(call.removedParticipants ?? []), place] });
+  const guest = typeof ref === 'number' ? undefined : call.guests?.find((g) => g.id === ref.guestId);
+  if (typeof ref === 'number') {
+    if (call.removedParticipants?.includes(ref)) return undefined;
+    draft.set({ removedParticipants: [...(call.removedParticipants ?? []), ref] });
+  } else if (!guest) {
+    return undefined;
+  } else if (guest.state === 'invited') {
+    // Removing an invitee still ringing cancels its invitation.
+    cancelInvitation(draft, guest);
+    return draft.finish(undefined);
+  } else {
+    draft.set({ guests: (call.guests ?? []).filter((g) => g !== guest) });
+  }
+  // Someone removed while on hold is no longer on hold.
+  if (call.onHold?.participantId === participantId) draft.set({ onHold: undefined });
   draft.event({ kind: 'roster', withOthers: true });
   return draft.finish(undefined);
 }
@@ -69,11 +84,12 @@ export function removeParticipant(call: Call, place: number | 'bot', ctx: Domain
  * as for removeParticipant; the bot mutes itself with POST /calls/{id}/mute). A completed
  * muteParticipantOperation; the roster notification shows the participant `isMuted`.
  */
-export function muteParticipant(call: Call, place: number | 'bot', request: { operationId: string; clientContext?: string }, ctx: DomainContext): CallChange<Operation> {
-  if (place === 'bot') return setBotMuted(call, { ...request, muted: true }, ctx);
+export function muteParticipant(call: Call, ref: ParticipantRef, request: { operationId: string; clientContext?: string }, ctx: DomainContext): CallChange<Operation> {
+  if (ref === 'bot') return setBotMuted(call, { ...request, muted: true }, ctx);
   assertEstablished(call, 'muting a participant');
   const draft = new CallDraft(call, ctx);
-  if (!call.mutedParticipants?.includes(place)) draft.set({ mutedParticipants: [...(call.mutedParticipants ?? []), place] });
+  if (typeof ref !== 'number') draft.set({ guests: (call.guests ?? []).map((g) => (g.id === ref.guestId ? { ...g, muted: true } : g)) });
+  else if (!call.mutedParticipants?.includes(ref)) draft.set({ mutedParticipants: [...(call.mutedParticipants ?? []), ref] });
   const op = draft.createOperation({
     id: request.operationId,
     type: 'muteParticipant',

@@ -1,4 +1,5 @@
 import type { Call, Operation, OperationSnapshot, OperationType, ResultInfo } from '../calls/model';
+import type { Guest } from '../calls/guests';
 import { formatStatus, type EnumCasing } from './casing';
 import { nameBasedId } from './ids';
 
@@ -14,6 +15,10 @@ export const OPERATION_ODATA_TYPE: Readonly<Record<OperationType, string>> = {
   muteParticipant: '#microsoft.graph.muteParticipantOperation',
   unmuteParticipant: '#microsoft.graph.unmuteParticipantOperation',
   addLargeGalleryView: '#microsoft.graph.addLargeGalleryViewOperation',
+  inviteParticipants: '#microsoft.graph.inviteParticipantsOperation',
+  startHoldMusic: '#microsoft.graph.startHoldMusicOperation',
+  stopHoldMusic: '#microsoft.graph.stopHoldMusicOperation',
+  muteParticipants: '#microsoft.graph.muteParticipantsOperation',
 };
 
 /** What each operation type adds to commsOperation's properties, as its JSON (and $select) has them. */
@@ -27,6 +32,10 @@ export const OPERATION_PROPERTIES: Readonly<Record<OperationType, readonly strin
   muteParticipant: [],
   unmuteParticipant: [],
   addLargeGalleryView: [],
+  inviteParticipants: ['participants'],
+  startHoldMusic: [],
+  stopHoldMusic: [],
+  muteParticipants: ['participants'],
 };
 
 /** A participant as Graph writes one: `{ identity: { application | user: { id, displayName } } }`. */
@@ -54,7 +63,8 @@ export function operationJson(op: Operation | OperationSnapshot, casing: EnumCas
     clientContext: op.clientContext ?? null,
     resultInfo: resultInfoJson(op.resultInfo),
   };
-  const extra: Record<string, string | undefined> = { completionReason: op.completionReason, recordingLocation: op.recordingLocation, recordingAccessToken: op.recordingAccessToken };
+  const invited = 'parameters' in op && op.parameters && 'participants' in op.parameters ? op.parameters.participants : undefined;
+  const extra: Record<string, unknown> = { completionReason: op.completionReason, recordingLocation: op.recordingLocation, recordingAccessToken: op.recordingAccessToken, participants: invited };
   for (const name of OPERATION_PROPERTIES[op.type]) json[name] = extra[name] ?? null;
   return json;
 }
@@ -82,14 +92,15 @@ export function otherParticipantId(call: Call, n: number): string {
 
 const AUDIO_STREAM = { '@odata.type': '#microsoft.graph.mediaStream', mediaType: 'audio', direction: 'sendReceive', serverMuted: false, label: 'main-audio', sourceId: '1' };
 
-function participantJson(id: string, info: unknown, recordingStatus: string | undefined, muted = false) {
+function participantJson(id: string, info: unknown, recordingStatus: string | undefined, muted = false, state: Guest['state'] = 'joined') {
   return {
     '@odata.type': '#microsoft.graph.participant',
     id,
     info,
-    isInLobby: false,
+    isInLobby: state === 'lobby',
     isMuted: muted,
-    mediaStreams: [AUDIO_STREAM],
+    // An invitee still ringing, or someone waiting in the lobby, has no media yet.
+    mediaStreams: state === 'joined' ? [AUDIO_STREAM] : [],
     metadata: null,
     recordingInfo: recordingStatus === undefined ? null : { '@odata.type': '#microsoft.graph.recordingInfo', initiator: null, recordingStatus },
   };
@@ -117,5 +128,6 @@ export function participantsJson(call: Call, withOthers = true): Record<string, 
       const other = { '@odata.type': '#microsoft.graph.participantInfo', identity: identity ?? null, ...(endpointType !== undefined && { endpointType }) };
       return [participantJson(otherParticipantId(call, i), other, undefined, call.mutedParticipants?.includes(i) === true)];
     }),
+    ...(call.guests ?? []).map((g) => participantJson(g.id, { '@odata.type': '#microsoft.graph.participantInfo', ...g.info }, undefined, g.muted === true, g.state)),
   ];
 }

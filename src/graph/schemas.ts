@@ -47,7 +47,7 @@ export const mediaInfo = z.object({
   resourceId: text(256).optional(),
 });
 
-const mediaPrompt = z.object({
+export const mediaPrompt = z.object({
   '@odata.type': odataType('mediaPrompt').optional(),
   mediaInfo,
 });
@@ -152,7 +152,7 @@ export const answerSchema = z.strictObject({
 });
 
 /** invitationParticipantInfo: whom to ring; it needs an identity. */
-const invitationParticipantInfo = z.looseObject(
+export const invitationParticipantInfo = z.looseObject(
   {
     '@odata.type': odataType('invitationParticipantInfo').optional(),
     identity: graphObject,

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DomainContext } from '../calls/draft';
 import { isOwnedBy, type Call, type CallChange, type Owner } from '../calls/model';
+import { endedAs } from '../calls/lifecycle';
 import { newId } from '../graph/ids';
 import { renderNotifications, type CommsNotification } from '../graph/notifications';
 import { recordingPath } from '../graph/paths';
@@ -59,6 +60,7 @@ export async function commitChange<R>(s: Services, callId: string, decide: Decid
       if (await commit(s, change, notifications, loaded, options.resend?.ids)) {
         await requestDelivery(s, change.call, notifications);
         await countInjected(s, change);
+        await applyEffects(s, change);
         return { kind: 'changed', before, change };
       }
       if (attempt >= MAX_COMMIT_ATTEMPTS) {
@@ -79,6 +81,17 @@ export async function commitNewCall(s: Services, decide: (ctx: DomainContext) =>
   await requestDelivery(s, change.call, notifications);
   await countInjected(s, change);
   return change.call;
+}
+
+/**
+ * What a committed change does to the app's other calls: a consultative transfer ends the call the
+ * invitee was on. Each is a change of its own, after this one (the calls are different rows); a
+ * call that is not the app's, or has ended, is left as is.
+ */
+async function applyEffects(s: Services, change: CallChange<unknown>): Promise<void> {
+  for (const { callId, resultInfo } of change.effects?.endCalls ?? []) {
+    await commitChange(s, callId, (call, ctx) => endedAs(call, resultInfo, ctx), { owner: change.call.owner });
+  }
 }
 
 /** A change that tells of an injected failure counts it in the app's fault summary (best effort: it explains a run). */

@@ -55,10 +55,13 @@ export function callEntity({ call, outboxSeq, changeIds }: CallRecord): Entity {
       toneSubscription: call.toneSubscription && storedJson(call.toneSubscription),
       resultInfo: call.resultInfo && storedJson(call.resultInfo),
       platform: call.platform && storedJson(call.platform),
+      inviteFate: call.inviteFate,
+      onHold: call.onHold && storedJson(call.onHold),
     }),
     ...jsonColumns('resource', call.resource),
     ...jsonColumns('mediaQueue', call.mediaQueue),
     ...(call.transfer && jsonColumns('transfer', call.transfer)),
+    ...(call.guests && call.guests.length > 0 && jsonColumns('guests', call.guests)),
   };
 }
 
@@ -101,6 +104,9 @@ export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord
       screenSharingRole: e['screenSharingRole'] === 'viewer' || e['screenSharingRole'] === 'sharer' ? e['screenSharingRole'] : undefined,
       dtmf: json(e['dtmf']),
       platform: json(e['platform']),
+      inviteFate: e['inviteFate'] as Call['inviteFate'],
+      onHold: json(e['onHold']),
+      guests: readJsonColumn(e, 'guests'),
       endedAt: num(COLUMN.endedAt),
     }),
   };

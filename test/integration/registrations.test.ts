@@ -71,6 +71,10 @@ describe('function registrations', () => {
               http('getParticipant', 'GET', `${calls}/{callId}/participants/{participantId}`),
               http('removeParticipant', 'DELETE', `${calls}/{callId}/participants/{participantId}`),
               http('muteParticipant', 'POST', `${calls}/{callId}/participants/{participantId}/{action:regex(^(mute|microsoft\\.graph\\.mute)$)}`),
+              http('inviteParticipants', 'POST', `${calls}/{callId}/participants/{action:regex(^(invite|microsoft\\.graph\\.invite)$)}`),
+              http('muteAllParticipants', 'POST', `${calls}/{callId}/participants/{action:regex(^(muteAll|microsoft\\.graph\\.muteAll)$)}`),
+              http('startHoldMusic', 'POST', `${calls}/{callId}/participants/{participantId}/{action:regex(^(startHoldMusic|microsoft\\.graph\\.startHoldMusic)$)}`),
+              http('stopHoldMusic', 'POST', `${calls}/{callId}/participants/{participantId}/{action:regex(^(stopHoldMusic|microsoft\\.graph\\.stopHoldMusic)$)}`),
             ]),
       ];
     });
@@ -87,6 +91,7 @@ describe('function registrations', () => {
       anonymous('emulator-tones', 'POST', 'emulator/calls/{callId}/tones'),
       anonymous('emulator-speech', 'POST', 'emulator/calls/{callId}/speech'),
       anonymous('emulator-transferTarget', 'POST', 'emulator/calls/{callId}/transferTarget'),
+      anonymous('emulator-invitee', 'POST', 'emulator/calls/{callId}/invitee'),
       anonymous('emulator-hangUp', 'POST', 'emulator/calls/{callId}/hangUp'),
       anonymous('emulator-incomingCall', 'POST', 'emulator/incomingCalls'),
       anonymous('emulator-putFaults', 'PUT', 'emulator/faults'),
