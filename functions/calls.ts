@@ -6,6 +6,7 @@ import { cancelMediaProcessing, playPrompt, recordResponse, subscribeToTone } fr
 import { getOperation, listOperations } from '../src/api/operations';
 import { getParticipant, listParticipants, muteParticipant, removeParticipant } from '../src/api/participants';
 import { inviteParticipants, muteAllParticipants, startHoldMusic, stopHoldMusic } from '../src/api/participant-actions';
+import * as resources from '../src/api/call-resources';
 import { CALL_CONTROL_ROLES, CREATE_CALL_ROLES, GROUP_CALL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
 import { actionSegment, FAMILY_ROUTE, PATH_FAMILIES } from '../src/graph/paths';
 
@@ -18,7 +19,7 @@ for (const family of PATH_FAMILIES) {
   const media = { family, roles: MEDIA_ACCESS_ROLES };
   // Each action also answers at its namespace-qualified segment, …/microsoft.graph.{action}.
   const action = (name: string) => `${call}/${actionSegment(name)}`;
-  const http = (name: string, method: 'GET' | 'POST' | 'DELETE', route: string, handler: ReturnType<typeof graphApi>) =>
+  const http = (name: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', route: string, handler: ReturnType<typeof graphApi>) =>
     httpRoute(`${family}-${name}`, { methods: [method], route, authLevel: 'anonymous', handler });
 
   http('createCall', 'POST', calls, graphApi({ family, roles: CREATE_CALL_ROLES }, createCall));
@@ -50,5 +51,13 @@ for (const family of PATH_FAMILIES) {
   http('inviteParticipants', 'POST', `${call}/participants/${actionSegment('invite')}`, graphApi({ family, roles: GROUP_CALL_ROLES }, inviteParticipants));
   http('muteAllParticipants', 'POST', `${call}/participants/${actionSegment('muteAll')}`, graphApi(control, muteAllParticipants));
   http('startHoldMusic', 'POST', `${call}/participants/{participantId}/${actionSegment('startHoldMusic')}`, graphApi(control, startHoldMusic));
+  http('listContentSharingSessions', 'GET', `${call}/contentSharingSessions`, graphApi(control, resources.listContentSharingSessions));
+  http('getContentSharingSession', 'GET', `${call}/contentSharingSessions/{sessionId}`, graphApi(control, resources.getContentSharingSession));
+  http('createAudioRoutingGroup', 'POST', `${call}/audioRoutingGroups`, graphApi(media, resources.createAudioRoutingGroup));
+  http('listAudioRoutingGroups', 'GET', `${call}/audioRoutingGroups`, graphApi(media, resources.listAudioRoutingGroups));
+  http('getAudioRoutingGroup', 'GET', `${call}/audioRoutingGroups/{groupId}`, graphApi(media, resources.getAudioRoutingGroup));
+  http('updateAudioRoutingGroup', 'PATCH', `${call}/audioRoutingGroups/{groupId}`, graphApi(media, resources.updateAudioRoutingGroup));
+  http('deleteAudioRoutingGroup', 'DELETE', `${call}/audioRoutingGroups/{groupId}`, graphApi(media, resources.deleteAudioRoutingGroup));
+  http('logTeleconferenceDeviceQuality', 'POST', `${calls}/${actionSegment('logTeleconferenceDeviceQuality')}`, graphApi(control, resources.logTeleconferenceDeviceQuality));
   http('stopHoldMusic', 'POST', `${call}/participants/{participantId}/${actionSegment('stopHoldMusic')}`, graphApi(control, stopHoldMusic));
 }

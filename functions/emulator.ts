@@ -1,7 +1,8 @@
 import { httpRoute } from '../src/api/route-table';
 import { graphApi } from '../src/api/graph-api';
 import { CALL_CONTROL_ROLES } from '../src/auth/roles';
-import { answerInvitation, answerTransfer, callerHangsUp, pressTones, ringBot, speakFor } from '../src/api/emulator';
+import { answerInvitation, answerTransfer, callerHangsUp, pressTones, ringBot, shareScreen, speakFor } from '../src/api/emulator';
+import { listDeviceQuality } from '../src/api/call-resources';
 import { deleteAppFaults, deleteCallFaults, dropCallNow, getAppFaults, getCallFaults, getFaultSummary, putAppFaults, putCallFaults } from '../src/api/fault-profiles';
 
 // The emulator: the caller's side of a call, outside Graph's namespace. Registered everywhere so the
@@ -14,6 +15,8 @@ httpRoute('emulator-tones', { methods: ['POST'], route: `${call}/tones`, authLev
 httpRoute('emulator-speech', { methods: ['POST'], route: `${call}/speech`, authLevel: 'anonymous', handler: graphApi(options, speakFor) });
 httpRoute('emulator-transferTarget', { methods: ['POST'], route: `${call}/transferTarget`, authLevel: 'anonymous', handler: graphApi(options, answerTransfer) });
 httpRoute('emulator-invitee', { methods: ['POST'], route: `${call}/invitee`, authLevel: 'anonymous', handler: graphApi(options, answerInvitation) });
+httpRoute('emulator-screenShare', { methods: ['POST'], route: `${call}/screenShare`, authLevel: 'anonymous', handler: graphApi(options, shareScreen) });
+httpRoute('emulator-deviceQuality', { methods: ['GET'], route: 'emulator/deviceQuality', authLevel: 'anonymous', handler: graphApi(options, listDeviceQuality) });
 httpRoute('emulator-hangUp', { methods: ['POST'], route: `${call}/hangUp`, authLevel: 'anonymous', handler: graphApi(options, callerHangsUp) });
 httpRoute('emulator-incomingCall', { methods: ['POST'], route: 'emulator/incomingCalls', authLevel: 'anonymous', handler: graphApi(options, ringBot) });
 

@@ -87,6 +87,16 @@ export async function answerInvitation(req: ApiRequest): Promise<HttpResponseIni
   return { status: 200, jsonBody: { action, appliedNow: outcome.kind === 'changed' && outcome.change.result.appliedNow } };
 }
 
+const screenShareSchema = z.strictObject({ sharing: z.boolean(mustBe('a boolean')) });
+
+/** POST /emulator/calls/{callId}/screenShare {"sharing": true}: the other side shares a screen (a contentSharingSession), or stops. */
+export async function shareScreen(req: ApiRequest): Promise<HttpResponseInit> {
+  const { sharing } = parseBody(screenShareSchema, await readJsonBody(req.request, { required: true }), 'screenShare');
+  const outcome = await changeOwnedCall(req, (call, ctx) => caller.shareScreen(call, sharing, ctx));
+  const call = outcome.kind === 'changed' ? outcome.change.call : outcome.call;
+  return { status: 200, jsonBody: { sharing, sessions: call.contentSharing ?? [] } };
+}
+
 /** POST /emulator/calls/{callId}/hangUp: the caller hangs up (terminated with 200 / 4097). */
 export async function callerHangsUp(req: ApiRequest): Promise<HttpResponseInit> {
   // Hanging up a call that has ended changes nothing, and is still a 204.

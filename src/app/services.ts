@@ -36,6 +36,7 @@ export function createServices(cfg: Config, storage: StorageAccount = storageAcc
     recipients: new RecipientLoad(),
     callCounts: new CallCounts(),
     consoleStreams: { open: 0 },
+    deviceQuality: [],
     reader: new CallReader(table),
     outbox: new OutboxStore(table),
     sweeps: new SweepQueries(table),

@@ -51,3 +51,17 @@ export function speak(call: Call, seconds: number, ctx: DomainContext): CallChan
   draft.set({ running: { ...current.running, heardSpeech: true, speakingUntil: from + seconds * 1000 } });
   return draft.finish({ heard: true });
 }
+
+/**
+ * The other side starts or stops sharing a screen: a contentSharingSession the bot can list exists
+ * while it shares. Returns the session's id (none when sharing stopped, or nothing changed).
+ */
+export function shareScreen(call: Call, sharing: boolean, ctx: DomainContext): CallChange<string | undefined> | undefined {
+  assertEstablished(call, 'sharing a screen');
+  const current = call.contentSharing ?? [];
+  if (sharing === current.length > 0) return undefined;
+  const draft = new CallDraft(call, ctx);
+  const id = sharing ? ctx.newId() : undefined;
+  draft.set({ contentSharing: id ? [id] : [] });
+  return draft.finish(id);
+}

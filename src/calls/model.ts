@@ -1,5 +1,6 @@
 import type { InjectedFault, PlatformFaults } from './platform-faults';
 import type { Guest, InviteFate, InviteParameters } from './guests';
+import type { AudioRoutingGroup } from './audio-routing';
 import type { QueuedOperation, PlayPromptParameters, RecordParameters, DtmfParameters } from './media-request';
 
 /**
@@ -126,6 +127,10 @@ export interface Call {
   readonly inviteFate?: InviteFate;
   /** The participant on hold (startHoldMusic), hearing hold music, out of the mix; one at a time. */
   readonly onHold?: { readonly participantId: string; readonly customPrompt?: boolean };
+  /** App-hosted media only: whose audio reaches whom (audio-routing.ts). */
+  readonly audioRoutingGroups?: readonly AudioRoutingGroup[];
+  /** Screen-sharing sessions of the call, by id: someone on the other side shares a screen (the emulator says who). */
+  readonly contentSharing?: readonly string[];
   /** The bot's screen sharing role, as changeScreenSharingRole last set it. */
   readonly screenSharingRole?: 'viewer' | 'sharer';
   /** The earliest of: the running operation's end, the first sendDtmfTones' end, the state deadline. */

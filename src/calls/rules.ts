@@ -12,7 +12,8 @@ export type CallRule =
   | 'holdInProgress'
   | 'notOnHold'
   | 'serviceHostedMedia'
-  | 'notInLobby';
+  | 'notInLobby'
+  | 'invalidRoutingGroup';
 
 /**
  * A request that the call's current state does not allow (a media action on a hung-up call, a full

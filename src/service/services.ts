@@ -32,6 +32,8 @@ export interface Services {
   readonly callCounts: CallCounts;
   /** The console event streams this process serves now (api/console-events.ts). */
   readonly consoleStreams: { open: number };
+  /** The device-quality reports this process took (logTeleconferenceDeviceQuality), newest last, for the console; bounded. */
+  readonly deviceQuality: { readonly appId: string; readonly at: number; readonly quality: Readonly<Record<string, unknown>> }[];
   /** The console's reads: calls listed, one call's rows (store/call-reader.ts). */
   readonly reader: CallReader;
   readonly outbox: OutboxStore;

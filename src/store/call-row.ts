@@ -56,12 +56,14 @@ export function callEntity({ call, outboxSeq, changeIds }: CallRecord): Entity {
       resultInfo: call.resultInfo && storedJson(call.resultInfo),
       platform: call.platform && storedJson(call.platform),
       inviteFate: call.inviteFate,
+      contentSharing: call.contentSharing && call.contentSharing.length > 0 ? storedJson(call.contentSharing) : undefined,
       onHold: call.onHold && storedJson(call.onHold),
     }),
     ...jsonColumns('resource', call.resource),
     ...jsonColumns('mediaQueue', call.mediaQueue),
     ...(call.transfer && jsonColumns('transfer', call.transfer)),
     ...(call.guests && call.guests.length > 0 && jsonColumns('guests', call.guests)),
+    ...(call.audioRoutingGroups && call.audioRoutingGroups.length > 0 && jsonColumns('audioRoutingGroups', call.audioRoutingGroups)),
   };
 }
 
@@ -107,6 +109,8 @@ export function callFromEntity(e: Readonly<Record<string, unknown>>): CallRecord
       inviteFate: e['inviteFate'] as Call['inviteFate'],
       onHold: json(e['onHold']),
       guests: readJsonColumn(e, 'guests'),
+      audioRoutingGroups: readJsonColumn(e, 'audioRoutingGroups'),
+      contentSharing: json<string[]>(e['contentSharing']),
       endedAt: num(COLUMN.endedAt),
     }),
   };
