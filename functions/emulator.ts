@@ -3,6 +3,7 @@ import { graphApi } from '../src/api/graph-api';
 import { CALL_CONTROL_ROLES } from '../src/auth/roles';
 import { answerInvitation, answerTransfer, callerHangsUp, pressTones, ringBot, shareScreen, speakFor } from '../src/api/emulator';
 import { listDeviceQuality } from '../src/api/call-resources';
+import { createMeeting, getMeeting, listMeetings, personDoes, personJoins } from '../src/api/meetings';
 import { deleteAppFaults, deleteCallFaults, dropCallNow, getAppFaults, getCallFaults, getFaultSummary, putAppFaults, putCallFaults } from '../src/api/fault-profiles';
 
 // The emulator: the caller's side of a call, outside Graph's namespace. Registered everywhere so the
@@ -17,6 +18,12 @@ httpRoute('emulator-transferTarget', { methods: ['POST'], route: `${call}/transf
 httpRoute('emulator-invitee', { methods: ['POST'], route: `${call}/invitee`, authLevel: 'anonymous', handler: graphApi(options, answerInvitation) });
 httpRoute('emulator-screenShare', { methods: ['POST'], route: `${call}/screenShare`, authLevel: 'anonymous', handler: graphApi(options, shareScreen) });
 httpRoute('emulator-deviceQuality', { methods: ['GET'], route: 'emulator/deviceQuality', authLevel: 'anonymous', handler: graphApi(options, listDeviceQuality) });
+// Meetings (docs/emulator.md, "Meetings"): people come and go; the bot calls joined to one follow it.
+httpRoute('emulator-createMeeting', { methods: ['POST'], route: 'emulator/meetings', authLevel: 'anonymous', handler: graphApi(options, createMeeting) });
+httpRoute('emulator-listMeetings', { methods: ['GET'], route: 'emulator/meetings', authLevel: 'anonymous', handler: graphApi(options, listMeetings) });
+httpRoute('emulator-getMeeting', { methods: ['GET'], route: 'emulator/meetings/{meetingId}', authLevel: 'anonymous', handler: graphApi(options, getMeeting) });
+httpRoute('emulator-meetingPeople', { methods: ['POST'], route: 'emulator/meetings/{meetingId}/people', authLevel: 'anonymous', handler: graphApi(options, personJoins) });
+httpRoute('emulator-meetingPerson', { methods: ['POST'], route: 'emulator/meetings/{meetingId}/people/{personId}', authLevel: 'anonymous', handler: graphApi(options, personDoes) });
 httpRoute('emulator-hangUp', { methods: ['POST'], route: `${call}/hangUp`, authLevel: 'anonymous', handler: graphApi(options, callerHangsUp) });
 httpRoute('emulator-incomingCall', { methods: ['POST'], route: 'emulator/incomingCalls', authLevel: 'anonymous', handler: graphApi(options, ringBot) });
 

@@ -5,6 +5,8 @@ import { answer, createOutgoingCall, hangUp } from '../calls/lifecycle';
 import type { Call } from '../calls/model';
 import type { PlatformFaults } from '../calls/platform-faults';
 import { decideCallFaults } from '../faults/call-faults';
+import { meetingJoinOf } from '../graph/meeting-info';
+import { findMeeting, joinMeeting } from '../service/meeting-sync';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId } from '../graph/ids';
 import { absoluteUrl, resourcePath } from '../graph/paths';
@@ -54,6 +56,9 @@ export async function createCall(req: ApiRequest): Promise<HttpResponseInit> {
     callChainId: body.callChainId?.toLowerCase() ?? newId(),
     myParticipantId: newId(),
   };
+  // A meeting is named per meetingInfo's subtype; one the emulator keeps gives the call its roster.
+  const join = body.meetingInfo && meetingJoinOf(body.meetingInfo, body.chatInfo);
+  const meeting = join && (await findMeeting(s, req.app.tenantId, join));
   await admitNewCall(s, req.app.appId);
   const call = await commitNewCall(s, (ctx) =>
     createOutgoingCall(
@@ -67,10 +72,12 @@ export async function createCall(req: ApiRequest): Promise<HttpResponseInit> {
         baseUrl: req.baseUrl,
         resource,
         ...platformFaultsOf(req),
+        ...(meeting && { meetingId: meeting.id }),
       },
       ctx,
     ),
   );
+  if (meeting) await joinMeeting(s, meeting.id, call.id);
   const location = absoluteUrl(req.baseUrl, req.version, resourcePath(addressOf(req, call.id)));
   return { status: 201, headers: { Location: location }, jsonBody: callBody(req, call) };
 }

@@ -13,6 +13,7 @@ import { storageAccount, type StorageAccount } from '../store/connection';
 import { DeadLetterStore } from '../store/dead-letters';
 import { DeliveryLogStore } from '../store/delivery-log';
 import { FaultStore } from '../store/fault-profiles';
+import { MeetingStore } from '../store/meeting-store';
 import { MessageQueue } from '../store/message-queue';
 import { OutboxStore } from '../store/outbox-store';
 import { OwnerStore } from '../store/storage-owner';
@@ -44,6 +45,7 @@ export function createServices(cfg: Config, storage: StorageAccount = storageAcc
     deadLetters: new DeadLetterStore(table),
     deliveryLog: new DeliveryLogStore(table),
     faults: new FaultStore(table),
+    meetings: new MeetingStore(table),
     circuits: new Circuits(new CircuitStore(table), {
       probeMs: cfg.delivery.probeIntervalMs,
       // Never longer between probes than between a notification's own retries.

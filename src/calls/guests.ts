@@ -26,6 +26,8 @@ export interface Guest {
   readonly state: 'invited' | 'joined' | 'lobby';
   readonly muted?: boolean;
   readonly invitation?: Invitation;
+  /** One of the meeting's people (meetings.ts), mirrored from the meeting rather than invited by the bot. */
+  readonly fromMeeting?: boolean;
 }
 
 /** A participant of a call as the bot names it: itself, a first party by place, or a guest by id. */

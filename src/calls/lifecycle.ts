@@ -5,7 +5,7 @@ import type { InjectedFault, PlatformFaults } from './platform-faults';
 import { CallRuleViolation } from './rules';
 
 /** What the creator of a call decides; the rest starts blank. */
-export type NewCall = Pick<Call, 'id' | 'owner' | 'callbackUri' | 'family' | 'apiVersion' | 'mediaHosting' | 'baseUrl' | 'resource' | 'platform'>;
+export type NewCall = Pick<Call, 'id' | 'owner' | 'callbackUri' | 'family' | 'apiVersion' | 'mediaHosting' | 'baseUrl' | 'resource' | 'platform' | 'meetingId' | 'guests'>;
 
 function blankCall(input: NewCall, ctx: DomainContext, fields: Pick<Call, 'state' | 'direction'>): Call {
   return { ...input, ...fields, mediaQueue: [], nextToneSequenceId: 1, version: 0, createdAt: ctx.now };
@@ -85,6 +85,8 @@ export function establish(draft: CallDraft): void {
   draft.deadlineIn(undefined);
   draft.keepAliveFor(draft.ctx.timing.keepAliveMs);
   draft.event({ kind: 'callState', changeType: 'updated', state: 'established' });
+  // A bot that joins a meeting is told who is there.
+  if (draft.call.meetingId !== undefined) draft.event({ kind: 'roster', withOthers: true });
   draft.startNext();
 }
 

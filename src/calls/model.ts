@@ -121,6 +121,8 @@ export interface Call {
   readonly removedParticipants?: readonly number[];
   /** The other participants (by place) the bot muted. */
   readonly mutedParticipants?: readonly number[];
+  /** The emulator meeting the call joined (meetings.ts), if it named one that exists. */
+  readonly meetingId?: string;
   /** Invitees and a meeting's people (guests.ts), in the order they came. */
   readonly guests?: readonly Guest[];
   /** What the next invitee does (the emulator sets it; default accept). */

@@ -6,6 +6,7 @@ import type { CallStore } from '../store/call-store';
 import type { DeliveryLogStore } from '../store/delivery-log';
 import type { DeadLetterStore } from '../store/dead-letters';
 import type { FaultStore } from '../store/fault-profiles';
+import type { MeetingStore } from '../store/meeting-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { MessageQueue } from '../store/message-queue';
 import type { SweepQueries } from '../store/sweep-queries';
@@ -45,6 +46,8 @@ export interface Services {
   readonly deliveryLog: DeliveryLogStore;
   /** Fault profiles and counts (local mode: faults/profile.ts). */
   readonly faults: FaultStore;
+  /** The emulator's meetings (local mode). */
+  readonly meetings: MeetingStore;
   /** Recipients' circuit breakers (notify/circuit.ts). */
   readonly circuits: Circuits;
   /** Names this process as a drain-lease holder. */

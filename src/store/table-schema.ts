@@ -11,7 +11,8 @@
  * one partition of dead letters (DEAD_LETTER_PARTITION), row key {callId}|{seq}|{index} (columns
  * in dead-letters.ts), one of
  * recipients' circuit breakers (CIRCUIT_PARTITION), row key the callback origin, base64url, and
- * one of apps' fault profiles and fault counts (FAULTS_PARTITION), row key app|{tenantId}|{appId}.
+ * one of apps' fault profiles and fault counts (FAULTS_PARTITION), row key app|{tenantId}|{appId},
+ * and one of the emulator's meetings (MEETINGS_PARTITION), row key the meeting id.
  *
  * This file is the partition map: row keys and the column names queries use. Each row kind's
  * columns are in a file of its own beside its store (call-row.ts, operation-row.ts, outbox-row.ts,
@@ -30,6 +31,8 @@ export const DELIVERY_LOG_PREFIX = 'log|';
 export const DELIVERY_LOG_LIMIT = 50;
 export const CIRCUIT_PARTITION = '~circuits';
 export const FAULTS_PARTITION = '~faults';
+/** The emulator's meetings (local mode), row key the meeting id (meeting-store.ts). */
+export const MEETINGS_PARTITION = '~meetings';
 export const CALL_FAULTS_ROW = 'faults';
 
 /** Column names that queries and partial updates use (the sweeper's scans, the drain lease, outbox progress). */
