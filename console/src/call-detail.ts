@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CallView, DeliveryAttemptView } from '../../src/api/console-views';
 import { deliveryLog } from './http';
 import { CallerPad } from './caller-pad';
+import { Participants } from './participants';
 import { clock, result } from './format';
 import { DeadLetters, NotificationList } from './notifications';
 import { Recording } from './recording';
@@ -37,6 +38,7 @@ export function CallDetail({ view }: { readonly view: CallView }) {
         </dl>
       </section>
       <${CallerPad} view=${view} />
+      <${Participants} view=${view} />
       <div class="columns">
         <section class="panel">
           <h3>State timeline</h3>

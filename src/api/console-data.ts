@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import type { Operation } from '../calls/model';
+import type { Call, Operation } from '../calls/model';
 import { GraphError } from '../graph/errors';
 import { parseGuid } from '../graph/ids';
 import { kindOf } from '../notify/faults';
@@ -8,7 +8,8 @@ import type { Services } from '../service/services';
 import type { CallListQuery } from '../store/call-reader';
 import { deadLetterView } from './dead-letters';
 import { routeCallId } from './owned-calls';
-import type { CallListView, CallView, DeliveryView, OperationView, ResultInfoView } from './console-views';
+import type { CallListView, CallView, DeliveryView, OperationView, ParticipantView, ResultInfoView } from './console-views';
+import { participantsJson } from '../graph/resources';
 import type { GraphHandler } from './error-boundary';
 
 /**
@@ -123,6 +124,9 @@ export async function callView(s: Services, callId: string): Promise<CallView | 
       targets: call.resource['targets'] ?? null,
       keepAliveDueAt: iso(call.keepAlive?.dueAt),
     },
+    participants: participantViews(call),
+    nextInviteFate: call.inviteFate ?? null,
+    meetingId: call.meetingId ?? null,
     timeline: timeline.length > 0 ? timeline : [{ at: iso(call.createdAt), changeType: null, state: call.state, resultInfo: call.resultInfo ?? null }],
     mediaQueue: call.mediaQueue.map((q, i) => ({
       id: q.id,
@@ -135,6 +139,25 @@ export async function callView(s: Services, callId: string): Promise<CallView | 
     notifications: notifications.slice(-NOTIFICATION_LIMIT),
     deadLetters: letters.map(deadLetterView),
   };
+}
+
+/** The roster as the bot would read it (GET participants), named and marked for the page. */
+function participantViews(call: Call): ParticipantView[] {
+  if (call.state === 'terminated') return [];
+  return participantsJson(call).map((p, i) => {
+    const identity = ((p['info'] as Json | undefined)?.['identity'] ?? {}) as Record<string, Json | undefined>;
+    const who = identity['user'] ?? identity['application'] ?? identity['phone'] ?? identity['guest'];
+    const id = String(p['id']);
+    const guest = call.guests?.find((g) => g.id === id);
+    return {
+      id,
+      name: String(who?.['displayName'] ?? who?.['id'] ?? (i === 0 ? 'bot' : 'unknown')),
+      role: i === 0 ? 'bot' : guest ? 'guest' : 'other',
+      state: guest?.state ?? 'joined',
+      muted: p['isMuted'] === true,
+      onHold: call.onHold?.participantId === id,
+    };
+  });
 }
 
 /** GET /emulator/calls[?app=...&state=...]: the newest calls of every app, newest first. */

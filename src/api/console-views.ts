@@ -91,11 +91,25 @@ export interface CallView {
     readonly targets: unknown;
     readonly keepAliveDueAt: string | null;
   };
+  /** Who is on the call (the roster Graph gives), with what the console shows beside it. */
+  readonly participants: readonly ParticipantView[];
+  /** What the next invitee does (the emulator's invitee setting), and the meeting the call joined. */
+  readonly nextInviteFate: string | null;
+  readonly meetingId: string | null;
   readonly timeline: readonly { readonly at: string | null; readonly changeType: string | null; readonly state: string; readonly resultInfo: ResultInfoView | null }[];
   readonly mediaQueue: readonly { readonly id: string; readonly type: string; readonly clientContext: string | null; readonly status: 'running' | 'queued' }[];
   readonly operations: readonly OperationView[];
   readonly notifications: readonly NotificationView[];
   readonly deadLetters: readonly DeadLetterView[];
+}
+
+export interface ParticipantView {
+  readonly id: string;
+  readonly name: string;
+  readonly role: 'bot' | 'other' | 'guest';
+  readonly state: 'joined' | 'invited' | 'lobby';
+  readonly muted: boolean;
+  readonly onHold: boolean;
 }
 
 /** What the event stream's `call` carries: the call, or that it does not exist (any more). */

@@ -168,4 +168,27 @@ describe('the console in a real browser', () => {
     await item.locator('summary').click();
     await item.locator('.badge-fault', { hasText: 'callDropped' }).waitFor();
   });
+
+  it('puts a participant on hold and back, and invites an agent who joins, from the participants panel', async () => {
+    const id = (await svc.client.establishedCall({ callbackUri: bot.callbackUri }))['id'] as string;
+    await page.goto(`${svc.host.url}/console`);
+    await page.locator(`tr[data-call-id="${id}"]`).click();
+    const panel = page.locator(`[data-call="${id}"] .participants`);
+    const john = panel.locator('tr[data-participant-id]', { hasText: 'John' });
+    await john.waitFor();
+    await john.getByRole('button', { name: 'Hold' }).click();
+    await john.locator('.badge-hold', { hasText: 'on hold' }).waitFor();
+    await bot.waitFor(1, (n) => bot.of(id).includes(n) && summary(n) === 'startHoldMusicOperation:completed');
+    await john.getByRole('button', { name: 'Unhold' }).click();
+    await john.getByRole('button', { name: 'Hold' }).waitFor();
+    await bot.waitFor(1, (n) => bot.of(id).includes(n) && summary(n) === 'stopHoldMusicOperation:completed');
+
+    await panel.getByLabel('invitee name').fill('Agent Smith');
+    await panel.getByRole('button', { name: 'Invite' }).click();
+    const agent = panel.locator('tr[data-participant-id]', { hasText: 'Agent Smith' });
+    await agent.locator('.badge', { hasText: /invited|joined/ }).waitFor();
+    await agent.locator('.badge-joined').waitFor({ timeout: 15_000 });
+    await bot.waitFor(1, (n) => bot.of(id).includes(n) && summary(n) === 'inviteParticipantsOperation:completed');
+    expect(await panel.locator('tr[data-participant-id]').count()).toBe(3);
+  });
 });
