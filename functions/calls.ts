@@ -7,7 +7,7 @@ import { getOperation, listOperations } from '../src/api/operations';
 import { getParticipant, listParticipants, muteParticipant, removeParticipant } from '../src/api/participants';
 import { inviteParticipants, muteAllParticipants, startHoldMusic, stopHoldMusic } from '../src/api/participant-actions';
 import * as resources from '../src/api/call-resources';
-import { lobbyAction } from '../src/api/meetings';
+import { admitAllFromLobby, lobbyAction } from '../src/api/meetings';
 import { CALL_CONTROL_ROLES, CREATE_CALL_ROLES, GROUP_CALL_ROLES, MEDIA_ACCESS_ROLES } from '../src/auth/roles';
 import { actionSegment, FAMILY_ROUTE, PATH_FAMILIES } from '../src/graph/paths';
 
@@ -55,6 +55,7 @@ for (const family of PATH_FAMILIES) {
   // beta only (the handler answers 404 on v1.0, as Graph does for a path it does not have).
   http('admitFromLobby', 'POST', `${call}/participants/{participantId}/${actionSegment('admitFromLobby')}`, graphApi(control, lobbyAction('admit')));
   http('removeFromLobby', 'POST', `${call}/participants/{participantId}/${actionSegment('removeFromLobby')}`, graphApi(control, lobbyAction('removeFromLobby')));
+  http('admitAllFromLobby', 'POST', `${call}/participants/${actionSegment('admitAllFromLobby')}`, graphApi(control, admitAllFromLobby));
   http('listContentSharingSessions', 'GET', `${call}/contentSharingSessions`, graphApi(control, resources.listContentSharingSessions));
   http('getContentSharingSession', 'GET', `${call}/contentSharingSessions/{sessionId}`, graphApi(control, resources.getContentSharingSession));
   http('createAudioRoutingGroup', 'POST', `${call}/audioRoutingGroups`, graphApi(media, resources.createAudioRoutingGroup));

@@ -10,6 +10,7 @@ import { mustBe } from '../graph/schemas';
 import { text } from '../graph/text';
 import { mirrorToCalls } from '../service/meeting-sync';
 import { ownerOf, type ApiRequest } from './graph-api';
+import { loadOwnedCall } from './owned-calls';
 import { routeParticipant } from './participants';
 
 /**
@@ -126,4 +127,13 @@ export function lobbyAction(action: Extract<PersonAction, 'admit' | 'removeFromL
     await changeMeeting(req, call.meetingId, (m) => personActs(m, id, action));
     return { status: 200 };
   };
+}
+
+/** beta POST .../participants/admitAllFromLobby: everyone waiting in the lobby of the call's meeting comes in; 200, no body. */
+export async function admitAllFromLobby(req: ApiRequest): Promise<HttpResponseInit> {
+  if (req.version !== 'beta') throw GraphError.noRoute(req.request.method, new URL(req.request.url).pathname);
+  const call = await loadOwnedCall(req);
+  if (call.meetingId === undefined) throw new CallRuleViolation('notInLobby', `Call ${call.id} did not join a meeting: nobody waits in a lobby.`);
+  await changeMeeting(req, call.meetingId, (m) => m.people.filter((p) => p.state === 'lobby').reduce((next, p) => personActs(next, p.id, 'admit'), m));
+  return { status: 200 };
 }

@@ -76,5 +76,11 @@ describe('the lobby', () => {
     await eventually(async () => expect(await roster(callId)).toEqual(['bot', 'Host', 'Guest']));
     const again = await beta.send('POST', `/${callId}/participants/${guest}/admitFromLobby`, {});
     expect((await graphError(again)).innerError.code).toBe('notInLobby');
+
+    await json(await emulator('POST', `meetings/${meeting['id']}/people`, { displayName: 'Dana', lobby: true }));
+    await json(await emulator('POST', `meetings/${meeting['id']}/people`, { displayName: 'Eli', lobby: true }));
+    await eventually(async () => expect(await roster(callId)).toEqual(['bot', 'Host', 'Guest', 'Dana (lobby)', 'Eli (lobby)']));
+    expect((await beta.send('POST', `/${callId}/participants/admitAllFromLobby`, {})).status).toBe(200);
+    expect(await roster(callId)).toEqual(['bot', 'Host', 'Guest', 'Dana', 'Eli']);
   });
 });

@@ -82,6 +82,8 @@ async function expectBotOutput(blocks: readonly DocBlock[], bot: HostProcess): P
   };
   // Notifications arrive after the blocks end; wait for every line shown, then nothing else may be there.
   await eventually(() => expect(compare().missing).toEqual([]), 30_000).catch(() => undefined);
+  // DOCS_TEST_VERBOSE=1 shows what the bot printed, to record a page's bot output from a real run.
+  if (process.env['DOCS_TEST_VERBOSE']) console.log(bot.output());
   expect(compare()).toEqual({ missing: [], extra: [] });
 }
 

@@ -76,6 +76,7 @@ describe('function registrations', () => {
               http('startHoldMusic', 'POST', `${calls}/{callId}/participants/{participantId}/{action:regex(^(startHoldMusic|microsoft\\.graph\\.startHoldMusic)$)}`),
               http('admitFromLobby', 'POST', `${calls}/{callId}/participants/{participantId}/{action:regex(^(admitFromLobby|microsoft\\.graph\\.admitFromLobby)$)}`),
               http('removeFromLobby', 'POST', `${calls}/{callId}/participants/{participantId}/{action:regex(^(removeFromLobby|microsoft\\.graph\\.removeFromLobby)$)}`),
+              http('admitAllFromLobby', 'POST', `${calls}/{callId}/participants/{action:regex(^(admitAllFromLobby|microsoft\\.graph\\.admitAllFromLobby)$)}`),
               http('listContentSharingSessions', 'GET', `${calls}/{callId}/contentSharingSessions`),
               http('getContentSharingSession', 'GET', `${calls}/{callId}/contentSharingSessions/{sessionId}`),
               http('createAudioRoutingGroup', 'POST', `${calls}/{callId}/audioRoutingGroups`),
