@@ -82,3 +82,25 @@ describe('logTeleconferenceDeviceQuality', () => {
     expect(message).toContain("'quality.deviceName'");
   });
 });
+
+describe('on the deprecated /app family too', () => {
+  it('every new route answers there as on /communications, and the operations it makes are read back typed', async () => {
+    const app = svc.client.with({ prefix: '/v1.0/app/calls' });
+    const callId = (await svc.client.establishedCall(APP_HOSTED))['id'] as string;
+    const [bot, caller] = await participantIds(callId);
+    const hold = await app.send('POST', `/${callId}/participants/${caller}/startHoldMusic`, {});
+    expect(hold.status).toBe(202);
+    expect(hold.headers.get('location')).toContain('/v1.0/app/calls/');
+    const held = (await hold.json()) as Json;
+    expect((await json<Json>(await app.send('GET', `/${callId}/operations/${held['id']}`)))['@odata.type']).toBe('#microsoft.graph.startHoldMusicOperation');
+    expect((await app.send('POST', `/${callId}/participants/${caller}/stopHoldMusic`, {})).status).toBe(202);
+    const invited = await app.send('POST', `/${callId}/participants/invite`, { participants: [{ identity: { user: { id: 'agent-9' } } }] });
+    expect(invited.status).toBe(200);
+    expect((await json<Json>(await app.send('GET', `/${callId}/operations/${((await invited.json()) as Json)['id']}`)))['@odata.type']).toBe('#microsoft.graph.inviteParticipantsOperation');
+    expect((await app.send('GET', `/${callId}/contentSharingSessions`)).status).toBe(200);
+    expect((await app.send('POST', `/${callId}/audioRoutingGroups`, { routingMode: 'oneToOne', sources: [bot], receivers: [caller] })).status).toBe(201);
+    expect((await app.send('GET', `/${callId}/audioRoutingGroups`)).status).toBe(200);
+    expect((await svc.client.with({ prefix: '/beta/app/calls' }).send('POST', `/${callId}/participants/muteAll`, {})).status).toBe(200);
+    expect((await app.send('POST', '/logTeleconferenceDeviceQuality', { quality: { callChainId: callId, participantId: bot, mediaLegId: callId, deviceName: 'Room', deviceDescription: '', mediaQualityList: [] } })).status).toBe(200);
+  });
+});
