@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { audioRoutingGroupsOf, deleteAudioRoutingGroup, MAX_AUDIO_ROUTING_GROUPS, putAudioRoutingGroup } from '../../../src/calls/audio-routing';
 import { shareScreen } from '../../../src/calls/caller';
+import type { Call } from '../../../src/calls/model';
 import { CallRuleViolation } from '../../../src/calls/rules';
 import { context, establishedCall } from './fixtures';
 
-const appHosted = () => ({ ...establishedCall(), mediaHosting: 'app' as const });
+const appHosted = (): Call => ({ ...establishedCall(), mediaHosting: 'app' });
 const people = new Set(['bot', 'caller', 'agent']);
 const group = (id: string, receivers = ['caller']) => ({ id, routingMode: 'oneToOne' as const, sources: ['bot'], receivers });
 const ruleOf = (fn: () => unknown) => {
