@@ -3,6 +3,7 @@ import { graphApi } from '../src/api/graph-api';
 import { CALL_CONTROL_ROLES } from '../src/auth/roles';
 import { answerInvitation, answerTransfer, callerHangsUp, pressTones, ringBot, shareScreen, speakFor } from '../src/api/emulator';
 import { listDeviceQuality } from '../src/api/call-resources';
+import { readMetrics } from '../src/api/process-metrics';
 import { createMeeting, getMeeting, listMeetings, personDoes, personJoins } from '../src/api/meetings';
 import { deleteAppFaults, deleteCallFaults, dropCallNow, getAppFaults, getCallFaults, getFaultSummary, putAppFaults, putCallFaults } from '../src/api/fault-profiles';
 
@@ -24,6 +25,7 @@ httpRoute('emulator-listMeetings', { methods: ['GET'], route: 'emulator/meetings
 httpRoute('emulator-getMeeting', { methods: ['GET'], route: 'emulator/meetings/{meetingId}', authLevel: 'anonymous', handler: graphApi(options, getMeeting) });
 httpRoute('emulator-meetingPeople', { methods: ['POST'], route: 'emulator/meetings/{meetingId}/people', authLevel: 'anonymous', handler: graphApi(options, personJoins) });
 httpRoute('emulator-meetingPerson', { methods: ['POST'], route: 'emulator/meetings/{meetingId}/people/{personId}', authLevel: 'anonymous', handler: graphApi(options, personDoes) });
+httpRoute('emulator-metrics', { methods: ['GET'], route: 'emulator/metrics', authLevel: 'anonymous', handler: graphApi(options, readMetrics) });
 httpRoute('emulator-hangUp', { methods: ['POST'], route: `${call}/hangUp`, authLevel: 'anonymous', handler: graphApi(options, callerHangsUp) });
 httpRoute('emulator-incomingCall', { methods: ['POST'], route: 'emulator/incomingCalls', authLevel: 'anonymous', handler: graphApi(options, ringBot) });
 

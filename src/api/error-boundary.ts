@@ -1,3 +1,4 @@
+import { asApiWork } from '../store/storage-pool';
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ConfigError } from '../config';
 import { GraphError, graphErrorResponse } from '../graph/errors';
@@ -29,7 +30,8 @@ export function withGraphErrors(handler: GraphHandler): HttpHandler {
   return async (request, context) => {
     const ids = requestIds(request.headers.get('client-request-id'));
     try {
-      const response = await handler(request, context, ids);
+      // A request's storage round trips go ahead of background work's (store/storage-pool.ts).
+      const response = await asApiWork(() => handler(request, context, ids));
       return { ...response, headers: { ...ids.headers, ...(response.headers as Record<string, string> | undefined) } };
     } catch (error) {
       const answer = graphErrorOf(error);

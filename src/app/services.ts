@@ -15,20 +15,23 @@ import { DeliveryLogStore } from '../store/delivery-log';
 import { FaultStore } from '../store/fault-profiles';
 import { MeetingStore } from '../store/meeting-store';
 import { MessageQueue } from '../store/message-queue';
+import { StoragePool } from '../store/storage-pool';
 import { OutboxStore } from '../store/outbox-store';
 import { OwnerStore } from '../store/storage-owner';
 import { SweepQueries } from '../store/sweep-queries';
 import { RecipientLoad } from '../notify/recipients';
 import { KeyedMutex } from '../store/keyed-mutex';
 import { CallCounts } from '../service/quotas';
+import { ProcessMetrics } from '../service/metrics';
 
 // The composition root: the one place that builds the service's parts from the configuration and
 // holds what this process keeps (its Services, its storage account). Everything below receives
 // Services; a test builds a fresh set with createServices.
 
 /** Every port of the service, on one storage account. */
-export function createServices(cfg: Config, storage: StorageAccount = storageAccount(STORAGE_CONNECTION, cfg.env)): Services {
-  const table = storage.table(cfg.tableName);
+export function createServices(cfg: Config, storage?: StorageAccount, pool = new StoragePool(cfg.storageConcurrency)): Services {
+  const account = storage ?? storageAccount(STORAGE_CONNECTION, cfg.env, pool);
+  const table = account.table(cfg.tableName);
   return {
     config: cfg,
     calls: new CallStore(table, { keepHistory: cfg.mode === 'local' }),
@@ -53,27 +56,36 @@ export function createServices(cfg: Config, storage: StorageAccount = storageAcc
       claimMs: cfg.delivery.timeoutMs + 1000,
     }),
     instanceId: newId(),
-    mediaClock: new MessageQueue(storage.queue(cfg.queues.mediaClock)),
-    notifications: new MessageQueue(storage.queue(cfg.queues.notifications)),
-    slowLane: new MessageQueue(storage.queue(cfg.queues.slowLane)),
+    storagePool: pool,
+    metrics: new ProcessMetrics(),
+    mediaClock: new MessageQueue(account.queue(cfg.queues.mediaClock), pool),
+    notifications: new MessageQueue(account.queue(cfg.queues.notifications), pool),
+    slowLane: new MessageQueue(account.queue(cfg.queues.slowLane), pool),
     verifier: rememberingVerifier(cfg.mode === 'local' ? localVerifier(cfg.localKeysFile) : entraVerifier(cfg.entra)),
     delivery: eagerDelivery(),
     now: () => Date.now(),
   };
 }
 
+let appPool: StoragePool | undefined;
 let appAccount: StorageAccount | undefined;
 let instance: Services | undefined;
 
+/** This process's one storage pool: every round trip to the app's storage account goes through it. */
+function appStoragePool(): StoragePool {
+  appPool ??= new StoragePool(config().storageConcurrency);
+  return appPool;
+}
+
 /** The app's own storage account (the `CallsStorage` connection), created on first use. */
 export function appStorage(): StorageAccount {
-  appAccount ??= storageAccount(STORAGE_CONNECTION, config().env);
+  appAccount ??= storageAccount(STORAGE_CONNECTION, config().env, appStoragePool());
   return appAccount;
 }
 
 /** This process's services, built on first use from its configuration. */
 export function services(): Services {
-  instance ??= createServices(config(), appStorage());
+  instance ??= createServices(config(), appStorage(), appStoragePool());
   return instance;
 }
 

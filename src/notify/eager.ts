@@ -1,3 +1,4 @@
+import { asBackgroundWork } from '../store/storage-pool';
 import type { DeliveryPort, Services } from '../service/services';
 import { drainOutbox } from './drain';
 import { recipientKey } from './recipients';
@@ -22,7 +23,8 @@ export function eagerDelivery(): DeliveryPort {
       if (running >= MAX_EAGER || deliveryDisabled(s)) return;
       if (!s.recipients.isPrompt(recipientKey(appId, callbackUri), s.now())) return;
       running++;
-      void drainOutbox(s, callId, 'fast', { eager: true })
+      // Delivery is background work even when a request starts it: it waits behind requests for storage.
+      void asBackgroundWork(() => drainOutbox(s, callId, 'fast', { eager: true }))
         .catch((error: unknown) => console.warn(`Call ${callId}: eager delivery failed (the queue delivers): ${(error as Error).message}`))
         .finally(() => running--);
     },

@@ -1,18 +1,17 @@
 import type { LoggedFault, NotificationFault } from '../faults/profile';
 import type { Services } from '../service/services';
 import type { OutboxSnapshot, PendingRow } from '../store/outbox-store';
-import type { DeliveryLogEntry, DrainLease } from '../store/delivery-log-row';
+import type { DeliveryLogEntry, DrainLease, LogEntryBase } from '../store/delivery-log-row';
 import type { FaultHold, OutboxRow } from '../store/outbox-row';
 import { post } from './deliver';
 import { POST_ONCE, type DeliveryFaults, type Hold } from './faults';
 import { issuerFor } from './issuer';
+import { timed } from '../service/metrics';
 import { isDue, leaseMs, LeaseLost, PAGE, requeue, type PageResult } from './outbox-pace';
 import { recipientKey, type Lane } from './recipients';
 import { failureOf, nextAttemptAt, type Attempt } from './retry-policy';
 import { notificationSigner } from './signing';
 import { callbackTransport } from './trust';
-
-type LogEntryBase = Omit<DeliveryLogEntry, 'n' | 'outcome'>;
 
 /** One drain holding the lease: delivers page after page, writing a checkpoint after each. */
 export class PageDelivery {
@@ -155,7 +154,7 @@ export class PageDelivery {
     const { recipient } = row;
     const origin = recipientKey(recipient.appId, recipient.callbackUri);
     await this.#keepLease();
-    const token = await signer.sign({ issuer: issuerFor(s.config, recipient.baseUrl), audience: recipient.appId, tenantId: recipient.tenantId });
+    const token = await timed((ms) => s.metrics.signed(ms), () => signer.sign({ issuer: issuerFor(s.config, recipient.baseUrl), audience: recipient.appId, tenantId: recipient.tenantId }));
     const started = performance.now();
     const attempt = await post({
       url: recipient.callbackUri,

@@ -6,6 +6,8 @@ import type { CallStore } from '../store/call-store';
 import type { DeliveryLogStore } from '../store/delivery-log';
 import type { DeadLetterStore } from '../store/dead-letters';
 import type { FaultStore } from '../store/fault-profiles';
+import type { StoragePool } from '../store/storage-pool';
+import type { ProcessMetrics } from './metrics';
 import type { MeetingStore } from '../store/meeting-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { MessageQueue } from '../store/message-queue';
@@ -52,6 +54,10 @@ export interface Services {
   readonly circuits: Circuits;
   /** Names this process as a drain-lease holder. */
   readonly instanceId: string;
+  /** The process's storage pool (store/storage-pool.ts): its counters say what storage work each kind of work did. */
+  readonly storagePool: StoragePool;
+  /** Event-loop delay and signing time, for the benchmarks (service/metrics.ts). */
+  readonly metrics: ProcessMetrics;
   readonly mediaClock: MessageQueue<ClockMessage>;
   readonly notifications: MessageQueue<DrainMessage>;
   /** The slow delivery lane: recipients in trouble (notify/recipients.ts). */

@@ -1,4 +1,5 @@
-import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import type { StoragePool } from './storage-pool';
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { ConfigError } from '../config';
@@ -23,11 +24,15 @@ export interface StorageAccount {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function storageAccount(connectionName: string, env: Env): StorageAccount {
+/** `pool`: the process's storage pool (storage-pool.ts), which every table round trip then goes through. */
+export function storageAccount(connectionName: string, env: Env, pool?: StoragePool): StorageAccount {
   const connectionString = env[connectionName]?.trim();
-  if (connectionString) return fromConnectionString(connectionString);
-  return fromIdentity(connectionName, env);
+  const policies = pool ? { additionalPolicies: [{ policy: pool.policy(), position: 'perRetry' as const }] } : {};
+  if (connectionString) return fromConnectionString(connectionString, policies);
+  return fromIdentity(connectionName, env, policies);
 }
+
+type Policies = Pick<TableServiceClientOptions, 'additionalPolicies'>;
 
 /**
  * Retries suited to an API a bot is waiting on: a few quick tries, then the request fails (503)
@@ -36,10 +41,10 @@ export function storageAccount(connectionName: string, env: Env): StorageAccount
 const QUEUE_RETRIES = { retryOptions: { maxTries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 4000 } };
 const TABLE_RETRIES = { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 4000 };
 
-function fromConnectionString(connectionString: string): StorageAccount {
+function fromConnectionString(connectionString: string, policies: Policies): StorageAccount {
   const queues = QueueServiceClient.fromConnectionString(connectionString, QUEUE_RETRIES);
   // Azurite speaks plain http; the table SDK refuses shared-key auth over http unless told.
-  const options = { allowInsecureConnection: queues.url.startsWith('http:') };
+  const options = { allowInsecureConnection: queues.url.startsWith('http:'), ...policies };
   return {
     description: describeUrl(queues.url),
     table: (name, o) => TableClient.fromConnectionString(connectionString, name, { ...options, ...retryOptions(o) }),
@@ -48,7 +53,7 @@ function fromConnectionString(connectionString: string): StorageAccount {
   };
 }
 
-function fromIdentity(connectionName: string, env: Env): StorageAccount {
+function fromIdentity(connectionName: string, env: Env, policies: Policies): StorageAccount {
   const account = env[`${connectionName}__accountName`]?.trim();
   const tableUri =
     env[`${connectionName}__tableServiceUri`]?.trim() ||
@@ -66,8 +71,8 @@ function fromIdentity(connectionName: string, env: Env): StorageAccount {
   const queues = new QueueServiceClient(queueUri, credential, QUEUE_RETRIES);
   return {
     description: `${tableUri} (identity)`,
-    table: (name, o) => new TableClient(tableUri, name, credential, retryOptions(o)),
-    tableService: () => new TableServiceClient(tableUri, credential),
+    table: (name, o) => new TableClient(tableUri, name, credential, { ...retryOptions(o), ...policies }),
+    tableService: () => new TableServiceClient(tableUri, credential, policies),
     queue: (name) => queues.getQueueClient(name),
   };
 }

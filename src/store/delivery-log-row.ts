@@ -9,6 +9,9 @@ export interface DrainLease {
   readonly logNext: number;
 }
 
+/** An entry before its outcome and place in the log are known. */
+export type LogEntryBase = Omit<DeliveryLogEntry, 'n' | 'outcome'>;
+
 export function leaseEntity(callId: string, lease: DrainLease): Entity {
   return { partitionKey: callId, rowKey: DRAIN_LEASE_ROW, [COLUMN.leaseHolder]: lease.holder, [COLUMN.leaseUntil]: lease.until, [COLUMN.logNext]: lease.logNext };
 }

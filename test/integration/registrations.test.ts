@@ -110,6 +110,7 @@ describe('function registrations', () => {
       anonymous('emulator-getMeeting', 'GET', 'emulator/meetings/{meetingId}'),
       anonymous('emulator-meetingPeople', 'POST', 'emulator/meetings/{meetingId}/people'),
       anonymous('emulator-meetingPerson', 'POST', 'emulator/meetings/{meetingId}/people/{personId}'),
+      anonymous('emulator-metrics', 'GET', 'emulator/metrics'),
       anonymous('emulator-hangUp', 'POST', 'emulator/calls/{callId}/hangUp'),
       anonymous('emulator-incomingCall', 'POST', 'emulator/incomingCalls'),
       anonymous('emulator-putFaults', 'PUT', 'emulator/faults'),
