@@ -81,7 +81,10 @@ export async function applyRequestFaults(s: Services, request: HttpRequest, app:
   if (decision.refuse === 'unavailable') {
     throw new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry again later.', { 'Retry-After': String(retryAfter(api?.unavailable)) }, '503', { status: '503' });
   }
-  if (decision.refuse === 'actionFailed') throw new GraphError(CALL_NOT_FOUND.status, CALL_NOT_FOUND.code, CALL_NOT_FOUND.message);
+  if (decision.refuse === 'actionFailed') {
+    const error = active.profile.calls?.failActions?.error ?? CALL_NOT_FOUND;
+    throw new GraphError(error.status, error.code, error.message ?? `Injected failure ${error.code}.`);
+  }
   return { profile: active.profile, n };
 }
 

@@ -118,7 +118,19 @@ export const callFaultsSchema = z.strictObject({
   /** The call stays `establishing`, then ends `endAfterMs` after it was placed or answered. */
   neverEstablish: z.strictObject({ rate: rate.default(1), endAfterMs: millis(HOUR).default(10_000), preset: preset.default('500/7117'), resultInfo: resultInfoSchema.optional() }).optional(),
   /** Requests on an existing call answer 404 / 8522 "Call not found.", changing nothing. */
-  failActions: refusalBase.superRefine(needsRateOrNext).optional(),
+  failActions: refusalBase
+    .extend({
+      /** The error to answer with; Graph's 404 / 8522 "Call not found." when absent. */
+      error: z
+        .strictObject({
+          status: z.number(mustBe('an HTTP status')).int({ error: 'must be a whole number' }).min(400, { error: 'must be from 400 to 599' }).max(599, { error: 'must be from 400 to 599' }),
+          code: z.string(mustBe('a string')).min(1, { error: 'must not be empty' }).max(64, { error: 'must be at most 64 characters' }),
+          message: z.string(mustBe('a string')).max(512, { error: 'must be at most 512 characters' }).optional(),
+        })
+        .optional(),
+    })
+    .superRefine(needsRateOrNext)
+    .optional(),
   /** A playPrompt completes at once with completionReason `unknown` (nothing heard), or fails with a media error. */
   prompts: z.strictObject({ rate: rate.default(1), outcome: z.enum(['unknown', 'mediaError'], mustBe("one of 'unknown', 'mediaError'")) }).optional(),
 });

@@ -57,6 +57,12 @@ describe('call faults in a profile', () => {
     expect(await graphError(refused)).toMatchObject({ code: '8522', message: 'Call not found.' });
     expect((await svc.client.send('POST', `/${callId}/playPrompt`, promptBody())).status).toBe(200);
     expect((await summary()).actionFailed).toBe(before + 1);
+
+    // With an error of the test's own (playPrompt's 500 UnknownError, as bots report it).
+    await emulator('PUT', `calls/${callId}/faults`, { calls: { failActions: { next: 1, error: { status: 500, code: 'UnknownError', message: 'Unknown error.' } } } });
+    const unknown = await svc.client.send('POST', `/${callId}/playPrompt`, promptBody());
+    expect(unknown.status).toBe(500);
+    expect(await graphError(unknown)).toMatchObject({ code: 'UnknownError', message: 'Unknown error.' });
   });
 
   it('prompts: a playPrompt answered running completes at once with completionReason unknown', async () => {
