@@ -4,6 +4,7 @@ import type { CallView, DeliveryAttemptView } from '../../src/api/console-views'
 import { deliveryLog } from './http';
 import { CallerPad } from './caller-pad';
 import { Participants } from './participants';
+import { DeviceQuality } from './device-quality';
 import { clock, result } from './format';
 import { DeadLetters, NotificationList } from './notifications';
 import { Recording } from './recording';
@@ -86,6 +87,7 @@ export function CallDetail({ view }: { readonly view: CallView }) {
         <h3>Dead letters</h3>
         <${DeadLetters} letters=${view.deadLetters} />
       </section>
+      <${DeviceQuality} view=${view} />
     </div>
   `;
 }

@@ -10,6 +10,7 @@ import type { Call } from '../calls/model';
 import { addressOf, type ApiRequest } from './graph-api';
 import { changeOwnedCall, loadOwnedCall } from './owned-calls';
 import { metadataContext } from './responses';
+import type { DeviceQualityView } from './console-views';
 
 /**
  * What a call has beside its operations and participants: its screen-sharing sessions, its audio
@@ -107,6 +108,6 @@ export async function logTeleconferenceDeviceQuality(req: ApiRequest): Promise<H
 
 /** GET /emulator/deviceQuality: the calling app's reports this process kept, newest first. */
 export async function listDeviceQuality(req: ApiRequest): Promise<HttpResponseInit> {
-  const value = req.services.deviceQuality.filter((r) => r.appId === req.app.appId).reverse().map((r) => ({ at: new Date(r.at).toISOString(), quality: r.quality }));
+  const value: DeviceQualityView[] = req.services.deviceQuality.filter((r) => r.appId === req.app.appId).reverse().map((r) => ({ at: new Date(r.at).toISOString(), quality: r.quality }));
   return { status: 200, jsonBody: { value } };
 }

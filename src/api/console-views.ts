@@ -112,6 +112,12 @@ export interface ParticipantView {
   readonly onHold: boolean;
 }
 
+/** A logTeleconferenceDeviceQuality report as GET /emulator/deviceQuality lists it. */
+export interface DeviceQualityView {
+  readonly at: string;
+  readonly quality: Json;
+}
+
 /** What the event stream's `call` carries: the call, or that it does not exist (any more). */
 export type CallEventView = CallView | { readonly notFound: true; readonly id: string };
 

@@ -190,5 +190,11 @@ describe('the console in a real browser', () => {
     await agent.locator('.badge-joined').waitFor({ timeout: 15_000 });
     await bot.waitFor(1, (n) => bot.of(id).includes(n) && summary(n) === 'inviteParticipantsOperation:completed');
     expect(await panel.locator('tr[data-participant-id]').count()).toBe(3);
+
+    // A teleconference device's quality report is kept for the page.
+    const report = { callChainId: id, participantId: id, mediaLegId: id, deviceName: 'Room 42', deviceDescription: 'Teams Room', mediaQualityList: [{ averageJitter: 'PT0.01S' }] };
+    expect((await svc.client.send('POST', '/logTeleconferenceDeviceQuality', { quality: report })).status).toBe(200);
+    await svc.client.action(id, 'mute', {}); // any change of the call: the page reads the reports again
+    await page.locator(`[data-call="${id}"] .device-quality li`, { hasText: 'Room 42' }).waitFor();
   });
 });
