@@ -2,7 +2,7 @@ import type { HttpRequestInit, HttpResponse, HttpResponseInit } from '@azure/fun
 import { invoke, type ContextConstructor } from './invocation';
 import type { HostLogger } from './logger';
 import type { RegisteredFunction } from './registry';
-import { comparePrecedence, joinRoute, parseRouteTemplate, type RouteTemplate } from './route-template';
+import { comparePrecedence, joinRoute, parseRouteTemplate, splitPath, type RouteTemplate } from './route-template';
 
 // Which function a request goes to and what it answers, whatever carried the request: the host's
 // node:http server (http-trigger.ts) and the tests' in-process fetch both dispatch through here.
@@ -52,8 +52,9 @@ export interface MatchedRoute {
 
 /** The first route (most specific first) that takes this method and path; none: the host answers 404. */
 export function matchRoute(routes: readonly HttpRoute[], method: string, pathname: string): MatchedRoute | undefined {
+  const parts = splitPath(pathname); // once for every route, not once per route
   for (const route of routes) {
-    const params = route.template.match(pathname);
+    const params = route.template.matchParts(parts);
     if (params && (route.methods.length === 0 || route.methods.includes(method))) return { route, params };
   }
   return undefined;

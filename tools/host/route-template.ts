@@ -13,6 +13,8 @@ export interface RouteTemplate {
   /** Lower sorts first: literals beat constrained parameters, which beat plain ones, then catch-alls. */
   readonly precedence: readonly number[];
   match(path: string): Record<string, string> | undefined;
+  /** The same, for a path already split (splitPath): the host splits a request's path once for all its routes. */
+  matchParts(parts: readonly string[]): Record<string, string> | undefined;
 }
 
 
@@ -41,6 +43,7 @@ export function parseRouteTemplate(template: string): RouteTemplate {
     template,
     precedence: segments.map(segmentPrecedence),
     match: (path) => matchSegments(segments, splitPath(path)),
+    matchParts: (parts) => matchSegments(segments, parts),
   };
 }
 
@@ -66,7 +69,7 @@ function segmentPrecedence(segment: Segment): number {
 
 // ---- matching -------------------------------------------------------------------------------
 
-function splitPath(path: string): string[] {
+export function splitPath(path: string): string[] {
   const trimmed = path.replace(/^\/+|\/+$/g, '');
   return trimmed === '' ? [] : trimmed.split('/');
 }
