@@ -2,20 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { audioRoutingGroupsOf, deleteAudioRoutingGroup, MAX_AUDIO_ROUTING_GROUPS, putAudioRoutingGroup } from '../../../src/calls/audio-routing';
 import { shareScreen } from '../../../src/calls/caller';
 import type { Call } from '../../../src/calls/model';
-import { CallRuleViolation } from '../../../src/calls/rules';
-import { context, establishedCall } from './fixtures';
+import { context, establishedCall, ruleOf } from './fixtures';
 
 const appHosted = (): Call => ({ ...establishedCall(), mediaHosting: 'app' });
 const people = new Set(['bot', 'caller', 'agent']);
 const group = (id: string, receivers = ['caller']) => ({ id, routingMode: 'oneToOne' as const, sources: ['bot'], receivers });
-const ruleOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as CallRuleViolation).code;
-  }
-  return undefined;
-};
 
 describe('audio routing groups', () => {
   it('are kept on an app-hosted call, replaced by id, and deleted', () => {

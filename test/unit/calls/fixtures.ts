@@ -2,6 +2,7 @@ import type { DomainContext } from '../../../src/calls/draft';
 import { createOutgoingCall, establish } from '../../../src/calls/lifecycle';
 import { CallDraft } from '../../../src/calls/draft';
 import type { Call, CallChange, MediaRequest, RecordParameters } from '../../../src/calls/model';
+import { CallRuleViolation } from '../../../src/calls/rules';
 
 export const TIMING = { promptMs: 2000, beepMs: 500, establishMs: 1000, answerTimeoutMs: 15_000, keepAliveMs: 2_700_000, targetAnswerMs: 1000, transferTimeoutMs: 30_000, dtmfToneMs: 100 };
 
@@ -68,4 +69,15 @@ export function record(id: string, overrides: Partial<RecordParameters> = {}): M
 /** The (id, status) pairs of the operation events a change produced, in order. */
 export function endedOperations(change: CallChange<unknown>) {
   return change.events.flatMap((e) => (e.kind === 'operation' ? [[e.operation.id, e.operation.status, e.operation.completionReason]] : []));
+}
+
+/** The rule a decision broke (its stable code), or undefined when it went through. */
+export function ruleOf(decide: () => unknown): string | undefined {
+  try {
+    decide();
+  } catch (e) {
+    if (e instanceof CallRuleViolation) return e.code;
+    throw e;
+  }
+  return undefined;
 }

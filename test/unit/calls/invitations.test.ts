@@ -5,19 +5,10 @@ import { chooseInviteFate, invite, type InviteRequest } from '../../../src/calls
 import { hangUp } from '../../../src/calls/lifecycle';
 import type { Call, CallChange } from '../../../src/calls/model';
 import { removeParticipant } from '../../../src/calls/self-mute';
-import { CallRuleViolation } from '../../../src/calls/rules';
-import { context, endedOperations, establishedCall, TIMING } from './fixtures';
+import { context, endedOperations, establishedCall, ruleOf, TIMING } from './fixtures';
 
 const agent = (id: string, replacesCallId?: string) => ({ id, info: { identity: { user: { id } } }, ...(replacesCallId && { replacesCallId }) });
 const request = (ids: string[], replaces?: string): InviteRequest => ({ operationId: 'inv-1', invitees: ids.map((id) => agent(id, replaces)), parameters: [], clientContext: 'agent' });
-const ruleOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as CallRuleViolation).code;
-  }
-  return undefined;
-};
 function fire(call: Call, at = call.timer?.dueAt ?? 0): CallChange {
   const result = tick(call, call.timer?.token ?? '', context(at, `t${at}`));
   if (result.kind !== 'changed') throw new Error(`expected a change, got ${result.kind}`);
