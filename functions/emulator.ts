@@ -12,29 +12,31 @@ import { deleteAppFaults, deleteCallFaults, dropCallNow, getAppFaults, getCallFa
 // like an unknown path.
 const options = { family: 'communications' as const, roles: CALL_CONTROL_ROLES, localOnly: true };
 const call = 'emulator/calls/{callId}';
+const route = (name: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler: Parameters<typeof graphApi>[1]) =>
+  httpRoute(`emulator-${name}`, { methods: [method], route: path, authLevel: 'anonymous', handler: graphApi(options, handler) });
 
-httpRoute('emulator-tones', { methods: ['POST'], route: `${call}/tones`, authLevel: 'anonymous', handler: graphApi(options, pressTones) });
-httpRoute('emulator-speech', { methods: ['POST'], route: `${call}/speech`, authLevel: 'anonymous', handler: graphApi(options, speakFor) });
-httpRoute('emulator-transferTarget', { methods: ['POST'], route: `${call}/transferTarget`, authLevel: 'anonymous', handler: graphApi(options, answerTransfer) });
-httpRoute('emulator-invitee', { methods: ['POST'], route: `${call}/invitee`, authLevel: 'anonymous', handler: graphApi(options, answerInvitation) });
-httpRoute('emulator-screenShare', { methods: ['POST'], route: `${call}/screenShare`, authLevel: 'anonymous', handler: graphApi(options, shareScreen) });
-httpRoute('emulator-deviceQuality', { methods: ['GET'], route: 'emulator/deviceQuality', authLevel: 'anonymous', handler: graphApi(options, listDeviceQuality) });
+route('tones', 'POST', `${call}/tones`, pressTones);
+route('speech', 'POST', `${call}/speech`, speakFor);
+route('transferTarget', 'POST', `${call}/transferTarget`, answerTransfer);
+route('invitee', 'POST', `${call}/invitee`, answerInvitation);
+route('screenShare', 'POST', `${call}/screenShare`, shareScreen);
+route('deviceQuality', 'GET', 'emulator/deviceQuality', listDeviceQuality);
 // Meetings (docs/emulator.md, "Meetings"): people come and go; the bot calls joined to one follow it.
-httpRoute('emulator-createMeeting', { methods: ['POST'], route: 'emulator/meetings', authLevel: 'anonymous', handler: graphApi(options, createMeeting) });
-httpRoute('emulator-listMeetings', { methods: ['GET'], route: 'emulator/meetings', authLevel: 'anonymous', handler: graphApi(options, listMeetings) });
-httpRoute('emulator-getMeeting', { methods: ['GET'], route: 'emulator/meetings/{meetingId}', authLevel: 'anonymous', handler: graphApi(options, getMeeting) });
-httpRoute('emulator-meetingPeople', { methods: ['POST'], route: 'emulator/meetings/{meetingId}/people', authLevel: 'anonymous', handler: graphApi(options, personJoins) });
-httpRoute('emulator-meetingPerson', { methods: ['POST'], route: 'emulator/meetings/{meetingId}/people/{personId}', authLevel: 'anonymous', handler: graphApi(options, personDoes) });
-httpRoute('emulator-metrics', { methods: ['GET'], route: 'emulator/metrics', authLevel: 'anonymous', handler: graphApi(options, readMetrics) });
-httpRoute('emulator-hangUp', { methods: ['POST'], route: `${call}/hangUp`, authLevel: 'anonymous', handler: graphApi(options, callerHangsUp) });
-httpRoute('emulator-incomingCall', { methods: ['POST'], route: 'emulator/incomingCalls', authLevel: 'anonymous', handler: graphApi(options, ringBot) });
+route('createMeeting', 'POST', 'emulator/meetings', createMeeting);
+route('listMeetings', 'GET', 'emulator/meetings', listMeetings);
+route('getMeeting', 'GET', 'emulator/meetings/{meetingId}', getMeeting);
+route('meetingPeople', 'POST', 'emulator/meetings/{meetingId}/people', personJoins);
+route('meetingPerson', 'POST', 'emulator/meetings/{meetingId}/people/{personId}', personDoes);
+route('metrics', 'GET', 'emulator/metrics', readMetrics);
+route('hangUp', 'POST', `${call}/hangUp`, callerHangsUp);
+route('incomingCall', 'POST', 'emulator/incomingCalls', ringBot);
 
 // Fault profiles (docs/faults.md): the app's, a call's own, and what was injected.
-httpRoute('emulator-putFaults', { methods: ['PUT'], route: 'emulator/faults', authLevel: 'anonymous', handler: graphApi(options, putAppFaults) });
-httpRoute('emulator-getFaults', { methods: ['GET'], route: 'emulator/faults', authLevel: 'anonymous', handler: graphApi(options, getAppFaults) });
-httpRoute('emulator-deleteFaults', { methods: ['DELETE'], route: 'emulator/faults', authLevel: 'anonymous', handler: graphApi(options, deleteAppFaults) });
-httpRoute('emulator-faultSummary', { methods: ['GET'], route: 'emulator/faults/summary', authLevel: 'anonymous', handler: graphApi(options, getFaultSummary) });
-httpRoute('emulator-putCallFaults', { methods: ['PUT'], route: `${call}/faults`, authLevel: 'anonymous', handler: graphApi(options, putCallFaults) });
-httpRoute('emulator-getCallFaults', { methods: ['GET'], route: `${call}/faults`, authLevel: 'anonymous', handler: graphApi(options, getCallFaults) });
-httpRoute('emulator-drop', { methods: ['POST'], route: `${call}/drop`, authLevel: 'anonymous', handler: graphApi(options, dropCallNow) });
-httpRoute('emulator-deleteCallFaults', { methods: ['DELETE'], route: `${call}/faults`, authLevel: 'anonymous', handler: graphApi(options, deleteCallFaults) });
+route('putFaults', 'PUT', 'emulator/faults', putAppFaults);
+route('getFaults', 'GET', 'emulator/faults', getAppFaults);
+route('deleteFaults', 'DELETE', 'emulator/faults', deleteAppFaults);
+route('faultSummary', 'GET', 'emulator/faults/summary', getFaultSummary);
+route('putCallFaults', 'PUT', `${call}/faults`, putCallFaults);
+route('getCallFaults', 'GET', `${call}/faults`, getCallFaults);
+route('drop', 'POST', `${call}/drop`, dropCallNow);
+route('deleteCallFaults', 'DELETE', `${call}/faults`, deleteCallFaults);

@@ -108,8 +108,9 @@ export async function personJoins(req: ApiRequest): Promise<HttpResponseInit> {
 /** POST /emulator/meetings/{meetingId}/people/{personId} {"action": "leave" | "mute" | "unmute" | "startSharing" | "stopSharing"} */
 export async function personDoes(req: ApiRequest): Promise<HttpResponseInit> {
   const { action } = parseBody(actionSchema, await readJsonBody(req.request, { required: true }), 'person action');
-  const { id } = await tenantMeeting(req);
+  const { id, people } = await tenantMeeting(req);
   const personId = idOf(req.request.params['personId']);
+  if (!people.some((p) => p.id === personId && p.state !== 'left')) throw GraphError.itemNotFound(`Nobody with id '${personId}' is in meeting ${id}.`);
   return { status: 200, jsonBody: view(await changeMeeting(req, id, (m) => personActs(m, personId, action))) };
 }
 

@@ -1,5 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 import * as hold from '../calls/hold-music';
+import { muteAll } from '../calls/self-mute';
 import type { Operation } from '../calls/model';
 import type { CommitOutcome } from '../service/commit';
 import { invite, type Invitee } from '../calls/invitations';
@@ -7,7 +8,7 @@ import { parseBody, readJsonBody } from '../graph/body';
 import { newId, parseGuid } from '../graph/ids';
 import { inviteSchema, muteAllSchema, startHoldMusicSchema, stopHoldMusicSchema } from '../graph/participant-schemas';
 import type { ApiRequest } from './graph-api';
-import { changeOwnedCall, loadOwnedCall, operationAction } from './owned-calls';
+import { changeOwnedCall, operationAction } from './owned-calls';
 import { routeParticipant } from './participants';
 import { actionResponse } from './responses';
 
@@ -34,7 +35,7 @@ export async function inviteParticipants(req: ApiRequest): Promise<HttpResponseI
 export async function startHoldMusic(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(startHoldMusicSchema, await readJsonBody(req.request, { required: false }), 'startHoldMusic');
   const { ref, id } = await routeParticipant(req);
-  const request = { operationId: newId(), participantId: ref === 'bot' ? ('bot' as const) : id, customPrompt: body.customPrompt !== undefined, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
+  const request = { operationId: newId(), participantId: ref === 'bot' ? ('bot' as const) : id, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
   return accepted(req, await changeOwnedCall(req, (call, ctx) => hold.startHoldMusic(call, request, ctx)));
 }
 
@@ -55,8 +56,6 @@ function accepted(req: ApiRequest, outcome: CommitOutcome<Operation>): HttpRespo
 /** beta POST .../participants/muteAll: 200 + Location + a completed muteParticipantsOperation; everyone but the bot is muted. */
 export async function muteAllParticipants(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(muteAllSchema, await readJsonBody(req.request, { required: false }), 'muteAll');
-  const call = await loadOwnedCall(req);
-  const firstParties = call.direction === 'incoming' ? 1 : Array.isArray(call.resource['targets']) ? call.resource['targets'].length : 0;
   const request = { operationId: newId(), ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
-  return operationAction(req, (current, ctx) => hold.muteAll(current, request, firstParties, ctx));
+  return operationAction(req, (call, ctx) => muteAll(call, request, ctx));
 }

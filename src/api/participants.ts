@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 import type { Call } from '../calls/model';
-import type { ParticipantRef } from '../calls/guests';
+import { firstParties, type ParticipantRef } from '../calls/guests';
 import { GraphError } from '../graph/errors';
 import { parseBody, readJsonBody } from '../graph/body';
 import { newId, parseGuid } from '../graph/ids';
@@ -65,7 +65,6 @@ export async function routeParticipant(req: ApiRequest): Promise<{ call: Call; r
 function refOf(call: Call, id: string | undefined): ParticipantRef | undefined {
   if (!id || call.state === 'terminated') return undefined;
   if (id === participantsJson(call, false)[0]?.['id']) return 'bot';
-  const others = call.direction === 'incoming' ? 1 : Array.isArray(call.resource['targets']) ? call.resource['targets'].length : 0;
-  for (let i = 0; i < others; i++) if (otherParticipantId(call, i) === id && !call.removedParticipants?.includes(i)) return i;
+  for (let i = 0; i < firstParties(call).length; i++) if (otherParticipantId(call, i) === id && !call.removedParticipants?.includes(i)) return i;
   return call.guests?.some((g) => g.id === id) ? { guestId: id } : undefined;
 }

@@ -151,8 +151,7 @@ export function updateRecordingStatus(call: Call, request: { operationId: string
   if (hasEnded(call.state)) throw new CallRuleViolation('callEnded', `Call ${call.id} is ${call.state}; updateRecordingStatus needs an active call.`);
   const draft = new CallDraft(call, ctx);
   draft.set({ recordingStatus: request.status });
-  const clientContext = request.clientContext !== undefined ? { clientContext: request.clientContext } : {};
-  const op = draft.createOperation({ id: request.operationId, type: 'updateRecordingStatus', status: 'completed', ...clientContext, endedAt: ctx.now });
+  const op = draft.completedOperation('updateRecordingStatus', request);
   draft.event({ kind: 'roster', withOthers: draft.call.state !== 'incoming' });
   return draft.finish(op);
 }

@@ -89,6 +89,11 @@ export class CallDraft {
     return op;
   }
 
+  /** An operation that completes as it is asked for (mute, subscribeToTone, cancelMediaProcessing...): created `completed`. */
+  completedOperation(type: OperationType, request: { readonly operationId: string; readonly clientContext?: string | undefined }): Operation {
+    return this.createOperation({ id: request.operationId, type, status: 'completed', ...(request.clientContext !== undefined && { clientContext: request.clientContext }), endedAt: this.ctx.now });
+  }
+
   /** The current state of an operation created in this draft. */
   created(id: string): Operation | undefined {
     return this.#created.find((op) => op.id === id);

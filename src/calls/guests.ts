@@ -1,3 +1,5 @@
+import type { Call } from './model';
+
 /**
  * Participants who came after the call was placed: invitees (participants/invite) and, for a call
  * that joined a meeting, the meeting's people. The call's first parties (its targets, or the
@@ -28,6 +30,15 @@ export interface Guest {
   readonly invitation?: Invitation;
   /** One of the meeting's people (meetings.ts), mirrored from the meeting rather than invited by the bot. */
   readonly fromMeeting?: boolean;
+}
+
+/**
+ * The call's first parties, the others it was placed with (its targets) or the caller of an
+ * incoming call, by place; removed ones keep their place.
+ */
+export function firstParties(call: Pick<Call, 'direction' | 'resource'>): readonly unknown[] {
+  const targets = call.resource['targets'];
+  return call.direction === 'incoming' ? [call.resource['source']] : Array.isArray(targets) ? targets : [];
 }
 
 /** A participant of a call as the bot names it: itself, a first party by place, or a guest by id. */

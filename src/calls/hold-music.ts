@@ -15,7 +15,6 @@ export interface HoldRequest {
   readonly operationId: string;
   /** The participant's id; 'bot' when the bot names itself. */
   readonly participantId: string | 'bot';
-  readonly customPrompt?: boolean;
   readonly clientContext?: string;
 }
 
@@ -33,7 +32,7 @@ export function startHoldMusic(call: Call, request: HoldRequest, ctx: DomainCont
     throw new CallRuleViolation('holdInProgress', `Participant ${call.onHold.participantId} is on hold; only one participant of a call can be on hold at a time (stopHoldMusic first).`);
   }
   const draft = new CallDraft(call, ctx);
-  draft.set({ onHold: { participantId: request.participantId, ...(request.customPrompt && { customPrompt: true }) } });
+  draft.set({ onHold: { participantId: request.participantId } });
   return draft.finish(holdOperation(draft, 'startHoldMusic', request));
 }
 
@@ -43,19 +42,4 @@ export function stopHoldMusic(call: Call, request: HoldRequest, ctx: DomainConte
   const draft = new CallDraft(call, ctx);
   draft.set({ onHold: undefined });
   return draft.finish(holdOperation(draft, 'stopHoldMusic', request));
-}
-
-/**
- * beta participants/muteAll: every participant but the bot is muted (the guests too); a completed
- * muteParticipantsOperation, and a roster update that shows it.
- */
-export function muteAll(call: Call, request: { operationId: string; clientContext?: string }, firstParties: number, ctx: DomainContext): CallChange<Operation> {
-  assertEstablished(call, 'muteAll');
-  const draft = new CallDraft(call, ctx);
-  const places = Array.from({ length: firstParties }, (_, i) => i).filter((i) => !call.removedParticipants?.includes(i));
-  draft.set({ mutedParticipants: places, guests: (call.guests ?? []).map((g) => (g.state === 'joined' ? { ...g, muted: true } : g)) });
-  const clientContext = request.clientContext !== undefined ? { clientContext: request.clientContext } : {};
-  const op = draft.createOperation({ id: request.operationId, type: 'muteParticipants', status: 'completed', ...clientContext, endedAt: ctx.now });
-  draft.event({ kind: 'roster', withOthers: true });
-  return draft.finish(op);
 }

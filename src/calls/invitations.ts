@@ -68,7 +68,7 @@ export function settleInvitations(draft: CallDraft, fate?: InviteFate): void {
   const answer = (g: Guest): InviteFate => fate ?? g.invitation?.fate ?? 'accept';
   const next = guests.flatMap((g): Guest[] => {
     if (!due.includes(g)) return [g];
-    return answer(g) === 'accept' ? [{ id: g.id, info: g.info, state: 'joined', ...(g.invitation && { invitation: g.invitation }) }] : [];
+    return answer(g) === 'accept' ? [{ id: g.id, info: g.info, state: 'joined' }] : [];
   });
   draft.set({ guests: next });
   const replaced = due.flatMap((g) => (answer(g) === 'accept' && g.invitation?.replacesCallId ? [g.invitation.replacesCallId] : []));

@@ -75,13 +75,7 @@ export function cancelMediaProcessing(call: Call, request: CancelRequest, ctx: D
   draft.set({ mediaQueue: current.mediaQueue.slice(cancelled.length), running: undefined });
   draft.cancel(cancelled);
   draft.startNext();
-  const op = draft.createOperation({
-    id: request.operationId,
-    type: 'cancelMediaProcessing',
-    status: 'completed',
-    ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
-    endedAt: ctx.now,
-  });
+  const op = draft.completedOperation('cancelMediaProcessing', request);
   draft.event({ kind: 'operation', operation: { id: op.id, type: op.type, status: op.status, clientContext: op.clientContext, version: op.version } });
   return draft.finish(op);
 }
@@ -94,12 +88,6 @@ export function subscribeToTone(call: Call, request: { operationId: string; clie
   assertCanTakeMedia(call, 'subscribeToTone');
   const draft = new CallDraft(call, ctx);
   draft.set({ toneSubscription: { operationId: request.operationId, ...(request.clientContext !== undefined && { clientContext: request.clientContext }) } });
-  const op = draft.createOperation({
-    id: request.operationId,
-    type: 'subscribeToTone',
-    status: 'completed',
-    ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
-    endedAt: ctx.now,
-  });
+  const op = draft.completedOperation('subscribeToTone', request);
   return draft.finish(op);
 }

@@ -66,7 +66,7 @@ export function personArrives(meeting: Meeting, person: { id: string; displayNam
 /** What a person does (the emulator), or what a bot does to one waiting in the lobby. */
 export function personActs(meeting: Meeting, personId: string, action: PersonAction): Meeting {
   const person = meeting.people.find((p) => p.id === personId && p.state !== 'left');
-  if (!person) throw new CallRuleViolation('notEstablished', `Nobody with id '${personId}' is in meeting ${meeting.id}.`);
+  if (!person) throw new CallRuleViolation('unknownParticipant', `Nobody with id '${personId}' is in meeting ${meeting.id}.`);
   if ((action === 'admit' || action === 'removeFromLobby') && person.state !== 'lobby') throw new CallRuleViolation('notInLobby', `${person.displayName} is not waiting in the lobby.`);
   const changed: MeetingPerson = (() => {
     switch (action) {

@@ -128,7 +128,7 @@ export interface Call {
   /** What the next invitee does (the emulator sets it; default accept). */
   readonly inviteFate?: InviteFate;
   /** The participant on hold (startHoldMusic), hearing hold music, out of the mix; one at a time. */
-  readonly onHold?: { readonly participantId: string; readonly customPrompt?: boolean };
+  readonly onHold?: { readonly participantId: string };
   /** App-hosted media only: whose audio reaches whom (audio-routing.ts). */
   readonly audioRoutingGroups?: readonly AudioRoutingGroup[];
   /** Screen-sharing sessions of the call, by id: someone on the other side shares a screen (the emulator says who). */

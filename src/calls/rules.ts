@@ -13,7 +13,8 @@ export type CallRule =
   | 'notOnHold'
   | 'serviceHostedMedia'
   | 'notInLobby'
-  | 'invalidRoutingGroup';
+  | 'invalidRoutingGroup'
+  | 'unknownParticipant';
 
 /**
  * A request that the call's current state does not allow (a media action on a hung-up call, a full

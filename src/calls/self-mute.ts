@@ -2,7 +2,7 @@ import { CallDraft, type DomainContext } from './draft';
 import { assertEstablished } from './lifecycle';
 import type { Call, CallChange, Operation } from './model';
 import { CallRuleViolation } from './rules';
-import type { ParticipantRef } from './guests';
+import { firstParties, type ParticipantRef } from './guests';
 import { cancelInvitation } from './invitations';
 
 /**
@@ -17,13 +17,7 @@ export function setBotMuted(call: Call, request: { operationId: string; muted: b
   assertEstablished(call, request.muted ? 'mute' : 'unmute');
   const draft = new CallDraft(call, ctx);
   draft.set({ botMuted: request.muted });
-  const op = draft.createOperation({
-    id: request.operationId,
-    type: request.muted ? 'muteParticipant' : 'unmuteParticipant',
-    status: 'completed',
-    ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
-    endedAt: ctx.now,
-  });
+  const op = draft.completedOperation(request.muted ? 'muteParticipant' : 'unmuteParticipant', request);
   draft.event({ kind: 'roster', withOthers: true });
   return draft.finish(op);
 }
@@ -41,13 +35,7 @@ export function changeScreenSharingRole(call: Call, role: 'viewer' | 'sharer', c
 export function addLargeGalleryView(call: Call, request: { operationId: string; clientContext?: string }, ctx: DomainContext): CallChange<Operation> {
   assertEstablished(call, 'addLargeGalleryView');
   const draft = new CallDraft(call, ctx);
-  const op = draft.createOperation({
-    id: request.operationId,
-    type: 'addLargeGalleryView',
-    status: 'completed',
-    ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
-    endedAt: ctx.now,
-  });
+  const op = draft.completedOperation('addLargeGalleryView', request);
   return draft.finish(op);
 }
 
@@ -90,13 +78,21 @@ export function muteParticipant(call: Call, ref: ParticipantRef, request: { oper
   const draft = new CallDraft(call, ctx);
   if (typeof ref !== 'number') draft.set({ guests: (call.guests ?? []).map((g) => (g.id === ref.guestId ? { ...g, muted: true } : g)) });
   else if (!call.mutedParticipants?.includes(ref)) draft.set({ mutedParticipants: [...(call.mutedParticipants ?? []), ref] });
-  const op = draft.createOperation({
-    id: request.operationId,
-    type: 'muteParticipant',
-    status: 'completed',
-    ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
-    endedAt: ctx.now,
-  });
+  const op = draft.completedOperation('muteParticipant', request);
+  draft.event({ kind: 'roster', withOthers: true });
+  return draft.finish(op);
+}
+
+/**
+ * beta POST /calls/{id}/participants/muteAll: every participant but the bot is muted (the guests
+ * too); a completed muteParticipantsOperation, and a roster update that shows it.
+ */
+export function muteAll(call: Call, request: { operationId: string; clientContext?: string }, ctx: DomainContext): CallChange<Operation> {
+  assertEstablished(call, 'muteAll');
+  const draft = new CallDraft(call, ctx);
+  const places = firstParties(call).flatMap((_, i) => (call.removedParticipants?.includes(i) ? [] : [i]));
+  draft.set({ mutedParticipants: places, guests: (call.guests ?? []).map((g) => (g.state === 'joined' ? { ...g, muted: true } : g)) });
+  const op = draft.completedOperation('muteParticipants', request);
   draft.event({ kind: 'roster', withOthers: true });
   return draft.finish(op);
 }

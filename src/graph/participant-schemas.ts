@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientContext, invitationParticipantInfo, mediaPrompt, mustBe } from './schemas';
+import { clientContext, guid, invitationParticipantInfo, mediaPrompt, mustBe } from './schemas';
 
 /** Request bodies of the participants actions (participant-invite.md, participant-startholdmusic.md...). */
 
@@ -34,7 +34,6 @@ export const audioRoutingGroupSchema = z.strictObject({
 });
 export const audioRoutingGroupPatchSchema = audioRoutingGroupSchema.partial();
 
-const guid = z.string(mustBe('a GUID')).regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i, { error: 'must be a GUID' });
 
 /** POST /communications/calls/logTeleconferenceDeviceQuality: the members the teleconferenceDeviceQuality page calls required, checked. */
 export const deviceQualitySchema = z.strictObject({

@@ -1,5 +1,5 @@
 import type { Call, Operation, OperationSnapshot, OperationType, ResultInfo } from '../calls/model';
-import type { Guest } from '../calls/guests';
+import { firstParties, type Guest } from '../calls/guests';
 import { formatStatus, type EnumCasing } from './casing';
 import { nameBasedId } from './ids';
 
@@ -119,7 +119,7 @@ export function participantsJson(call: Call, withOthers = true): Record<string, 
   };
   const bot = participantJson(botId, botInfo, call.recordingStatus, call.botMuted === true);
   if (!withOthers) return [bot];
-  const others = call.direction === 'incoming' ? [call.resource['source']] : Array.isArray(call.resource['targets']) ? call.resource['targets'] : [];
+  const others = firstParties(call);
   return [
     bot,
     ...others.flatMap((info, i) => {

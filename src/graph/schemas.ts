@@ -120,7 +120,7 @@ export const mediaConfig = z.discriminatedUnion(
 );
 
 const graphObject = z.record(z.string(), z.unknown(), mustBe('an object'));
-const guid = z.string().regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i, { error: 'must be a GUID' });
+export const guid = z.string().regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i, { error: 'must be a GUID' });
 
 export const createCallSchema = z
   .object({

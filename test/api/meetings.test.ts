@@ -51,6 +51,8 @@ describe('joining a meeting', () => {
     expect((await json<{ value: Json[] }>(await svc.client.send('GET', `/${callId}/contentSharingSessions`))).value).toEqual([expect.objectContaining({ id: cleo })]);
     await emulator('POST', `meetings/${meeting['id']}/people/${cleo}`, { action: 'leave' });
     expect(await roster(callId)).toEqual(['bot', 'Ana', 'Ben']);
+    // Someone who has left, or was never there, is not found.
+    expect((await emulator('POST', `meetings/${meeting['id']}/people/${cleo}`, { action: 'mute' })).status).toBe(404);
     // Every change reached the bot as a roster notification, in order.
     const rosters = (await outboxNotifications(svc.table, callId)).filter((n) => Array.isArray(n['resourceData'])).map((n) => (n['resourceData'] as Json[]).length);
     expect(rosters.at(-1)).toBe(3);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outboxNotifications } from '../support/graph';
+import { OTHER_APP, outboxNotifications, token } from '../support/graph';
 import { eventually } from '../support/eventually';
 import { graphError } from '../support/http';
 import { inProcessApp } from '../support/in-process';
@@ -37,6 +37,13 @@ describe('participants/invite', () => {
     expect(res.status).toBe(200);
     await eventually(async () => expect(await svc.client.getCall(consultation)).toMatchObject({ state: 'terminated', resultInfo: { code: 0, subcode: 7015 } }));
     expect((await svc.client.getCall(caller))['state']).toBe('established');
+
+    // A replacesCallId that is not one of the app's calls is ignored: the invitee still joins.
+    const other = svc.client.with({ bearer: await token({ appId: OTHER_APP }) });
+    const foreign = (await other.establishedCall())['id'] as string;
+    const res2 = (await svc.client.action(caller, 'participants/invite', { participants: [agent('agent-4', { replacesCallId: foreign })] })).json;
+    await eventually(async () => expect(await operation(caller, res2['id'])).toMatchObject({ status: 'completed' }));
+    expect((await other.getCall(foreign))['state']).toBe('established');
   });
 
   it('the invitee declines or is cancelled (DELETE while it rings): the operation fails, nobody joins', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { tick } from '../../../src/calls/clock';
-import { startHoldMusic, stopHoldMusic, muteAll } from '../../../src/calls/hold-music';
+import { startHoldMusic, stopHoldMusic } from '../../../src/calls/hold-music';
 import { chooseInviteFate, invite, type InviteRequest } from '../../../src/calls/invitations';
 import { hangUp } from '../../../src/calls/lifecycle';
 import type { Call, CallChange } from '../../../src/calls/model';
-import { removeParticipant } from '../../../src/calls/self-mute';
+import { muteAll, removeParticipant } from '../../../src/calls/self-mute';
 import { context, endedOperations, establishedCall, ruleOf, TIMING } from './fixtures';
 
 const agent = (id: string, replacesCallId?: string) => ({ id, info: { identity: { user: { id } } }, ...(replacesCallId && { replacesCallId }) });
@@ -78,14 +78,18 @@ describe('hold music', () => {
     expect(ruleOf(() => startHoldMusic(start.call, { operationId: 'h2', participantId: 'other' }, context(2100)))).toBe('holdInProgress');
     expect(ruleOf(() => startHoldMusic(start.call, { operationId: 'h2', participantId: 'bot' }, context(2100)))).toBe('cannotHoldSelf');
 
+    // Removing the participant on hold ends the hold.
+    expect((removeParticipant(start.call, 0, 'caller', context(2050)) as CallChange).call.onHold).toBeUndefined();
+
     const stop = stopHoldMusic(start.call, { operationId: 's1', participantId: 'caller' }, context(3000));
     expect(stop.call.onHold).toBeUndefined();
     expect(ruleOf(() => stopHoldMusic(stop.call, { operationId: 's2', participantId: 'caller' }, context(3100)))).toBe('notOnHold');
   });
 
   it('muteAll mutes everyone but the bot, the guests too', () => {
-    const withAgent = fire(invite(establishedCall(1000), request(['agent']), context(2000)).call).call;
-    const muted = muteAll(withAgent, { operationId: 'm1' }, 1, context(4000));
+    const withTarget = { ...establishedCall(1000), resource: { targets: [{ identity: { user: { id: 'john' } } }] } };
+    const withAgent = fire(invite(withTarget, request(['agent']), context(2000)).call).call;
+    const muted = muteAll(withAgent, { operationId: 'm1' }, context(4000));
     expect(muted.call.mutedParticipants).toEqual([0]);
     expect(muted.call.guests?.[0]?.muted).toBe(true);
     expect(muted.call.botMuted).toBeUndefined();
