@@ -1,6 +1,6 @@
 import type { PlatformFaults, PlatformResult, PromptFault } from '../calls/platform-faults';
 import type { CallFaults } from './profile';
-import { CALL_END_PRESETS, type CallEndPreset } from './presets';
+import { CALL_END_PRESETS, diagnosticMessage, type CallEndPreset } from './presets';
 import { chance } from './random';
 
 /**
@@ -12,7 +12,7 @@ import { chance } from './random';
 /** A preset's resultInfo, or the profile's own (its message defaulting to the preset's form). */
 export function endResult(preset: CallEndPreset, own?: { code: number; subcode: number; message?: string | undefined }): PlatformResult {
   if (!own) return CALL_END_PRESETS[preset];
-  return { code: own.code, subcode: own.subcode, message: own.message ?? `Server Internal Error. DiagCode: ${own.code}#${own.subcode}.@` };
+  return { code: own.code, subcode: own.subcode, message: own.message ?? diagnosticMessage(own.code, own.subcode) };
 }
 
 /** For POST /calls or .../answer numbered `n`: whether the call never establishes, or drops once established. */

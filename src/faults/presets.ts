@@ -11,7 +11,10 @@ export interface PresetResult {
   readonly message: string;
 }
 
-const serverError = (subcode: number): PresetResult => ({ code: 500, subcode, message: `Server Internal Error. DiagCode: 500#${subcode}.@` });
+/** The message form of the platform's own call endings (the presets', and a profile's own resultInfo without one). */
+export const diagnosticMessage = (code: number, subcode: number) => `Server Internal Error. DiagCode: ${code}#${subcode}.@`;
+
+const serverError = (subcode: number): PresetResult => ({ code: 500, subcode, message: diagnosticMessage(500, subcode) });
 
 /** How a call the platform ends is reported: its `deleted` notification's resultInfo. */
 export const CALL_END_PRESETS = {

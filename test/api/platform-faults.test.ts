@@ -80,6 +80,11 @@ describe('call faults in a profile', () => {
     await eventually(async () => expect(await svc.client.getCall(callId)).toMatchObject({ state: 'terminated', resultInfo: { code: 500, subcode: 7117 } }), 10_000);
     const states = (await outboxNotifications(svc.table, callId)).map((n) => n['resourceData']?.['state']);
     expect(states).toEqual(['establishing', 'terminated']);
+
+    // An incoming call rung from the emulator is decided when the bot answers it.
+    const ring = await json<Record<string, string>>(await svc.client.emulator('incomingCalls', { callbackUri: 'https://bot.example.com/callback' }));
+    expect((await svc.client.send('POST', `/${ring['id']}/answer`, { callbackUri: 'https://bot.example.com/callback', acceptedModalities: ['audio'], mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' } })).status).toBe(202);
+    await eventually(async () => expect(await svc.client.getCall(ring['id'] as string)).toMatchObject({ state: 'terminated', resultInfo: { code: 500, subcode: 7117 } }), 10_000);
   });
 
   it('the seed reproduces which calls fail: the same calls of a run again, others with another seed', async () => {
