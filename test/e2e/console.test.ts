@@ -35,6 +35,13 @@ function pseudoStyle(element: unknown, { pseudo, property }: { pseudo: string; p
   return page.getComputedStyle(element, pseudo)[property] ?? '';
 }
 
+/** Opens the console and chooses a call: its detail. */
+async function openCall(id: string) {
+  await page.goto(`${svc.host.url}/console`);
+  await page.locator(`tr[data-call-id="${id}"]`).click();
+  return page.locator(`[data-call="${id}"]`);
+}
+
 describe('the console in a real browser', () => {
   it('shows a call live, plays its caller from the dialpad, and shows the cancel the bot sent', async () => {
     await page.goto(`${svc.host.url}/console`);
@@ -142,9 +149,7 @@ describe('the console in a real browser', () => {
       body: JSON.stringify({ seed: 1, notifications: { duplicate: { rate: 1, kinds: ['tone'] } } }),
     });
     expect(fault.status).toBe(200);
-    await page.goto(`${svc.host.url}/console`);
-    await page.locator(`tr[data-call-id="${id}"]`).click();
-    const detail = page.locator(`[data-call="${id}"]`);
+    const detail = await openCall(id);
     await detail.getByRole('button', { name: 'key 7' }).click();
     const tones = await bot.waitFor(2, (n) => bot.of(id).includes(n) && summary(n).startsWith('tone:'));
     expect(tones[0]?.id).toBe(tones[1]?.id);
@@ -154,9 +159,7 @@ describe('the console in a real browser', () => {
   });
   it('drops a call from the page with a preset: the bot gets the call deleted with its code, marked in the attempts', async () => {
     const id = (await svc.client.establishedCall({ callbackUri: bot.callbackUri }))['id'] as string;
-    await page.goto(`${svc.host.url}/console`);
-    await page.locator(`tr[data-call-id="${id}"]`).click();
-    const detail = page.locator(`[data-call="${id}"]`);
+    const detail = await openCall(id);
     await detail.locator('h2 .state', { hasText: 'established' }).waitFor();
     await detail.getByLabel('how the platform ends the call').selectOption('500/7117');
     await detail.getByRole('button', { name: 'Drop this call' }).click();
@@ -171,9 +174,7 @@ describe('the console in a real browser', () => {
 
   it('puts a participant on hold and back, and invites an agent who joins, from the participants panel', async () => {
     const id = (await svc.client.establishedCall({ callbackUri: bot.callbackUri }))['id'] as string;
-    await page.goto(`${svc.host.url}/console`);
-    await page.locator(`tr[data-call-id="${id}"]`).click();
-    const panel = page.locator(`[data-call="${id}"] .participants`);
+    const panel = (await openCall(id)).locator('.participants');
     const john = panel.locator('tr[data-participant-id]', { hasText: 'John' });
     await john.waitFor();
     await john.getByRole('button', { name: 'Hold' }).click();
