@@ -12,10 +12,10 @@ import { Contention } from './errors';
 
 /**
  * The one way a call changes. Read top-down, `commitChange` is the whole write path: load the
- * call, check its owner, decide (pure, in calls/), render the notifications (graph/), send the
- * media-clock message the change needs, commit call row + operation rows + outbox row in one
- * transaction, ask for delivery. A lost race (another writer moved the call row's ETag) goes back
- * to "load" and decides again.
+ * call (or take the row this instance last wrote, store/remembered-calls.ts), check its owner,
+ * decide (pure, in calls/), render the notifications (graph/), send the media-clock message the
+ * change needs, commit call row + operation rows + outbox row in one transaction, ask for
+ * delivery. A lost race (another writer moved the call row's ETag) reads the row and decides again.
  */
 
 /** A decision about a call: the change, or undefined to change nothing. Pure; may throw CallRuleViolation. */
@@ -43,33 +43,70 @@ const MIN_CLOCK_DELAY_SECONDS = 1;
 export async function commitChange<R>(s: Services, callId: string, decide: Decide<R>, options: CommitOptions = {}): Promise<CommitOutcome<R>> {
   // One process's changes to a call line up (s.callLocks), so they do not lose ETag races to each other.
   return s.callLocks.run(callId, async () => {
+    // The row this instance last wrote saves the read; storage's If-Match proves it current.
+    let loaded = s.calls.lend(callId);
+    let fresh = loaded === undefined;
+    loaded ??= await s.calls.load(callId);
     for (let attempt = 1; ; attempt++) {
-      const loaded = await s.calls.load(callId);
       if (!loaded || loaded.record.deleting) return { kind: 'notFound' };
       const before = loaded.record.call;
       if (options.owner && !isOwnedBy(before, options.owner)) return { kind: 'notFound' };
 
-      const change = decide(before, domainContext(s));
-      if (!change) return { kind: 'unchanged', call: before };
-      const notifications = options.resend?.notifications ?? renderNotifications(change.call, change.events, s.config.enumCasing, s.config.notificationIdForm);
-      // An app's own request may not notify without end; ending the call always may.
-      const ending = change.call.state === 'terminating' || change.call.state === 'terminated';
-      if (options.owner && notifications.length > 0 && !ending) assertNotificationQuota(s, loaded.record.outboxSeq);
+      const decided = fresh ? decideOn(s, loaded, decide, options) : orDoubt(() => decideOn(s, loaded as LoadedCall, decide, options));
+      if (decided === DOUBT) {
+        // A refusal or "nothing to do" decided on a remembered row may be another instance's news: read it.
+        loaded = await s.calls.load(callId);
+        fresh = true;
+        continue;
+      }
+      if (!decided) return { kind: 'unchanged', call: before };
+      const { change, notifications } = decided;
 
       await sendClockMessage(s, before, change.call);
-      if (await commit(s, change, notifications, loaded, options.resend?.ids)) {
-        await requestDelivery(s, change.call, notifications);
-        await countInjected(s, change);
-        await applyEffects(s, change);
-        return { kind: 'changed', before, change };
+      const changeId = randomUUID();
+      const committed = (await s.calls.submit({ change, notifications, notificationIds: options.resend?.ids, loaded, changeId, now: s.now() })) === 'committed';
+      if (!committed) {
+        // Another writer moved the row, or this one did: the SDK retries a transaction whose reply
+        // was lost, and the retry fails on the ETag its own first attempt moved. The row tells.
+        loaded = await s.calls.load(callId);
+        if (!loaded?.record.changeIds?.includes(changeId)) {
+          if (attempt >= MAX_COMMIT_ATTEMPTS) {
+            throw new Contention(`Call ${callId} is being changed by many requests at once. Retry the request.`, 1);
+          }
+          // Randomized, growing pause so racing writers spread out; a stale remembered row is no race.
+          if (fresh) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+          fresh = true;
+          continue;
+        }
       }
-      if (attempt >= MAX_COMMIT_ATTEMPTS) {
-        throw new Contention(`Call ${callId} is being changed by many requests at once. Retry the request.`, 1);
-      }
-      // Randomized, growing pause so racing writers spread out.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+      await requestDelivery(s, change.call, notifications);
+      await countInjected(s, change);
+      await applyEffects(s, change);
+      return { kind: 'changed', before, change };
     }
   });
+}
+
+const DOUBT = Symbol('doubt');
+
+/** The decision on `loaded` and its notifications; undefined when it changes nothing. */
+function decideOn<R>(s: Services, loaded: LoadedCall, decide: Decide<R>, options: CommitOptions): { change: CallChange<R>; notifications: readonly CommsNotification[] } | undefined {
+  const change = decide(loaded.record.call, domainContext(s));
+  if (!change) return undefined;
+  const notifications = options.resend?.notifications ?? renderNotifications(change.call, change.events, s.config.enumCasing, s.config.notificationIdForm);
+  // An app's own request may not notify without end; ending the call always may.
+  const ending = change.call.state === 'terminating' || change.call.state === 'terminated';
+  if (options.owner && notifications.length > 0 && !ending) assertNotificationQuota(s, loaded.record.outboxSeq);
+  return { change, notifications };
+}
+
+/** A decision on a row that may be stale: only a change stands; anything else is a doubt to settle by reading. */
+function orDoubt<T>(decided: () => T | undefined): T | typeof DOUBT {
+  try {
+    return decided() ?? DOUBT;
+  } catch {
+    return DOUBT;
+  }
 }
 
 /** Creates a call (outgoing or incoming) with its first notifications. */
@@ -77,7 +114,10 @@ export async function commitNewCall(s: Services, decide: (ctx: DomainContext) =>
   const change = decide(domainContext(s));
   const notifications = renderNotifications(change.call, change.events, s.config.enumCasing, s.config.notificationIdForm);
   await sendClockMessage(s, undefined, change.call);
-  if (!(await commit(s, change, notifications, undefined))) throw new Error(`Call id ${change.call.id} is taken.`);
+  const changeId = randomUUID();
+  const result = await s.calls.submit({ change, notifications, loaded: undefined, changeId, now: s.now() });
+  // A conflict can be this create's own first attempt, whose reply was lost and which the SDK retried.
+  if (result !== 'committed' && !(await s.calls.load(change.call.id))?.record.changeIds?.includes(changeId)) throw new Error(`Call id ${change.call.id} is taken.`);
   await requestDelivery(s, change.call, notifications);
   await countInjected(s, change);
   return change.call;
@@ -101,14 +141,6 @@ async function countInjected(s: Services, change: CallChange<unknown>): Promise<
   const counts: Partial<Record<(typeof injected)[number], number>> = {};
   for (const fault of injected) counts[fault] = (counts[fault] ?? 0) + 1;
   await s.faults.count(change.call.owner, counts, s.now()).catch((error: unknown) => console.warn(`Call ${change.call.id}: fault counts not recorded: ${(error as Error).message}`));
-}
-
-/** True when the change is committed; false when another writer got there first. */
-async function commit(s: Services, change: CallChange<unknown>, notifications: readonly CommsNotification[], loaded: LoadedCall | undefined, notificationIds?: readonly string[]): Promise<boolean> {
-  const changeId = randomUUID();
-  const result = await s.calls.submit({ change, notifications, notificationIds, loaded, changeId, now: s.now() });
-  // A conflict can be our own first attempt, whose reply was lost and which the SDK retried.
-  return result === 'committed' || (await s.calls.wasCommitted(change.call.id, changeId));
 }
 
 /**

@@ -9,12 +9,9 @@ import { callEntity, callFromEntity, REMEMBERED_CHANGES, type CallRecord } from 
 import { operationEntity, operationFromEntity, operationPatchEntity } from './operation-row';
 import { outboxEntity, recipientOf, type OutboxRow } from './outbox-row';
 import { CALL_ROW, OPERATION_PREFIX, operationRowKey, partitionIs, rowKeysWith } from './table-schema';
+import { RememberedCalls, type LoadedCall } from './remembered-calls';
 
-
-export interface LoadedCall {
-  readonly record: CallRecord;
-  readonly etag: string;
-}
+export type { LoadedCall } from './remembered-calls';
 
 /** One change of one call, ready to be written: the decision, its notifications, and what it was decided on. */
 export interface ChangeToSubmit {
@@ -43,14 +40,24 @@ export interface CallStoreOptions {
 }
 
 export class CallStore {
+  readonly remembered = new RememberedCalls();
+
   constructor(
     readonly table: TableClient,
     readonly options: CallStoreOptions = {},
   ) {}
 
+  /** The call row as storage has it now. */
   async load(callId: string): Promise<LoadedCall | undefined> {
     const entity = await unlessAbsent(this.table.getEntity(callId, CALL_ROW));
-    return entity && { record: callFromEntity(entity), etag: entity.etag };
+    const loaded = entity && { record: callFromEntity(entity), etag: entity.etag };
+    this.remembered.read(callId, loaded);
+    return loaded;
+  }
+
+  /** The row this instance last read or wrote, to decide on without reading (remembered-calls.ts); undefined: load it. */
+  lend(callId: string): LoadedCall | undefined {
+    return this.remembered.lend(callId);
   }
 
   async loadOperation(callId: string, operationId: string): Promise<Operation | undefined> {
@@ -67,18 +74,20 @@ export class CallStore {
     return { operations: ((value ?? []) as Record<string, unknown>[]).map((e) => operationFromEntity(e)), ...(next && { next }) };
   }
 
-  /** Writes one change in one transaction; `conflict` when the call moved on (412) or already exists (409). */
+  /** Writes one change in one transaction; `conflict` when the call moved on (412), already exists (409) or is gone (404). */
   async submit(submission: ChangeToSubmit): Promise<SubmitResult> {
-    const written = await unlessSomeoneElseDid(this.table.submitTransaction(changeTransaction(submission, this.options.keepHistory === true)));
-    return written === undefined ? 'conflict' : 'committed';
-  }
-
-  /**
-   * Whether the change with this id is on the call row. The SDK retries a transaction whose reply
-   * was lost, and that retry then fails on the ETag its own first attempt moved: this tells.
-   */
-  async wasCommitted(callId: string, changeId: string): Promise<boolean> {
-    return (await this.load(callId))?.record.changeIds?.includes(changeId) ?? false;
+    const actions = changeTransaction(submission, this.options.keepHistory === true);
+    const written = await unlessSomeoneElseDid(this.table.submitTransaction(actions));
+    const callId = submission.change.call.id;
+    if (written === undefined) {
+      this.remembered.refused(callId, submission.loaded);
+      return 'conflict';
+    }
+    // The call row is the transaction's first entity, so its ETag is the first sub-response's.
+    const etag = written.subResponses[0]?.etag?.trim();
+    const row = actions[0]?.[1];
+    this.remembered.wrote(callId, submission.loaded, etag && row ? { record: callFromEntity(row), etag } : undefined);
+    return 'committed';
   }
 }
 

@@ -2,7 +2,7 @@ import type { TransactionAction } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { PROFILE_FRESHNESS_MS } from '../../src/service/active-fault-profile';
 import { newId } from '../../src/graph/ids';
-import { operationRowKey } from '../../src/store/table-schema';
+import { CALL_ROW, operationRowKey } from '../../src/store/table-schema';
 import { azuriteConnectionString } from '../../tools/azurite';
 import { partition, promptBody } from '../support/graph';
 import { startInProcess, type InProcessApp } from '../support/in-process';
@@ -40,14 +40,10 @@ async function storageRequestsOf(work: () => Promise<unknown>) {
 }
 
 describe('storage round trips', () => {
-  it('a cancel makes one point read, one transaction and one queue send, whatever the call has done', async () => {
+  it('a cancel makes one transaction and one queue send, whatever the call has done: the row this instance wrote last saves the read', async () => {
     const { client } = svc;
     const callId = (await client.createCall())['id'] as string;
-    const expected = [
-      `table GET /devstoreaccount1/${svc.settings['CALLS_TABLE']}(PartitionKey='…',RowKey='…')`,
-      'table POST /devstoreaccount1/$batch',
-      `queue POST /devstoreaccount1/${svc.settings['NOTIFICATIONS_QUEUE']}/messages`,
-    ];
+    const expected = ['table POST /devstoreaccount1/$batch', `queue POST /devstoreaccount1/${svc.settings['NOTIFICATIONS_QUEUE']}/messages`];
 
     await client.action(callId, 'playPrompt', promptBody());
     expect(await storageRequestsOf(() => client.action(callId, 'cancelMediaProcessing', {}))).toEqual(expected);
@@ -59,6 +55,20 @@ describe('storage round trips', () => {
     }
     for (let i = 0; i < 10; i++) await client.action(callId, 'playPrompt', promptBody(`p${i}`));
     expect(await storageRequestsOf(() => client.action(callId, 'cancelMediaProcessing', {}))).toEqual(expected);
+  });
+
+  it('a cancel on a call another instance changed last: the refused transaction, one point read, the transaction, the queue send', async () => {
+    const { client } = svc;
+    const callId = (await client.createCall())['id'] as string;
+    await client.action(callId, 'playPrompt', promptBody());
+    // Another writer moves the call row's ETag.
+    await svc.table.updateEntity({ partitionKey: callId, rowKey: CALL_ROW }, 'Merge');
+    expect(await storageRequestsOf(() => client.action(callId, 'cancelMediaProcessing', {}))).toEqual([
+      'table POST /devstoreaccount1/$batch',
+      `table GET /devstoreaccount1/${svc.settings['CALLS_TABLE']}(PartitionKey='…',RowKey='…')`,
+      'table POST /devstoreaccount1/$batch',
+      `queue POST /devstoreaccount1/${svc.settings['NOTIFICATIONS_QUEUE']}/messages`,
+    ]);
   });
 
   it('a commit whose reply was lost is recognised as done, not made twice', async () => {

@@ -10,6 +10,8 @@ import { commitChange, commitNewCall, domainContext, MAX_COMMIT_ATTEMPTS } from 
 import { createServices } from '../../../src/app/services';
 import type { Services } from '../../../src/service/services';
 import { CallStore } from '../../../src/store/call-store';
+import { KeyedMutex } from '../../../src/store/keyed-mutex';
+import type { DomainContext } from '../../../src/calls/draft';
 import { storageAccount } from '../../../src/store/connection';
 import { prompt } from '../../unit/calls/fixtures';
 import { APP, OTHER_APP, TENANT } from '../../support/graph';
@@ -71,7 +73,7 @@ describe('commitChange', () => {
 describe('a commit whose reply was lost while others committed on top', () => {
   it('is recognised as done by its id among the call row’s recent changes', async () => {
     const { s, call } = await storedCall();
-    const other = { ...s, store: new CallStore(s.calls.table) };
+    const other = { ...s, calls: new CallStore(s.calls.table) };
     let lost = false;
     const flaky = withTransactions(s, async (actions) => {
       const result = await s.calls.table.submitTransaction(actions);
@@ -96,3 +98,74 @@ describe('a commit whose reply was lost while others committed on top', () => {
   });
 });
 
+
+/** Another instance on the same table: its own process state, no shared lock or remembered rows. */
+function anotherInstance(s: Services): Services {
+  return { ...s, calls: new CallStore(s.calls.table), callLocks: new KeyedMutex() };
+}
+
+/** The services with their table's point reads counted. */
+function countingReads(s: Services): { s: Services; reads: () => number } {
+  let reads = 0;
+  const table = Object.create(s.calls.table) as TableClient;
+  table.getEntity = (...args) => {
+    reads++;
+    return s.calls.table.getEntity(...args);
+  };
+  const calls = new CallStore(table);
+  return { s: { ...s, calls }, reads: () => reads };
+}
+
+describe('the call row this instance wrote last', () => {
+  it('is what a read of the row returns, ETag included', async () => {
+    const { s, call } = await storedCall();
+    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('p'), ctx));
+    const remembered = s.calls.lend(call.id);
+    expect(remembered).toEqual(await new CallStore(s.calls.table).load(call.id));
+  });
+
+  it('saves the read: a change decided on it reads nothing', async () => {
+    const { s: base, call } = await storedCall();
+    const { s, reads } = countingReads(base);
+    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('first'), ctx));
+    expect(reads()).toBe(1);
+    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('second'), ctx));
+    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('third'), ctx));
+    expect(reads()).toBe(1);
+    const stored = (await s.calls.load(call.id))?.record.call as Call;
+    expect(stored.mediaQueue.map((e) => e.id)).toEqual(['first', 'second', 'third']);
+  });
+
+  it('once another instance changed the call, is refused by storage; the change reads the row and is decided again on it', async () => {
+    const { s, call } = await storedCall();
+    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('mine-1'), ctx));
+    await commitChange(anotherInstance(s), call.id, (c, ctx) => enqueueMedia(c, prompt('theirs'), ctx));
+    const decidedOn: string[][] = [];
+    const outcome = await commitChange(s, call.id, (c, ctx) => {
+      decidedOn.push(c.mediaQueue.map((e) => e.id));
+      return enqueueMedia(c, prompt('mine-2'), ctx);
+    });
+    expect(outcome.kind).toBe('changed');
+    expect(decidedOn).toEqual([['mine-1'], ['mine-1', 'theirs']]);
+    const stored = (await s.calls.load(call.id))?.record.call as Call;
+    expect(stored.mediaQueue.map((e) => e.id)).toEqual(['mine-1', 'theirs', 'mine-2']);
+  });
+
+  it('is not trusted to change nothing or to refuse: the row is read and the decision made on it', async () => {
+    const { s, call } = await storedCall();
+    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('mine'), ctx));
+    await commitChange(anotherInstance(s), call.id, (c, ctx) => enqueueMedia(c, prompt('theirs'), ctx));
+    // As a media-clock message whose timer another instance set: on the old row it looks stale.
+    const afterTheirs = (c: Call, ctx: DomainContext) => (c.mediaQueue.some((e) => e.id === 'theirs') ? enqueueMedia(c, prompt('next'), ctx) : undefined);
+    expect((await commitChange(s, call.id, afterTheirs)).kind).toBe('changed');
+
+    await commitChange(anotherInstance(s), call.id, (c, ctx) => enqueueMedia(c, prompt('theirs-2'), ctx));
+    const refusing = (c: Call, ctx: DomainContext) => {
+      if (!c.mediaQueue.some((e) => e.id === 'theirs-2')) throw new Error('a rule the old row breaks');
+      return enqueueMedia(c, prompt('last'), ctx);
+    };
+    expect((await commitChange(s, call.id, refusing)).kind).toBe('changed');
+    const stored = (await s.calls.load(call.id))?.record.call as Call;
+    expect(stored.mediaQueue.map((e) => e.id)).toEqual(['mine', 'theirs', 'next', 'theirs-2', 'last']);
+  });
+});
