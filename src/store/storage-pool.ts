@@ -11,6 +11,11 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
  * requests need. Waiting API round trips are served app by app in turn, each app's in order, so
  * one app's flood does not make another app's requests wait behind all of it.
  *
+ * The bound on API round trips is for that fairness, so it holds only while apps share the
+ * instance (more than one has made requests in the last SHARING_WINDOW_MS). One app alone gets
+ * every round trip it asks for: its requests would only queue behind its own, and on a busy
+ * instance a tight bound leaves storage idle while replies wait for the event loop.
+ *
  * What kind of work a round trip belongs to, and for which app, travels with the async context:
  * the HTTP edge runs its handler `asApiWork`, naming the app once the token says which it is;
  * everything else is background.
@@ -24,6 +29,11 @@ interface Work {
 }
 
 const current = new AsyncLocalStorage<Work>();
+
+/** How long an app counts as using the instance after its last request's round trip. */
+export const SHARING_WINDOW_MS = 10_000;
+/** How often the apps using the instance are counted again (a second one is noticed at once). */
+const RECOUNT_MS = 100;
 
 /** Runs `work` as API work (for `app`, when known): its storage round trips go ahead of background ones. */
 export function asApiWork<T>(work: () => Promise<T>, app?: string): Promise<T> {
@@ -81,13 +91,35 @@ export class StoragePool {
   readonly #active: Record<WorkKind, number> = { api: 0, background: 0 };
   readonly #waiting: Record<WorkKind, FairQueue> = { api: new FairQueue(), background: new FairQueue() };
   #stats = { roundTrips: { api: 0, background: 0 }, waitedMs: { api: 0, background: 0 }, maxWaiting: 0 };
+  /** Each app's last API round trip ('' for requests of no app: the emulator's, the console's). */
+  readonly #lastSeen = new Map<string, number>();
+  #countedAt = Number.NEGATIVE_INFINITY;
+  #shared = false;
 
   /** `limits`: round trips each kind of work may have in flight at once (0: unbounded). */
-  constructor(readonly limits: Readonly<Record<WorkKind, number>>) {}
+  constructor(
+    readonly limits: Readonly<Record<WorkKind, number>>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Whether more than one app has used the instance lately, which is when requests are bounded. */
+  get shared(): boolean {
+    return this.#shared;
+  }
 
   #mayStart(kind: WorkKind): boolean {
-    const limit = this.limits[kind];
+    const limit = kind === 'api' && !this.#shared ? 0 : this.limits[kind];
     return (limit === 0 || this.#active[kind] < limit) && (kind === 'api' || this.#waiting.api.size === 0);
+  }
+
+  #saw(app: string): void {
+    const now = this.now();
+    const known = this.#lastSeen.has(app);
+    this.#lastSeen.set(app, now);
+    if (known && now - this.#countedAt < RECOUNT_MS) return;
+    for (const [other, at] of this.#lastSeen) if (now - at > SHARING_WINDOW_MS) this.#lastSeen.delete(other);
+    this.#shared = this.#lastSeen.size > 1;
+    this.#countedAt = now;
   }
 
   /** Waits for a slot; resolves with its release. */
@@ -95,6 +127,7 @@ export class StoragePool {
     const { kind } = work;
     const started = performance.now();
     this.#stats.roundTrips[kind]++;
+    if (kind === 'api') this.#saw(work.app ?? '');
     if (this.#waiting[kind].size > 0 || !this.#mayStart(kind)) {
       // #handOn counts the slot as this one's when it wakes it, so nothing can overtake it.
       await new Promise<void>((resolve) => {

@@ -145,7 +145,7 @@ async function ivrFlow(api: Api, callbackUri: string, samples: Samples, reached:
 }
 
 interface HostMetrics {
-  readonly storage: { limits: { api: number; background: number }; roundTrips: { api: number; background: number }; waitedMs: { api: number; background: number }; maxWaiting: number };
+  readonly storage: { limits: { api: number; background: number }; shared: boolean; roundTrips: { api: number; background: number }; waitedMs: { api: number; background: number }; maxWaiting: number };
   readonly eventLoopDelayMs: { p50: number; p99: number; max: number };
   readonly signing: { count: number; ms: number };
 }
@@ -160,7 +160,7 @@ function breakdown(wave: number, m: HostMetrics, requests: number): string {
   const per = (n: number, d: number) => (d === 0 ? '0' : (n / d).toFixed(1));
   return [
     `${wave}     storage round trips: ${trips.api} for ${requests} API requests (${per(trips.api, requests)} each), ${trips.background} in the background (${per(trips.background, CALLS)} per call)`,
-    `      wait for the storage pool (API ${m.storage.limits.api || 'unbounded'}, background ${m.storage.limits.background || 'unbounded'}): API ${per(waited.api, trips.api)} ms, background ${per(waited.background, trips.background)} ms per round trip; at most ${m.storage.maxWaiting} waiting`,
+    `      wait for the storage pool (API ${m.storage.limits.api && m.storage.shared ? `${m.storage.limits.api}, apps sharing` : 'unbounded'}, background ${m.storage.limits.background || 'unbounded'}): API ${per(waited.api, trips.api)} ms, background ${per(waited.background, trips.background)} ms per round trip; at most ${m.storage.maxWaiting} waiting`,
     `      event loop delay p50 ${m.eventLoopDelayMs.p50} ms, p99 ${m.eventLoopDelayMs.p99} ms, max ${m.eventLoopDelayMs.max} ms; ${m.signing.count} tokens signed, ${per(m.signing.ms, m.signing.count)} ms each`,
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asApiWork, asBackgroundWork, StoragePool, workKind } from '../../../src/store/storage-pool';
+import { asApiWork, asBackgroundWork, SHARING_WINDOW_MS, StoragePool, workKind } from '../../../src/store/storage-pool';
 
 /** A round trip that ends when the test says so. */
 function pending() {
@@ -9,9 +9,16 @@ function pending() {
 }
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A pool another app has just used, so requests share it and its API bound holds. */
+async function sharedPool(limits: ConstructorParameters<typeof StoragePool>[0], now?: () => number): Promise<StoragePool> {
+  const pool = new StoragePool(limits, now);
+  await asApiWork(() => pool.run(async () => undefined), 'another app');
+  return pool;
+}
+
 describe('the storage pool', () => {
-  it('keeps at most `size` round trips in flight; the rest wait in order', async () => {
-    const pool = new StoragePool({ api: 2, background: 2 });
+  it('keeps at most `size` round trips in flight while apps share it; the rest wait in order', async () => {
+    const pool = await sharedPool({ api: 2, background: 2 });
     const trips = Array.from({ length: 4 }, pending);
     const started: number[] = [];
     const runs = trips.map((t, i) => asApiWork(() => pool.run(async () => { started.push(i); await t.done; })));
@@ -73,7 +80,7 @@ describe('the storage pool', () => {
   });
 
   it('serves waiting requests app by app: one app’s flood does not hold another app’s request behind all of it', async () => {
-    const pool = new StoragePool({ api: 1, background: 1 });
+    const pool = await sharedPool({ api: 1, background: 1 });
     const busy = pending();
     const order: string[] = [];
     const first = asApiWork(() => pool.run(() => busy.done), 'flood');
@@ -84,5 +91,34 @@ describe('the storage pool', () => {
     busy.finish();
     await Promise.all([first, ...flood, other]);
     expect(order).toEqual(['flood1', 'other', 'flood2', 'flood3']);
+  });
+
+  it('does not bound one app alone: its requests would only wait behind its own', async () => {
+    const pool = new StoragePool({ api: 2, background: 2 });
+    const trips = Array.from({ length: 10 }, pending);
+    let inFlight = 0;
+    const runs = trips.map((t) => asApiWork(() => pool.run(async () => { inFlight++; await t.done; }), 'alone'));
+    await tick();
+    expect(pool.shared).toBe(false);
+    expect(inFlight).toBe(10);
+    trips.forEach((t) => t.finish());
+    await Promise.all(runs);
+  });
+
+  it('bounds requests as soon as a second app comes, and no longer once it has been quiet for the sharing window', async () => {
+    let now = 0;
+    const pool = new StoragePool({ api: 1, background: 1 }, () => now);
+    const trip = (app: string) => asApiWork(() => pool.run(async () => undefined), app);
+    await trip('first');
+    expect(pool.shared).toBe(false);
+    now += 1000;
+    await trip('second');
+    expect(pool.shared).toBe(true);
+    now += SHARING_WINDOW_MS - 1000;
+    await trip('first');
+    expect(pool.shared).toBe(true);
+    now += 1001;
+    await trip('first');
+    expect(pool.shared).toBe(false);
   });
 });
