@@ -21,7 +21,7 @@ import { floorContext } from './floor-context';
  * scratch partition of its own. Delivery is off here (the notifications function is disabled) so
  * both sides do the same storage work; delivery has benchmarks of its own.
  */
-const LEVELS = [1, 8, 32, 128];
+const LEVELS = process.env['BENCH_LEVELS'] ? process.env['BENCH_LEVELS'].split(',').map(Number) : [1, 8, 32, 128];
 /** Each side runs TURNS turns of SECONDS at each level. */
 const SECONDS = 2;
 const TURNS = 3;
@@ -63,8 +63,9 @@ async function measureLevel(workers: number): Promise<{ service: number; floor: 
     let floor = 0;
     let service = 0;
     for (let turn = 0; turn < TURNS; turn++) {
-      floor += (await run(workers, floorCycle)) / TURNS;
-      service += (await run(workers, serviceCycleOf)) / TURNS;
+      const f = await run(workers, floorCycle); floor += f / TURNS;
+      const sv = await run(workers, serviceCycleOf); service += sv / TURNS;
+      if (process.env['BENCH_DEBUG']) console.log('turn', workers, f.toFixed(0), sv.toFixed(0));
     }
     return { service, floor };
   } finally {
