@@ -23,6 +23,7 @@ import { RecipientLoad } from '../notify/recipients';
 import { KeyedMutex } from '../store/keyed-mutex';
 import { CallCounts } from '../service/quotas';
 import { ProcessMetrics } from '../service/metrics';
+import { NotificationTokens } from '../notify/notification-tokens';
 
 // The composition root: the one place that builds the service's parts from the configuration and
 // holds what this process keeps (its Services, its storage account). Everything below receives
@@ -32,6 +33,7 @@ import { ProcessMetrics } from '../service/metrics';
 export function createServices(cfg: Config, storage?: StorageAccount, pool = new StoragePool(cfg.storageConcurrency)): Services {
   const account = storage ?? storageAccount(STORAGE_CONNECTION, cfg.env, pool);
   const table = account.table(cfg.tableName);
+  const metrics = new ProcessMetrics();
   return {
     config: cfg,
     calls: new CallStore(table, { keepHistory: cfg.mode === 'local' }),
@@ -57,7 +59,8 @@ export function createServices(cfg: Config, storage?: StorageAccount, pool = new
     }),
     instanceId: newId(),
     storagePool: pool,
-    metrics: new ProcessMetrics(),
+    metrics,
+    notificationTokens: new NotificationTokens((ms) => metrics.signed(ms)),
     mediaClock: new MessageQueue(account.queue(cfg.queues.mediaClock), pool),
     notifications: new MessageQueue(account.queue(cfg.queues.notifications), pool),
     slowLane: new MessageQueue(account.queue(cfg.queues.slowLane), pool),

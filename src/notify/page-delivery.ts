@@ -6,7 +6,6 @@ import type { FaultHold, OutboxRow } from '../store/outbox-row';
 import { post } from './deliver';
 import { POST_ONCE, type DeliveryFaults, type Hold } from './faults';
 import { issuerFor } from './issuer';
-import { timed } from '../service/metrics';
 import { isDue, leaseMs, LeaseLost, PAGE, requeue, type PageResult } from './outbox-pace';
 import { recipientKey, type Lane } from './recipients';
 import { failureOf, nextAttemptAt, type Attempt } from './retry-policy';
@@ -154,7 +153,7 @@ export class PageDelivery {
     const { recipient } = row;
     const origin = recipientKey(recipient.appId, recipient.callbackUri);
     await this.#keepLease();
-    const token = await timed((ms) => s.metrics.signed(ms), () => signer.sign({ issuer: issuerFor(s.config, recipient.baseUrl), audience: recipient.appId, tenantId: recipient.tenantId }));
+    const token = await s.notificationTokens.token(signer, { issuer: issuerFor(s.config, recipient.baseUrl), audience: recipient.appId, tenantId: recipient.tenantId });
     const started = performance.now();
     const attempt = await post({
       url: recipient.callbackUri,

@@ -29,13 +29,3 @@ export class ProcessMetrics {
     return { eventLoopDelayMs: delay, signing };
   }
 }
-
-/** Runs `work` and reports how long it took. */
-export async function timed<T>(report: (ms: number) => void, work: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  try {
-    return await work();
-  } finally {
-    report(performance.now() - started);
-  }
-}

@@ -15,6 +15,7 @@ import type { SweepQueries } from '../store/sweep-queries';
 import type { ClockMessage, DrainMessage } from './queue-messages';
 import type { OwnerStore } from '../store/storage-owner';
 import type { RecipientLoad } from '../notify/recipients';
+import type { NotificationTokens } from '../notify/notification-tokens';
 import type { KeyedMutex } from '../store/keyed-mutex';
 import type { CallCounts } from './quotas';
 
@@ -58,6 +59,8 @@ export interface Services {
   readonly storagePool: StoragePool;
   /** Event-loop delay and signing time, for the benchmarks (service/metrics.ts). */
   readonly metrics: ProcessMetrics;
+  /** The bearer tokens of notification POSTs, each reused for a while per recipient (notify/notification-tokens.ts). */
+  readonly notificationTokens: NotificationTokens;
   readonly mediaClock: MessageQueue<ClockMessage>;
   readonly notifications: MessageQueue<DrainMessage>;
   /** The slow delivery lane: recipients in trouble (notify/recipients.ts). */
