@@ -14,7 +14,7 @@ export interface RouteTemplate {
   readonly precedence: readonly number[];
   match(path: string): Record<string, string> | undefined;
   /** The same, for a path already split (splitPath): the host splits a request's path once for all its routes. */
-  matchParts(parts: readonly string[]): Record<string, string> | undefined;
+  matchParts(path: PathParts): Record<string, string> | undefined;
 }
 
 
@@ -27,7 +27,7 @@ interface Parameter {
 }
 
 type Segment =
-  | { readonly kind: 'literal'; readonly text: string }
+  | { readonly kind: 'literal'; readonly text: string; readonly lower: string }
   | { readonly kind: 'parameter'; readonly parameter: Parameter }
   | { readonly kind: 'complex'; readonly pattern: RegExp; readonly parameters: readonly Parameter[] };
 
@@ -43,7 +43,7 @@ export function parseRouteTemplate(template: string): RouteTemplate {
     template,
     precedence: segments.map(segmentPrecedence),
     match: (path) => matchSegments(segments, splitPath(path)),
-    matchParts: (parts) => matchSegments(segments, parts),
+    matchParts: (path) => matchSegments(segments, path),
   };
 }
 
@@ -69,13 +69,22 @@ function segmentPrecedence(segment: Segment): number {
 
 // ---- matching -------------------------------------------------------------------------------
 
-export function splitPath(path: string): string[] {
+/** A request's path split at its slashes and percent-decoded, once for all the routes it is tried against. */
+export interface PathParts {
+  readonly decoded: readonly string[];
+  /** The same, lowercased: literal segments match case-insensitively. */
+  readonly lower: readonly string[];
+}
+
+export function splitPath(path: string): PathParts {
   const trimmed = path.replace(/^\/+|\/+$/g, '');
-  return trimmed === '' ? [] : trimmed.split('/');
+  const decoded = trimmed === '' ? [] : trimmed.split('/').map(decode);
+  return { decoded, lower: decoded.map((part) => part.toLowerCase()) };
 }
 
 /** Percent-decodes a segment; a malformed escape stays as it is, as ASP.NET Core's routing leaves it. */
 function decode(raw: string): string {
+  if (!raw.includes('%')) return raw;
   try {
     return decodeURIComponent(raw);
   } catch {
@@ -83,25 +92,24 @@ function decode(raw: string): string {
   }
 }
 
-function matchSegments(segments: readonly Segment[], parts: readonly string[]): Record<string, string> | undefined {
+function matchSegments(segments: readonly Segment[], path: PathParts): Record<string, string> | undefined {
+  const { decoded, lower } = path;
   const values: Record<string, string> = {};
   let i = 0;
   for (const segment of segments) {
     if (segment.kind === 'parameter' && segment.parameter.catchAll) {
-      const decoded = parts.slice(i).map(decode);
-      i = parts.length;
-      if (!bind(segment.parameter, decoded.join('/'), values)) return undefined;
+      const rest = decoded.slice(i).join('/');
+      i = decoded.length;
+      if (!bind(segment.parameter, rest, values)) return undefined;
       continue;
     }
-    const raw = parts[i];
-    if (raw === undefined) {
+    const part = decoded[i];
+    if (part === undefined) {
       if (segment.kind === 'parameter' && bind(segment.parameter, '', values)) continue;
       return undefined;
     }
-    const part = decode(raw);
-    i++;
     if (segment.kind === 'literal') {
-      if (part.toLowerCase() !== segment.text.toLowerCase()) return undefined;
+      if (lower[i] !== segment.lower) return undefined;
     } else if (segment.kind === 'parameter') {
       if (!bind(segment.parameter, part, values)) return undefined;
     } else {
@@ -111,8 +119,9 @@ function matchSegments(segments: readonly Segment[], parts: readonly string[]): 
         if (!bind(parameter, m[k + 1] ?? '', values)) return undefined;
       }
     }
+    i++;
   }
-  return i === parts.length ? values : undefined;
+  return i === decoded.length ? values : undefined;
 }
 
 /** Records a parameter's value; an empty value is allowed only for optional or defaulted ones. */
@@ -167,7 +176,7 @@ function parseSegment(text: string, template: string): Segment {
     }
   }
   const [only] = pieces;
-  if (pieces.length === 1 && typeof only === 'string') return { kind: 'literal', text: only };
+  if (pieces.length === 1 && typeof only === 'string') return { kind: 'literal', text: only, lower: only.toLowerCase() };
   if (pieces.length === 1 && only !== undefined && typeof only !== 'string') return { kind: 'parameter', parameter: only };
   const parameters = pieces.filter((p): p is Parameter => typeof p !== 'string');
   if (parameters.some((p) => p.catchAll)) {
