@@ -39,11 +39,21 @@ export function parseRouteTemplate(template: string): RouteTemplate {
       throw new RouteTemplateError(`In route '${template}', a catch-all parameter must be the last segment.`);
     }
   });
+  const literals = segments.flatMap((segment, i) => (segment.kind === 'literal' ? [[i, segment.lower] as const] : []));
+  const fewest = segments.filter((segment) => segment.kind !== 'parameter' || !(segment.parameter.optional || segment.parameter.catchAll || segment.parameter.defaultValue !== undefined)).length;
+  const most = segments.some((segment) => segment.kind === 'parameter' && segment.parameter.catchAll) ? Number.POSITIVE_INFINITY : segments.length;
+  // A host tries a request against a hundred routes: the part count and the literal segments rule
+  // most of them out before any parameter's constraint runs.
+  const matchParts = (path: PathParts) => {
+    const count = path.decoded.length;
+    if (count < fewest || count > most || literals.some(([i, lower]) => i < count && path.lower[i] !== lower)) return undefined;
+    return matchSegments(segments, path);
+  };
   return {
     template,
     precedence: segments.map(segmentPrecedence),
-    match: (path) => matchSegments(segments, splitPath(path)),
-    matchParts: (path) => matchSegments(segments, path),
+    match: (path) => matchParts(splitPath(path)),
+    matchParts,
   };
 }
 
