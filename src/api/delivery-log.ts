@@ -42,7 +42,7 @@ export const getDeliveryLog: GraphHandler = async (request) => {
   if (!loaded) throw GraphError.itemNotFound(`Call '${callId}' was not found.`);
   const { owner: { appId }, callbackUri } = loaded.record.call;
   const origin = originOf(callbackUri);
-  const circuit = await s.circuits.view(recipientKey(appId, callbackUri), s.now(), 0);
+  const circuit = await s.circuits.current(recipientKey(appId, callbackUri), s.now());
   return {
     status: 200,
     jsonBody: {

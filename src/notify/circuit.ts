@@ -42,6 +42,7 @@ export function afterAnswer(before: CircuitRecord | undefined, now: number): Cir
 
 export class Circuits {
   readonly #cache = new LRUCache<string, { read: ReadCircuit | undefined; at: number }>({ max: RECIPIENTS_REMEMBERED });
+  readonly #refreshing = new Set<string>();
 
   /** How many recipients' circuits this instance has cached. */
   get cached(): number {
@@ -53,9 +54,21 @@ export class Circuits {
     private readonly policy: CircuitPolicy,
   ) {}
 
-  /** The origin's state, from this instance's cache if it is younger than `maxAgeMs`. */
-  async view(origin: string, now: number, maxAgeMs = CACHE_MS): Promise<CircuitRecord | undefined> {
-    return (await this.#read(origin, now, maxAgeMs))?.record;
+  /**
+   * The origin's state as this instance last saw it, for the fast lane. A view older than
+   * CACHE_MS is refreshed behind the delivery, which goes on with it meanwhile: reading it first
+   * cost every second's first delivery to the origin a round trip. With no view yet, it is read.
+   */
+  async view(origin: string, now: number): Promise<CircuitRecord | undefined> {
+    const cached = this.#cache.get(origin);
+    if (!cached) return (await this.#read(origin, now, 0))?.record;
+    if (now - cached.at >= CACHE_MS) this.#refresh(origin, now);
+    return cached.read?.record;
+  }
+
+  /** The origin's state as stored now: the slow lane decides probes on it. */
+  async current(origin: string, now: number): Promise<CircuitRecord | undefined> {
+    return (await this.#read(origin, now, 0))?.record;
   }
 
   /**
@@ -99,6 +112,19 @@ export class Circuits {
     const read = await this.store.get(origin);
     this.#cache.set(origin, { read, at: now });
     return read;
+  }
+
+  /** Reads the origin's row into the cache, once at a time; a write this instance made meanwhile is newer and stays. */
+  #refresh(origin: string, now: number): void {
+    if (this.#refreshing.has(origin)) return;
+    this.#refreshing.add(origin);
+    void this.store
+      .get(origin)
+      .then((read) => {
+        if ((this.#cache.get(origin)?.at ?? 0) <= now) this.#cache.set(origin, { read, at: now });
+      })
+      .catch(() => undefined) // the next delivery tries again
+      .finally(() => this.#refreshing.delete(origin));
   }
 
   async #save(record: CircuitRecord, read: ReadCircuit | undefined, now: number): Promise<string | undefined> {

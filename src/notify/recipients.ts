@@ -85,8 +85,8 @@ export class RecipientLoad {
 /** Whether a drain for `recipient` in `lane` delivers now, or where its message goes instead. */
 export async function admit(s: Services, recipient: string, lane: Lane): Promise<Admission> {
   const now = s.now();
-  // The fast lane trusts a second-old view; the slow lane, where probes are decided, reads afresh.
-  const circuit = await s.circuits.view(recipient, now, lane === 'fast' ? undefined : 0);
+  // The fast lane goes on the last view (refreshed once it is a second old); the slow lane, where probes are decided, reads afresh.
+  const circuit = await (lane === 'fast' ? s.circuits.view(recipient, now) : s.circuits.current(recipient, now));
   if (circuit?.state === 'open') {
     const wait = (circuit.probeAt ?? now) - now;
     if (lane === 'fast' || wait > 0) return forward('slow', wait / 1000);

@@ -162,18 +162,20 @@ async function sendClockMessage(s: Services, before: Call | undefined, after: Ca
 }
 
 /**
- * After the commit the change has happened, whatever follows: a failed send only delays delivery
- * until the sweeper finds the outbox row, so it is logged, not reported as a failed request. A bot
- * that answers promptly is then delivered to at once, without waiting for the queue's poll.
+ * After the commit the change has happened, whatever follows. A bot that answers promptly is
+ * delivered to at once, without waiting for the queue's poll, while the queue message that is the
+ * guarantee goes out (whichever delivers first, the other finds the outbox empty). A failed send
+ * only delays delivery until the sweeper finds the outbox row, so it is logged, not reported as a
+ * failed request.
  */
 async function requestDelivery(s: Services, call: Call, notifications: readonly CommsNotification[]): Promise<void> {
   if (notifications.length === 0) return;
+  s.delivery.committed(s, call.id, call.owner.appId, call.callbackUri);
   try {
     await s.notifications.send({ callId: call.id });
   } catch (error) {
     console.warn(`Call ${call.id}: could not ask for delivery (the sweeper will): ${(error as Error).message}`);
   }
-  s.delivery.committed(s, call.id, call.owner.appId, call.callbackUri);
 }
 
 /** The inputs of one decision, at the current time. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { afterAnswer, afterFailure, FAILURE_THRESHOLD } from '../../../src/notify/circuit';
+import { afterAnswer, afterFailure, Circuits, FAILURE_THRESHOLD } from '../../../src/notify/circuit';
+import type { CircuitRecord } from '../../../src/store/circuit-row';
+import type { CircuitStore } from '../../../src/store/circuits';
 import { originOf } from '../../../src/notify/recipients';
 
 const policy = { probeMs: 1000, maxProbeMs: 8000, claimMs: 3000 };
@@ -35,5 +37,43 @@ describe('a recipient circuit', () => {
   it('counts by origin: scheme, host and port', () => {
     expect(originOf('https://Bot.example.com/api/calls?x=1')).toBe('https://bot.example.com');
     expect(originOf('http://127.0.0.1:3978/a')).not.toBe(originOf('http://127.0.0.1:3979/a'));
+  });
+});
+
+describe('an instance’s view of a circuit', () => {
+  /** A circuit row another instance can change, and the reads this instance makes of it. */
+  function sharedRow() {
+    const row = { state: { origin: ORIGIN, state: 'closed' as const, failures: 0, changedAt: 0 } as CircuitRecord, reads: 0 };
+    const store = {
+      get: async () => {
+        row.reads++;
+        return { record: row.state, etag: String(row.reads) };
+      },
+      save: async () => 'etag',
+    } as unknown as CircuitStore;
+    return { row, circuits: new Circuits(store, policy) };
+  }
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('the fast lane goes on its last view, refreshed behind it once a second old; another instance’s opening is seen on the next look', async () => {
+    const { row, circuits } = sharedRow();
+    expect(await circuits.view(ORIGIN, 0)).toMatchObject({ state: 'closed' });
+    expect(row.reads).toBe(1);
+    row.state = { origin: ORIGIN, state: 'open', failures: 3, openedAt: 500, probeAt: 5000, changedAt: 500 };
+    expect(await circuits.view(ORIGIN, 900)).toMatchObject({ state: 'closed' });
+    expect(row.reads).toBe(1);
+    // A second on: this look still goes on the old view, and reads the row behind it, once.
+    const [a, b] = await Promise.all([circuits.view(ORIGIN, 1000), circuits.view(ORIGIN, 1001)]);
+    expect([a?.state, b?.state]).toEqual(['closed', 'closed']);
+    await settled();
+    expect(row.reads).toBe(2);
+    expect(await circuits.view(ORIGIN, 1002)).toMatchObject({ state: 'open' });
+  });
+
+  it('the slow lane reads the row every time', async () => {
+    const { row, circuits } = sharedRow();
+    await circuits.current(ORIGIN, 0);
+    await circuits.current(ORIGIN, 1);
+    expect(row.reads).toBe(2);
   });
 });
