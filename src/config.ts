@@ -86,9 +86,9 @@ const settingsSchema = z.object({
   CALL_RETENTION_MS: z.coerce.number().int().min(0).max(365 * 24 * 3_600_000).default(24 * 3_600_000),
   /** Quota: calls of one app not yet ended; a create beyond it answers 429. */
   MAX_CALLS_PER_APP: z.coerce.number().int().min(1).max(1_000_000).default(1000),
-  /** Storage round trips one instance's API requests have in flight at once (store/storage-pool.ts); 0: unbounded. */
-  STORAGE_CONCURRENCY: z.coerce.number().int().min(0).max(1024).default(16),
-  /** The same for its background work (media clock, delivery, sweeper), which also waits while requests wait. */
+  /** Graph requests one instance handles at once while apps share it (store/fair-gate.ts); 0: unbounded. */
+  REQUEST_CONCURRENCY: z.coerce.number().int().min(0).max(1024).default(16),
+  /** Storage round trips one instance's background work (media clock, delivery, sweeper) has in flight at once (store/storage-pool.ts); 0: unbounded. */
   BACKGROUND_STORAGE_CONCURRENCY: z.coerce.number().int().min(0).max(1024).default(8),
   /** Quota: changes that notify the bot, over one call's life; an app's request beyond it answers 429. */
   MAX_NOTIFICATIONS_PER_CALL: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
@@ -176,7 +176,8 @@ const configSchema = settingsSchema.transform((s) => ({
   callRetentionMs: s.CALL_RETENTION_MS,
   recordingTokenLifetimeMs: s.RECORDING_TOKEN_LIFETIME_MS,
   quotas: { callsPerApp: s.MAX_CALLS_PER_APP, notificationsPerCall: s.MAX_NOTIFICATIONS_PER_CALL },
-  storageConcurrency: { api: s.STORAGE_CONCURRENCY, background: s.BACKGROUND_STORAGE_CONCURRENCY },
+  requestConcurrency: s.REQUEST_CONCURRENCY,
+  backgroundStorageConcurrency: s.BACKGROUND_STORAGE_CONCURRENCY,
   // A setting has no one to tell a drawn seed to, so its default seed is fixed.
   ...(s.FAULT_PROFILE && { faultProfile: { ...s.FAULT_PROFILE, seed: s.FAULT_PROFILE.seed ?? 1 } }),
   entra: {

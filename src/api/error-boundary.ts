@@ -30,7 +30,7 @@ export function withGraphErrors(handler: GraphHandler): HttpHandler {
   return async (request, context) => {
     const ids = requestIds(request.headers.get('client-request-id'));
     try {
-      // A request's storage round trips go ahead of background work's (store/storage-pool.ts).
+      // A request's storage round trips are not held back with background work's (store/storage-pool.ts).
       const response = await asApiWork(() => handler(request, context, ids));
       return { ...response, headers: { ...ids.headers, ...(response.headers as Record<string, string> | undefined) } };
     } catch (error) {

@@ -10,7 +10,6 @@ import { services } from '../app/services';
 import type { Services } from '../service/services';
 import { withGraphErrors } from './error-boundary';
 import { applyRequestFaults, type FaultDraw } from './request-faults';
-import { asApiWork } from '../store/storage-pool';
 
 /** One authenticated Graph request, with what every handler needs. */
 export interface ApiRequest {
@@ -50,14 +49,14 @@ export function graphApi(options: RouteOptions, handler: (req: ApiRequest) => Pr
       const appId = request.params['appId'] ?? '';
       if ((parseGuid(appId) ?? appId.toLowerCase()) !== app.appId) throw GraphError.itemNotFound(`Application '${appId}' was not found.`);
     }
-    // The emulator's own routes (fault profiles among them) are the test's controls: never faulted.
-    // From here the request's storage round trips are the app's: waiting ones are served app by app.
-    return asApiWork(async () => {
+    // While apps share the instance, requests beyond its limit wait, served app by app in turn.
+    return s.requestGate.run(`${app.tenantId}/${app.appId}`, async () => {
+      // The emulator's own routes (fault profiles among them) are the test's controls: never faulted.
       const faultDraw = options.localOnly ? undefined : await applyRequestFaults(s, request, app);
       const version = (request.params['version'] ?? 'v1.0').toLowerCase() === 'beta' ? 'beta' : 'v1.0';
       const baseUrl = serviceBaseUrl(s.config, request.url);
       return handler({ request, ids, app, family: options.family, version, baseUrl, services: s, ...(faultDraw && { faultDraw }) });
-    }, `${app.tenantId}/${app.appId}`);
+    });
   });
 }
 

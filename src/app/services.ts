@@ -16,6 +16,7 @@ import { FaultStore } from '../store/fault-profiles';
 import { MeetingStore } from '../store/meeting-store';
 import { MessageQueue } from '../store/message-queue';
 import { StoragePool } from '../store/storage-pool';
+import { FairGate } from '../store/fair-gate';
 import { OutboxStore } from '../store/outbox-store';
 import { OwnerStore } from '../store/storage-owner';
 import { SweepQueries } from '../store/sweep-queries';
@@ -30,7 +31,7 @@ import { NotificationTokens } from '../notify/notification-tokens';
 // Services; a test builds a fresh set with createServices.
 
 /** Every port of the service, on one storage account. */
-export function createServices(cfg: Config, storage?: StorageAccount, pool = new StoragePool(cfg.storageConcurrency)): Services {
+export function createServices(cfg: Config, storage?: StorageAccount, pool = new StoragePool(cfg.backgroundStorageConcurrency)): Services {
   const account = storage ?? storageAccount(STORAGE_CONNECTION, cfg.env, pool);
   const table = account.table(cfg.tableName);
   const metrics = new ProcessMetrics();
@@ -59,6 +60,7 @@ export function createServices(cfg: Config, storage?: StorageAccount, pool = new
     }),
     instanceId: newId(),
     storagePool: pool,
+    requestGate: new FairGate(cfg.requestConcurrency),
     metrics,
     notificationTokens: new NotificationTokens((ms) => metrics.signed(ms)),
     mediaClock: new MessageQueue(account.queue(cfg.queues.mediaClock), pool),
@@ -76,7 +78,7 @@ let instance: Services | undefined;
 
 /** This process's one storage pool: every round trip to the app's storage account goes through it. */
 function appStoragePool(): StoragePool {
-  appPool ??= new StoragePool(config().storageConcurrency);
+  appPool ??= new StoragePool(config().backgroundStorageConcurrency);
   return appPool;
 }
 

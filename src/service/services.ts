@@ -7,6 +7,7 @@ import type { DeliveryLogStore } from '../store/delivery-log';
 import type { DeadLetterStore } from '../store/dead-letters';
 import type { FaultStore } from '../store/fault-profiles';
 import type { StoragePool } from '../store/storage-pool';
+import type { FairGate } from '../store/fair-gate';
 import type { ProcessMetrics } from './metrics';
 import type { MeetingStore } from '../store/meeting-store';
 import type { OutboxStore } from '../store/outbox-store';
@@ -57,6 +58,8 @@ export interface Services {
   readonly instanceId: string;
   /** The process's storage pool (store/storage-pool.ts): its counters say what storage work each kind of work did. */
   readonly storagePool: StoragePool;
+  /** The Graph requests this process handles at once while apps share it, waiting ones app by app (store/fair-gate.ts). */
+  readonly requestGate: FairGate;
   /** Event-loop delay and signing time, for the benchmarks (service/metrics.ts). */
   readonly metrics: ProcessMetrics;
   /** The bearer tokens of notification POSTs, each reused for a while per recipient (notify/notification-tokens.ts). */

@@ -36,8 +36,8 @@ export async function startEnvironment(overrides: Record<string, string> = {}): 
     ESTABLISH_DELAY_MS: '0',
     PROMPT_DURATION_MS: '3600000',
     AzureFunctionsJobHost__logging__logLevel__default: 'Warning',
-    // STORAGE_CONCURRENCY=0 npm run bench … compares against an unbounded storage pool.
-    ...(process.env['STORAGE_CONCURRENCY'] !== undefined && { STORAGE_CONCURRENCY: process.env['STORAGE_CONCURRENCY'] }),
+    // REQUEST_CONCURRENCY=0 npm run bench … compares against requests never held at the gate.
+    ...(process.env['REQUEST_CONCURRENCY'] !== undefined && { REQUEST_CONCURRENCY: process.env['REQUEST_CONCURRENCY'] }),
     ...(process.env['BACKGROUND_STORAGE_CONCURRENCY'] !== undefined && { BACKGROUND_STORAGE_CONCURRENCY: process.env['BACKGROUND_STORAGE_CONCURRENCY'] }),
     ...overrides,
   };

@@ -145,7 +145,8 @@ async function ivrFlow(api: Api, callbackUri: string, samples: Samples, reached:
 }
 
 interface HostMetrics {
-  readonly storage: { limits: { api: number; background: number }; shared: boolean; roundTrips: { api: number; background: number }; waitedMs: { api: number; background: number }; maxWaiting: number };
+  readonly requests: { limit: number; shared: boolean; entered: number; waitedMs: number; maxWaiting: number };
+  readonly storage: { backgroundLimit: number; roundTrips: { api: number; background: number }; backgroundWaitedMs: number; maxWaiting: number };
   readonly eventLoopDelayMs: { p50: number; p99: number; max: number };
   readonly signing: { count: number; ms: number };
 }
@@ -156,11 +157,13 @@ async function metricsOf(env: BenchEnvironment): Promise<HostMetrics> {
 }
 
 function breakdown(wave: number, m: HostMetrics, requests: number): string {
-  const { roundTrips: trips, waitedMs: waited } = m.storage;
+  const { roundTrips: trips } = m.storage;
   const per = (n: number, d: number) => (d === 0 ? '0' : (n / d).toFixed(1));
+  const gate = m.requests.limit && m.requests.shared ? `${m.requests.limit} at once, apps sharing` : 'not held';
   return [
     `${wave}     storage round trips: ${trips.api} for ${requests} API requests (${per(trips.api, requests)} each), ${trips.background} in the background (${per(trips.background, CALLS)} per call)`,
-    `      wait for the storage pool (API ${m.storage.limits.api && m.storage.shared ? `${m.storage.limits.api}, apps sharing` : 'unbounded'}, background ${m.storage.limits.background || 'unbounded'}): API ${per(waited.api, trips.api)} ms, background ${per(waited.background, trips.background)} ms per round trip; at most ${m.storage.maxWaiting} waiting`,
+    `      wait at the request gate (${gate}): ${per(m.requests.waitedMs, m.requests.entered)} ms per request, at most ${m.requests.maxWaiting} waiting`,
+    `      wait for the storage pool (background ${m.storage.backgroundLimit || 'unbounded'}): ${per(m.storage.backgroundWaitedMs, trips.background)} ms per background round trip, at most ${m.storage.maxWaiting} waiting`,
     `      event loop delay p50 ${m.eventLoopDelayMs.p50} ms, p99 ${m.eventLoopDelayMs.p99} ms, max ${m.eventLoopDelayMs.max} ms; ${m.signing.count} tokens signed, ${per(m.signing.ms, m.signing.count)} ms each`,
   ].join('\n');
 }
