@@ -60,11 +60,20 @@ export class FairGate {
   #shared = false;
   #stats = { entered: 0, waitedMs: 0, maxWaiting: 0 };
 
-  /** `limit`: how many may be inside at once while apps share the process (0: never bounded). */
+  readonly #always: boolean;
+  readonly #now: () => number;
+
+  /**
+   * `limit`: how many may be inside at once while apps share the process (0: never bounded);
+   * `always`: hold to it whoever comes, as the storage pool does for background work.
+   */
   constructor(
     readonly limit: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: { readonly always?: boolean; readonly now?: () => number } = {},
+  ) {
+    this.#always = options.always ?? false;
+    this.#now = options.now ?? Date.now;
+  }
 
   /** Whether more than one app has come through lately, which is when the limit holds. */
   get shared(): boolean {
@@ -112,7 +121,7 @@ export class FairGate {
   }
 
   #mayEnter(): boolean {
-    return this.limit === 0 || !this.#shared || this.#inside < this.limit;
+    return this.limit === 0 || !(this.#shared || this.#always) || this.#inside < this.limit;
   }
 
   #letIn(): void {
@@ -123,7 +132,7 @@ export class FairGate {
   }
 
   #saw(app: string): void {
-    const now = this.now();
+    const now = this.#now();
     const known = this.#lastSeen.has(app);
     this.#lastSeen.set(app, now);
     if (known && now - this.#countedAt < RECOUNT_MS) return;

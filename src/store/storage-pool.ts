@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TableServiceClientOptions } from '@azure/data-tables';
+import { FairGate } from './fair-gate';
 
 type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
 
@@ -39,42 +40,18 @@ export interface PoolStats {
 }
 
 export class StoragePool {
-  #active = 0;
-  readonly #waiting: (() => void)[] = [];
-  #stats = { roundTrips: { api: 0, background: 0 }, backgroundWaitedMs: 0, maxWaiting: 0 };
+  readonly #background: FairGate;
+  #roundTrips = { api: 0, background: 0 };
 
   /** `backgroundLimit`: background round trips in flight at once (0: unbounded). */
-  constructor(readonly backgroundLimit: number) {}
+  constructor(readonly backgroundLimit: number) {
+    this.#background = new FairGate(backgroundLimit, { always: true });
+  }
 
   /** Waits for a slot (background work only); resolves with its release. */
   async acquire(kind: WorkKind = workKind()): Promise<() => void> {
-    this.#stats.roundTrips[kind]++;
-    if (kind === 'api' || this.backgroundLimit === 0) return () => undefined;
-    const started = performance.now();
-    if (this.#waiting.length > 0 || this.#active >= this.backgroundLimit) {
-      // #handOn counts the slot as this one's when it wakes it, so nothing can overtake it.
-      await new Promise<void>((resolve) => {
-        this.#waiting.push(resolve);
-        this.#stats.maxWaiting = Math.max(this.#stats.maxWaiting, this.#waiting.length);
-      });
-    } else {
-      this.#active++;
-    }
-    this.#stats.backgroundWaitedMs += performance.now() - started;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.#active--;
-      this.#handOn();
-    };
-  }
-
-  #handOn(): void {
-    while (this.#waiting.length > 0 && this.#active < this.backgroundLimit) {
-      this.#active++;
-      this.#waiting.shift()?.();
-    }
+    this.#roundTrips[kind]++;
+    return kind === 'api' ? () => undefined : this.#background.enter('');
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
@@ -88,9 +65,10 @@ export class StoragePool {
 
   /** The counters since the last call, which resets them. */
   takeStats(): PoolStats {
-    const stats = this.#stats;
-    this.#stats = { roundTrips: { api: 0, background: 0 }, backgroundWaitedMs: 0, maxWaiting: 0 };
-    return stats;
+    const { waitedMs, maxWaiting } = this.#background.takeStats();
+    const roundTrips = this.#roundTrips;
+    this.#roundTrips = { api: 0, background: 0 };
+    return { roundTrips, backgroundWaitedMs: waitedMs, maxWaiting };
   }
 
   /** As an Azure SDK pipeline policy, per try: a retry's back-off is spent outside the pool. */

@@ -62,7 +62,7 @@ describe('the request gate', () => {
 
   it('holds as soon as a second app comes, and no longer once it has been quiet for the sharing window', async () => {
     let now = 0;
-    const gate = new FairGate(1, () => now);
+    const gate = new FairGate(1, { now: () => now });
     const request = (app: string) => gate.run(app, async () => undefined);
     await request('first');
     expect(gate.shared).toBe(false);
