@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { readFile } from 'node:fs/promises';
 
 /** A port that was free a moment ago, chosen by the OS. */
 export function freePort(): Promise<number> {
@@ -45,4 +46,20 @@ function canConnect(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * A free port below the system's ephemeral range, for a listener that must come back on the same
+ * port after a restart: a port from the ephemeral range (what `freePort` gets) can meanwhile become
+ * the local end of any outgoing connection on the machine, and then the restart cannot bind it.
+ */
+export async function restartablePort(): Promise<number> {
+  const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768 60999');
+  const low = Number(range.trim().split(/\s+/)[0]) || 32768;
+  const from = Math.max(10_000, low - 20_000);
+  for (let i = 0; i < 100; i++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    if (await isPortFree(port)) return port;
+  }
+  return freePort();
 }

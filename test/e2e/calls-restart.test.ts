@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { partition, promptBody } from '../support/graph';
 import { startService } from '../support/service';
+import { restartablePort } from '../../tools/ports';
 
 describe('restarting the host on the same storage', () => {
   it('keeps every call, operation and pending outbox row exactly as it was', async () => {
-    const first = await startService();
+    // On a port outside the ephemeral range, so nothing else takes it while the host is down.
+    const first = await startService({ port: await restartablePort() });
     const { client } = first;
     const callId = (await client.establishedCall())['id'] as string;
     const running = await client.action(callId, 'playPrompt', promptBody('running'));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually';
 import { partition, promptBody } from '../support/graph';
 import { startService } from '../support/service';
+import { restartablePort } from '../../tools/ports';
 import { summary, testBot } from '../support/bot';
 
 describe('a host killed with SIGKILL mid-queue, mid-delivery', () => {
@@ -15,7 +16,8 @@ describe('a host killed with SIGKILL mid-queue, mid-delivery', () => {
       SWEEP_SCHEDULE: '* * * * * *',
       SWEEP_AFTER_MS: '2000',
     };
-    const first = await startService({ deliver: true, env });
+    // On a port outside the ephemeral range, so nothing else takes it while the host is down.
+    const first = await startService({ deliver: true, env, port: await restartablePort() });
     // Until the crash the bot hangs, so notifications are committed but not delivered.
     const bot = await testBot(first.host.url, { reply: () => (healthy ? { status: 202 } : { status: 202, delayMs: 1500 }) });
     let second: Awaited<ReturnType<typeof startService>> | undefined;
