@@ -26,7 +26,7 @@ import type { CallCounts } from './quotas';
  */
 export interface Services {
   readonly config: Config;
-  /** The calls: load, submit, was-this-committed (store/call-store.ts). */
+  /** The calls: load, submit, and the rows this instance remembers (store/call-store.ts, store/remembered-calls.ts). */
   readonly calls: CallStore;
   /** This process's changes to one call, one at a time (commit.ts), and its drains of one call's outbox (notify/drain.ts). */
   readonly callLocks: KeyedMutex;

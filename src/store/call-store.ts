@@ -40,7 +40,7 @@ export interface CallStoreOptions {
 }
 
 export class CallStore {
-  readonly remembered = new RememberedCalls();
+  readonly #remembered = new RememberedCalls();
 
   constructor(
     readonly table: TableClient,
@@ -51,13 +51,13 @@ export class CallStore {
   async load(callId: string): Promise<LoadedCall | undefined> {
     const entity = await unlessAbsent(this.table.getEntity(callId, CALL_ROW));
     const loaded = entity && { record: callFromEntity(entity), etag: entity.etag };
-    this.remembered.read(callId, loaded);
+    this.#remembered.read(callId, loaded);
     return loaded;
   }
 
   /** The row this instance last read or wrote, to decide on without reading (remembered-calls.ts); undefined: load it. */
   lend(callId: string): LoadedCall | undefined {
-    return this.remembered.lend(callId);
+    return this.#remembered.lend(callId);
   }
 
   async loadOperation(callId: string, operationId: string): Promise<Operation | undefined> {
@@ -80,13 +80,13 @@ export class CallStore {
     const written = await unlessSomeoneElseDid(this.table.submitTransaction(actions));
     const callId = submission.change.call.id;
     if (written === undefined) {
-      this.remembered.refused(callId, submission.loaded);
+      this.#remembered.refused(callId, submission.loaded);
       return 'conflict';
     }
     // The call row is the transaction's first entity, so its ETag is the first sub-response's.
     const etag = written.subResponses[0]?.etag?.trim();
     const row = actions[0]?.[1];
-    this.remembered.wrote(callId, submission.loaded, etag && row ? { record: callFromEntity(row), etag } : undefined);
+    this.#remembered.wrote(callId, submission.loaded, etag && row ? { record: callFromEntity(row), etag } : undefined);
     return 'committed';
   }
 }
