@@ -83,7 +83,7 @@ export class FairGate {
   /** Waits for a turn inside; resolves with the way out. */
   async enter(app: string): Promise<() => void> {
     const started = performance.now();
-    this.#saw(app);
+    if (!this.#always) this.#saw(app);
     this.#stats.entered++;
     if (this.#waiting.size > 0 || !this.#mayEnter()) {
       // #letIn counts the place as this one's when it wakes it, so nothing can overtake it.
