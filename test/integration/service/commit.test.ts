@@ -116,10 +116,15 @@ function countingReads(s: Services): { s: Services; reads: () => number } {
   return { s: { ...s, calls }, reads: () => reads };
 }
 
+/** Queues prompt `id` on the call, as instance `s`. */
+const queue = (s: Services, callId: string, id: string) => commitChange(s, callId, (c, ctx) => enqueueMedia(c, prompt(id), ctx));
+/** The call's media queue as stored. */
+const queued = async (s: Services, callId: string) => ((await s.calls.load(callId))?.record.call as Call).mediaQueue.map((e) => e.id);
+
 describe('the call row this instance wrote last', () => {
   it('is what a read of the row returns, ETag included', async () => {
     const { s, call } = await storedCall();
-    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('p'), ctx));
+    await queue(s, call.id, 'p');
     const remembered = s.calls.lend(call.id);
     expect(remembered).toEqual(await new CallStore(s.calls.table).load(call.id));
   });
@@ -127,19 +132,18 @@ describe('the call row this instance wrote last', () => {
   it('saves the read: a change decided on it reads nothing', async () => {
     const { s: base, call } = await storedCall();
     const { s, reads } = countingReads(base);
-    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('first'), ctx));
+    await queue(s, call.id, 'first');
     expect(reads()).toBe(1);
-    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('second'), ctx));
-    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('third'), ctx));
+    await queue(s, call.id, 'second');
+    await queue(s, call.id, 'third');
     expect(reads()).toBe(1);
-    const stored = (await s.calls.load(call.id))?.record.call as Call;
-    expect(stored.mediaQueue.map((e) => e.id)).toEqual(['first', 'second', 'third']);
+    expect(await queued(s, call.id)).toEqual(['first', 'second', 'third']);
   });
 
   it('once another instance changed the call, is refused by storage; the change reads the row and is decided again on it', async () => {
     const { s, call } = await storedCall();
-    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('mine-1'), ctx));
-    await commitChange(anotherInstance(s), call.id, (c, ctx) => enqueueMedia(c, prompt('theirs'), ctx));
+    await queue(s, call.id, 'mine-1');
+    await queue(anotherInstance(s), call.id, 'theirs');
     const decidedOn: string[][] = [];
     const outcome = await commitChange(s, call.id, (c, ctx) => {
       decidedOn.push(c.mediaQueue.map((e) => e.id));
@@ -147,25 +151,23 @@ describe('the call row this instance wrote last', () => {
     });
     expect(outcome.kind).toBe('changed');
     expect(decidedOn).toEqual([['mine-1'], ['mine-1', 'theirs']]);
-    const stored = (await s.calls.load(call.id))?.record.call as Call;
-    expect(stored.mediaQueue.map((e) => e.id)).toEqual(['mine-1', 'theirs', 'mine-2']);
+    expect(await queued(s, call.id)).toEqual(['mine-1', 'theirs', 'mine-2']);
   });
 
   it('is not trusted to change nothing or to refuse: the row is read and the decision made on it', async () => {
     const { s, call } = await storedCall();
-    await commitChange(s, call.id, (c, ctx) => enqueueMedia(c, prompt('mine'), ctx));
-    await commitChange(anotherInstance(s), call.id, (c, ctx) => enqueueMedia(c, prompt('theirs'), ctx));
+    await queue(s, call.id, 'mine');
+    await queue(anotherInstance(s), call.id, 'theirs');
     // As a media-clock message whose timer another instance set: on the old row it looks stale.
     const afterTheirs = (c: Call, ctx: DomainContext) => (c.mediaQueue.some((e) => e.id === 'theirs') ? enqueueMedia(c, prompt('next'), ctx) : undefined);
     expect((await commitChange(s, call.id, afterTheirs)).kind).toBe('changed');
 
-    await commitChange(anotherInstance(s), call.id, (c, ctx) => enqueueMedia(c, prompt('theirs-2'), ctx));
+    await queue(anotherInstance(s), call.id, 'theirs-2');
     const refusing = (c: Call, ctx: DomainContext) => {
       if (!c.mediaQueue.some((e) => e.id === 'theirs-2')) throw new Error('a rule the old row breaks');
       return enqueueMedia(c, prompt('last'), ctx);
     };
     expect((await commitChange(s, call.id, refusing)).kind).toBe('changed');
-    const stored = (await s.calls.load(call.id))?.record.call as Call;
-    expect(stored.mediaQueue.map((e) => e.id)).toEqual(['mine', 'theirs', 'next', 'theirs-2', 'last']);
+    expect(await queued(s, call.id)).toEqual(['mine', 'theirs', 'next', 'theirs-2', 'last']);
   });
 });
