@@ -78,16 +78,22 @@ export async function listMeetings(req: ApiRequest): Promise<HttpResponseInit> {
   return { status: 200, jsonBody: { value: (await req.services.meetings.list(req.app.tenantId)).map(view) } };
 }
 
-async function tenantMeeting(req: ApiRequest): Promise<Meeting> {
-  const id = req.request.params['meetingId'] ?? '';
-  const meeting = await req.services.meetings.get(parseGuid(id) ?? id);
-  if (!meeting || meeting.owner.tenantId !== req.app.tenantId) throw GraphError.itemNotFound(`Meeting '${id}' was not found.`);
-  return meeting;
+/** The meeting id in the path; `isTheirs` says whether the caller's tenant may see the meeting. */
+function pathMeeting(req: ApiRequest) {
+  const raw = req.request.params['meetingId'] ?? '';
+  return {
+    id: parseGuid(raw) ?? raw,
+    isTheirs: (m: Meeting | undefined): m is Meeting => m?.owner.tenantId === req.app.tenantId,
+    notFound: () => GraphError.itemNotFound(`Meeting '${raw}' was not found.`),
+  };
 }
 
 /** GET /emulator/meetings/{meetingId} */
 export async function getMeeting(req: ApiRequest): Promise<HttpResponseInit> {
-  return { status: 200, jsonBody: view(await tenantMeeting(req)) };
+  const path = pathMeeting(req);
+  const meeting = await req.services.meetings.get(path.id);
+  if (!path.isTheirs(meeting)) throw path.notFound();
+  return { status: 200, jsonBody: view(meeting) };
 }
 
 async function changeMeeting(req: ApiRequest, meetingId: string, change: (m: Meeting) => Meeting): Promise<Meeting> {
@@ -97,21 +103,32 @@ async function changeMeeting(req: ApiRequest, meetingId: string, change: (m: Mee
   return meeting;
 }
 
+/** Changes the meeting in the path, if it is the caller's tenant's: one read and one write of its row. */
+function changePathMeeting(req: ApiRequest, change: (m: Meeting) => Meeting): Promise<Meeting> {
+  const path = pathMeeting(req);
+  return changeMeeting(req, path.id, (m) => {
+    if (!path.isTheirs(m)) throw path.notFound();
+    return change(m);
+  });
+}
+
 /** POST /emulator/meetings/{meetingId}/people {"displayName", "lobby"?}: someone joins, or waits in the lobby. */
 export async function personJoins(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(personSchema, await readJsonBody(req.request, { required: true }), 'person');
-  const { id } = await tenantMeeting(req);
-  const meeting = await changeMeeting(req, id, (m) => personArrives(m, { id: idOf(body.id), displayName: body.displayName, lobby: body.lobby === true }));
+  const meeting = await changePathMeeting(req, (m) => personArrives(m, { id: idOf(body.id), displayName: body.displayName, lobby: body.lobby === true }));
   return { status: 200, jsonBody: view(meeting) };
 }
 
 /** POST /emulator/meetings/{meetingId}/people/{personId} {"action": "leave" | "mute" | "unmute" | "startSharing" | "stopSharing"} */
 export async function personDoes(req: ApiRequest): Promise<HttpResponseInit> {
   const { action } = parseBody(actionSchema, await readJsonBody(req.request, { required: true }), 'person action');
-  const { id, people } = await tenantMeeting(req);
   const personId = idOf(req.request.params['personId']);
-  if (!people.some((p) => p.id === personId && p.state !== 'left')) throw GraphError.itemNotFound(`Nobody with id '${personId}' is in meeting ${id}.`);
-  return { status: 200, jsonBody: view(await changeMeeting(req, id, (m) => personActs(m, personId, action))) };
+  const meeting = await changePathMeeting(req, (m) => {
+    // Someone not there is a 404, like an unknown participant of a call.
+    if (!m.people.some((p) => p.id === personId && p.state !== 'left')) throw GraphError.itemNotFound(`Nobody with id '${personId}' is in meeting ${m.id}.`);
+    return personActs(m, personId, action);
+  });
+  return { status: 200, jsonBody: view(meeting) };
 }
 
 /**

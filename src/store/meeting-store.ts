@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Meeting } from '../calls/meetings';
 import { jsonColumns, readJsonColumn } from './json-columns';
-import { statusOf, unlessAbsent } from './status';
+import { unlessAbsent, unlessSomeoneElseDid } from './status';
 import { MEETINGS_PARTITION, partitionIs } from './table-schema';
 
 /** Writers of one meeting that keep losing the ETag race give up after this many tries. */
@@ -42,13 +42,10 @@ export class MeetingStore {
       const meeting = e && readJsonColumn<Meeting>(e, 'meeting');
       if (!e || !meeting) return undefined;
       const next = change(meeting);
-      try {
-        await this.table.updateEntity({ partitionKey: MEETINGS_PARTITION, rowKey: id, ...jsonColumns('meeting', next) }, 'Replace', { etag: e.etag });
-        return next;
-      } catch (error) {
-        if (statusOf(error) !== 412 || attempt >= MAX_TRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
-      }
+      const written = await unlessSomeoneElseDid(this.table.updateEntity({ partitionKey: MEETINGS_PARTITION, rowKey: id, ...jsonColumns('meeting', next) }, 'Replace', { etag: e.etag }));
+      if (written) return next;
+      if (attempt >= MAX_TRIES) throw new Error(`Meeting ${id} is being changed by many writers at once.`);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
     }
   }
 }

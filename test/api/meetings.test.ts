@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outboxNotifications, SERVICE_HOSTED } from '../support/graph';
+import { outboxNotifications, SERVICE_HOSTED, token } from '../support/graph';
 import { eventually } from '../support/eventually';
 import { graphError, json } from '../support/http';
 import { inProcessApp } from '../support/in-process';
@@ -8,10 +8,10 @@ import { inProcessApp } from '../support/in-process';
 const svc = inProcessApp();
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function emulator(method: string, path: string, body?: unknown): Promise<Response> {
+async function emulator(method: string, path: string, body?: unknown, bearer = svc.client.bearer): Promise<Response> {
   return svc.client.transport(`${svc.client.serviceUrl}/emulator/${path}`, {
     method,
-    headers: { authorization: `Bearer ${svc.client.bearer}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${bearer}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
 }
@@ -84,5 +84,16 @@ describe('the lobby', () => {
     await eventually(async () => expect(await roster(callId)).toEqual(['bot', 'Host', 'Guest', 'Dana (lobby)', 'Eli (lobby)']));
     expect((await beta.send('POST', `/${callId}/participants/admitAllFromLobby`, {})).status).toBe(200);
     expect(await roster(callId)).toEqual(['bot', 'Host', 'Guest', 'Dana', 'Eli']);
+  });
+
+  it('is its tenant’s: another tenant can neither read it nor change who is in it (404)', async () => {
+    const meeting = await json<Json>(await emulator('POST', 'meetings', { people: [{ displayName: 'Ada' }] }));
+    const ada = meeting['people'][0]['id'];
+    const stranger = await token({ tenantId: '99999999-9999-4999-8999-999999999999' });
+    expect((await emulator('GET', `meetings/${meeting['id']}`, undefined, stranger)).status).toBe(404);
+    expect((await emulator('POST', `meetings/${meeting['id']}/people`, { displayName: 'Eve' }, stranger)).status).toBe(404);
+    expect((await emulator('POST', `meetings/${meeting['id']}/people/${ada}`, { action: 'leave' }, stranger)).status).toBe(404);
+    const unchanged = await json<Json>(await emulator('GET', `meetings/${meeting['id']}`));
+    expect(unchanged['people'].map((p: Json) => [p['displayName'], p['state']])).toEqual([['Ada', 'joined']]);
   });
 });
