@@ -77,17 +77,20 @@ export async function getAudioRoutingGroup(req: ApiRequest): Promise<HttpRespons
 /** PATCH .../calls/{id}/audioRoutingGroups/{groupId}: the members given replace the group's; 200 + the group. */
 export async function updateAudioRoutingGroup(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(audioRoutingGroupPatchSchema, await readJsonBody(req.request, { required: true }), 'audioRoutingGroup');
-  const current = routeGroup(req, await loadOwnedCall(req));
-  if (body.id !== undefined && body.id !== current.id) throw GraphError.badRequest(`'id' cannot change: the group is '${current.id}'.`);
-  const group = { ...current, ...(body.routingMode && { routingMode: body.routingMode }), ...(body.sources && { sources: body.sources }), ...(body.receivers && { receivers: body.receivers }) };
-  const outcome = await changeOwnedCall(req, (call, ctx) => routing.putAudioRoutingGroup(call, group, participantIdsOf(call), ctx));
-  return { status: 200, jsonBody: groupJson(req, outcome.kind === 'changed' ? outcome.change.call : outcome.call, group) };
+  // The group is merged inside the decision, on the call as committed, not on an earlier read of it.
+  const outcome = await changeOwnedCall(req, (call, ctx) => {
+    const current = routeGroup(req, call);
+    if (body.id !== undefined && body.id !== current.id) throw GraphError.badRequest(`'id' cannot change: the group is '${current.id}'.`);
+    const group = { ...current, ...(body.routingMode && { routingMode: body.routingMode }), ...(body.sources && { sources: body.sources }), ...(body.receivers && { receivers: body.receivers }) };
+    return routing.putAudioRoutingGroup(call, group, participantIdsOf(call), ctx);
+  });
+  const call = outcome.kind === 'changed' ? outcome.change.call : outcome.call;
+  return { status: 200, jsonBody: groupJson(req, call, routeGroup(req, call)) };
 }
 
-/** DELETE .../calls/{id}/audioRoutingGroups/{groupId}: 204. */
+/** DELETE .../calls/{id}/audioRoutingGroups/{groupId}: 204; 404 for a group the call does not have. */
 export async function deleteAudioRoutingGroup(req: ApiRequest): Promise<HttpResponseInit> {
-  routeGroup(req, await loadOwnedCall(req));
-  await changeOwnedCall(req, (call, ctx) => routing.deleteAudioRoutingGroup(call, req.request.params['groupId'] ?? '', ctx));
+  await changeOwnedCall(req, (call, ctx) => routing.deleteAudioRoutingGroup(call, routeGroup(req, call).id, ctx));
   return { status: 204 };
 }
 

@@ -35,8 +35,12 @@ describe('audioRoutingGroups', () => {
     const patched = await svc.client.send('PATCH', `/${callId}/audioRoutingGroups/whisper`, { routingMode: 'multicast', receivers: [caller, bot] });
     expect(await json(patched)).toMatchObject({ routingMode: 'multicast', receivers: [caller, bot] });
     expect(await json(await svc.client.send('GET', `/${callId}/audioRoutingGroups/whisper`))).toMatchObject({ routingMode: 'multicast' });
+    expect((await svc.client.send('PATCH', `/${callId}/audioRoutingGroups/whisper`, { id: 'shout' })).status).toBe(400);
     expect((await svc.client.send('DELETE', `/${callId}/audioRoutingGroups/whisper`)).status).toBe(204);
     expect((await svc.client.send('GET', `/${callId}/audioRoutingGroups/whisper`)).status).toBe(404);
+    // A group the call does not have (any more) is a 404 to change or delete.
+    expect((await svc.client.send('PATCH', `/${callId}/audioRoutingGroups/whisper`, { receivers: [bot] })).status).toBe(404);
+    expect((await svc.client.send('DELETE', `/${callId}/audioRoutingGroups/whisper`)).status).toBe(404);
   });
 
   it('refused on a service-hosted call, and for a group that names someone not on the call or breaks its mode', async () => {
