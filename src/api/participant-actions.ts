@@ -9,7 +9,7 @@ import { newId, parseGuid } from '../graph/ids';
 import { inviteSchema, muteAllSchema, startHoldMusicSchema, stopHoldMusicSchema } from '../graph/participant-schemas';
 import type { ApiRequest } from './graph-api';
 import { changeOwnedCall, operationAction } from './owned-calls';
-import { routeParticipant } from './participants';
+import { onParticipant } from './participants';
 import { actionResponse } from './responses';
 
 /**
@@ -34,17 +34,15 @@ export async function inviteParticipants(req: ApiRequest): Promise<HttpResponseI
 /** POST .../participants/{id}/startHoldMusic: 202 + Location + a startHoldMusicOperation `running`; its end follows as a notification. */
 export async function startHoldMusic(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(startHoldMusicSchema, await readJsonBody(req.request, { required: false }), 'startHoldMusic');
-  const { ref, id } = await routeParticipant(req);
-  const request = { operationId: newId(), participantId: ref === 'bot' ? ('bot' as const) : id, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
-  return accepted(req, await changeOwnedCall(req, (call, ctx) => hold.startHoldMusic(call, request, ctx)));
+  const request = { operationId: newId(), ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
+  return accepted(req, await changeOwnedCall(req, onParticipant(req, (call, ref, id, ctx) => hold.startHoldMusic(call, { ...request, participantId: ref === 'bot' ? 'bot' : id }, ctx))));
 }
 
 /** POST .../participants/{id}/stopHoldMusic: 202 + Location + a stopHoldMusicOperation; the participant is back in the mix. */
 export async function stopHoldMusic(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(stopHoldMusicSchema, await readJsonBody(req.request, { required: false }), 'stopHoldMusic');
-  const { ref, id } = await routeParticipant(req);
-  const request = { operationId: newId(), participantId: ref === 'bot' ? ('bot' as const) : id, ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
-  return accepted(req, await changeOwnedCall(req, (call, ctx) => hold.stopHoldMusic(call, request, ctx)));
+  const request = { operationId: newId(), ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
+  return accepted(req, await changeOwnedCall(req, onParticipant(req, (call, ref, id, ctx) => hold.stopHoldMusic(call, { ...request, participantId: ref === 'bot' ? 'bot' : id }, ctx))));
 }
 
 /** Hold music is answered 202 (with the operation), where the other participant actions answer 200. */

@@ -1,5 +1,7 @@
 import type { HttpResponseInit } from '@azure/functions';
-import type { Call } from '../calls/model';
+import type { Call, CallChange } from '../calls/model';
+import type { DomainContext } from '../calls/draft';
+import type { Decide } from '../service/commit';
 import { firstParties, type ParticipantRef } from '../calls/guests';
 import { GraphError } from '../graph/errors';
 import { parseBody, readJsonBody } from '../graph/body';
@@ -38,27 +40,41 @@ export async function getParticipant(req: ApiRequest): Promise<HttpResponseInit>
  * cancels the invitation of one still ringing; 204.
  */
 export async function removeParticipant(req: ApiRequest): Promise<HttpResponseInit> {
-  const { ref, id } = await routeParticipant(req);
-  await changeOwnedCall(req, (current, ctx) => ownPart.removeParticipant(current, ref, id, ctx));
+  await changeOwnedCall(req, onParticipant(req, (call, ref, id, ctx) => ownPart.removeParticipant(call, ref, id, ctx)));
   return { status: 204 };
 }
 
 /** POST .../calls/{id}/participants/{participantId}/mute {"clientContext"?}: 200 + Location + a completed muteParticipantOperation. */
 export async function muteParticipant(req: ApiRequest): Promise<HttpResponseInit> {
   const body = parseBody(muteSchema, await readJsonBody(req.request, { required: false }), 'mute');
-  const { ref } = await routeParticipant(req);
   const request = { operationId: newId(), ...(body.clientContext !== undefined && { clientContext: body.clientContext }) };
-  return operationAction(req, (current, ctx) => ownPart.muteParticipant(current, ref, request, ctx));
+  return operationAction(req, onParticipant(req, (call, ref, _id, ctx) => ownPart.muteParticipant(call, ref, request, ctx)));
 }
 
 /** The route's participant on the route's call: a 404 naming it when the call has no such participant. */
 export async function routeParticipant(req: ApiRequest): Promise<{ call: Call; ref: ParticipantRef; id: string }> {
   const call = await loadOwnedCall(req);
+  return { call, ...participantOf(req, call) };
+}
+
+/**
+ * A decision about the route's participant, which finds it on the call being changed: no read
+ * before the change, and no decision on a participant an earlier read saw. A 404 names it when
+ * the call has no such participant.
+ */
+export function onParticipant<R>(req: ApiRequest, decide: (call: Call, ref: ParticipantRef, id: string, ctx: DomainContext) => CallChange<R> | undefined): Decide<R> {
+  return (call, ctx) => {
+    const { ref, id } = participantOf(req, call);
+    return decide(call, ref, id, ctx);
+  };
+}
+
+function participantOf(req: ApiRequest, call: Call): { ref: ParticipantRef; id: string } {
   const raw = req.request.params['participantId'] ?? '';
   const id = parseGuid(raw);
   const ref = refOf(call, id);
   if (ref === undefined || id === undefined) throw GraphError.itemNotFound(`Participant '${raw}' of call '${call.id}' was not found.`);
-  return { call, ref, id };
+  return { ref, id };
 }
 
 /** Where a participant id is on the call: the bot, a place among its first parties still on it, or a guest. */

@@ -2,7 +2,7 @@ import type { TransactionAction } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { PROFILE_FRESHNESS_MS } from '../../src/service/active-fault-profile';
 import { newId } from '../../src/graph/ids';
-import { CALL_ROW, operationRowKey } from '../../src/store/table-schema';
+import { CALL_ROW, COLUMN, operationRowKey } from '../../src/store/table-schema';
 import { azuriteConnectionString } from '../../tools/azurite';
 import { partition, promptBody } from '../support/graph';
 import { startInProcess, type InProcessApp } from '../support/in-process';
@@ -55,6 +55,20 @@ describe('storage round trips', () => {
     }
     for (let i = 0; i < 10; i++) await client.action(callId, 'playPrompt', promptBody(`p${i}`));
     expect(await storageRequestsOf(() => client.action(callId, 'cancelMediaProcessing', {}))).toEqual(expected);
+  });
+
+  it('a participant action finds its participant on the call it changes: no read before it either', async () => {
+    const { client } = svc;
+    const callId = (await client.createCall())['id'] as string;
+    // No media clock runs here: the call is established by hand (the next change reads it afresh).
+    await svc.table.updateEntity({ partitionKey: callId, rowKey: CALL_ROW, [COLUMN.state]: 'established' }, 'Merge');
+    const { value } = (await (await client.send('GET', `/${callId}/participants`)).json()) as { value: { id: string }[] };
+    const other = value[1]?.id ?? '';
+    expect((await client.send('POST', `/${callId}/participants/${other}/mute`, {})).status).toBe(200);
+    expect(await storageRequestsOf(() => client.send('POST', `/${callId}/participants/${other}/mute`, {}))).toEqual([
+      'table POST /devstoreaccount1/$batch',
+      `queue POST /devstoreaccount1/${svc.settings['NOTIFICATIONS_QUEUE']}/messages`,
+    ]);
   });
 
   it('a cancel on a call another instance changed last: the refused transaction, one point read, the transaction, the queue send', async () => {
