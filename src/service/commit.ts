@@ -62,9 +62,8 @@ export async function commitChange<R>(s: Services, callId: string, decide: Decid
       if (!decided) return { kind: 'unchanged', call: before };
       const { change, notifications } = decided;
 
-      await sendClockMessage(s, before, change.call);
       const changeId = randomUUID();
-      const committed = (await s.calls.submit({ change, notifications, notificationIds: options.resend?.ids, loaded, changeId, now: s.now() })) === 'committed';
+      const committed = (await alongsideClockMessage(s, before, change.call, s.calls.submit({ change, notifications, notificationIds: options.resend?.ids, loaded, changeId, now: s.now() }))) === 'committed';
       if (!committed) {
         // Another writer moved the row, or this one did: the SDK retries a transaction whose reply
         // was lost, and the retry fails on the ETag its own first attempt moved. The row tells.
@@ -79,7 +78,7 @@ export async function commitChange<R>(s: Services, callId: string, decide: Decid
           continue;
         }
       }
-      await requestDelivery(s, change.call, notifications);
+      requestDelivery(s, change.call, notifications);
       await countInjected(s, change);
       await applyEffects(s, change);
       return { kind: 'changed', before, change };
@@ -113,12 +112,11 @@ function orDoubt<T>(decided: () => T | undefined): T | typeof DOUBT {
 export async function commitNewCall(s: Services, decide: (ctx: DomainContext) => CallChange<Call>): Promise<Call> {
   const change = decide(domainContext(s));
   const notifications = renderNotifications(change.call, change.events, s.config.enumCasing, s.config.notificationIdForm);
-  await sendClockMessage(s, undefined, change.call);
   const changeId = randomUUID();
-  const result = await s.calls.submit({ change, notifications, loaded: undefined, changeId, now: s.now() });
+  const result = await alongsideClockMessage(s, undefined, change.call, s.calls.submit({ change, notifications, loaded: undefined, changeId, now: s.now() }));
   // A conflict can be this create's own first attempt, whose reply was lost and which the SDK retried.
   if (result !== 'committed' && !(await s.calls.load(change.call.id))?.record.changeIds?.includes(changeId)) throw new Error(`Call id ${change.call.id} is taken.`);
-  await requestDelivery(s, change.call, notifications);
+  requestDelivery(s, change.call, notifications);
   await countInjected(s, change);
   return change.call;
 }
@@ -144,11 +142,20 @@ async function countInjected(s: Services, change: CallChange<unknown>): Promise<
 }
 
 /**
- * A new timer's media-clock message goes out before the commit, so a crash after the commit cannot
- * lose it; if the commit loses a race instead, the message finds another token and does nothing.
- * One that arrives before its commit is visible waits for it (see media-clock.ts). A call has two
- * wake-ups: its timer (media, DTMF, state deadlines) and its keep-alive deadline.
+ * A new timer's media-clock message goes out beside the commit's transaction, not after it: a
+ * request costs one round trip of time, not two. One that overtakes its commit waits for it (see
+ * media-clock.ts); if the commit loses a race instead, the message finds another token and does
+ * nothing. A send that fails while its commit lands is only logged: the change has happened, and
+ * the sweeper sends the overdue timer's message again (SWEEP_AFTER_MS), as after a crash between
+ * the two. A call has two wake-ups: its timer (media, DTMF, state deadlines) and its keep-alive deadline.
  */
+async function alongsideClockMessage<T>(s: Services, before: Call | undefined, after: Call, commit: Promise<T>): Promise<T> {
+  const [sent, committed] = await Promise.allSettled([sendClockMessage(s, before, after), commit]);
+  if (committed.status === 'rejected') throw committed.reason;
+  if (sent.status === 'rejected') console.warn(`Call ${after.id}: its media-clock message was not sent (the sweeper will): ${(sent.reason as Error).message}`);
+  return committed.value;
+}
+
 async function sendClockMessage(s: Services, before: Call | undefined, after: Call): Promise<void> {
   const timers = [
     [after.timer, before?.timer],
@@ -164,18 +171,16 @@ async function sendClockMessage(s: Services, before: Call | undefined, after: Ca
 /**
  * After the commit the change has happened, whatever follows. A bot that answers promptly is
  * delivered to at once, without waiting for the queue's poll, while the queue message that is the
- * guarantee goes out (whichever delivers first, the other finds the outbox empty). A failed send
- * only delays delivery until the sweeper finds the outbox row, so it is logged, not reported as a
- * failed request.
+ * guarantee goes out (whichever delivers first, the other finds the outbox empty). The request does
+ * not wait for that send: its outcome never changed the answer, since a failed send (or a crash
+ * before it) only delays delivery until the sweeper finds the outbox row.
  */
-async function requestDelivery(s: Services, call: Call, notifications: readonly CommsNotification[]): Promise<void> {
+function requestDelivery(s: Services, call: Call, notifications: readonly CommsNotification[]): void {
   if (notifications.length === 0) return;
   s.delivery.committed(s, call.id, call.owner.appId, call.callbackUri);
-  try {
-    await s.notifications.send({ callId: call.id });
-  } catch (error) {
+  s.notifications.send({ callId: call.id }).catch((error: unknown) => {
     console.warn(`Call ${call.id}: could not ask for delivery (the sweeper will): ${(error as Error).message}`);
-  }
+  });
 }
 
 /** The inputs of one decision, at the current time. */

@@ -22,13 +22,13 @@ async function storedCall() {
   const settings = isolatedSettings();
   await provisioned(settings);
   const s = createServices(loadConfig(settings), storageAccount('CallsStorage', settings));
-  const call = await commitNewCall(s, (ctx) =>
-    createOutgoingCall(
-      { id: crypto.randomUUID(), owner: { tenantId: TENANT, appId: APP }, callbackUri: 'https://bot.example/cb', family: 'communications', apiVersion: 'v1.0', mediaHosting: 'service', baseUrl: 'https://svc', resource: {} },
-      ctx,
-    ),
-  );
+  const call = await commitNewCall(s, (ctx) => createOutgoingCall(outgoing(), ctx));
   return { s, call };
+}
+
+/** What an app asks for when it places a call. */
+function outgoing(): Parameters<typeof createOutgoingCall>[0] {
+  return { id: crypto.randomUUID(), owner: { tenantId: TENANT, appId: APP }, callbackUri: 'https://bot.example/cb', family: 'communications', apiVersion: 'v1.0', mediaHosting: 'service', baseUrl: 'https://svc', resource: {} };
 }
 
 /** The same services over a table whose transactions go through `submit`. */
@@ -169,5 +169,41 @@ describe('the call row this instance wrote last', () => {
     };
     expect((await commitChange(s, call.id, refusing)).kind).toBe('changed');
     expect(await queued(s, call.id)).toEqual(['mine', 'theirs', 'next', 'theirs-2', 'last']);
+  });
+});
+
+/** The services with their media-clock queue's sends replaced. */
+function withClockSends(s: Services, send: Services['mediaClock']['send']): Services {
+  const mediaClock = Object.create(s.mediaClock) as Services['mediaClock'];
+  mediaClock.send = send;
+  return { ...s, mediaClock };
+}
+
+describe('the media-clock message of a change', () => {
+  it('goes out beside the transaction, not before it: a request waits one round trip, not two', async () => {
+    const { s: base } = await storedCall();
+    let transactionStarted!: () => void;
+    const started = new Promise<void>((resolve) => (transactionStarted = resolve));
+    const table = Object.create(base.calls.table) as TableClient;
+    table.submitTransaction = (actions) => {
+      transactionStarted();
+      return base.calls.table.submitTransaction(actions);
+    };
+    // A send that only finishes once the transaction has started: a send awaited before it never would.
+    const s = withClockSends({ ...base, calls: new CallStore(table) }, async (message, delay) => {
+      const late = new Promise((_, reject) => setTimeout(() => reject(new Error('the transaction waited for the send')), 2000).unref());
+      await Promise.race([started, late]);
+      return base.mediaClock.send(message, delay);
+    });
+    const call = await commitNewCall(s, (ctx) => createOutgoingCall(outgoing(), ctx));
+    expect((await s.calls.load(call.id))?.record.call.timer?.token).toBe(call.timer?.token);
+  });
+
+  it('that cannot be sent does not undo the change it belongs to: the sweeper sends it again', async () => {
+    const { s: base } = await storedCall();
+    const s = withClockSends(base, () => Promise.reject(new Error('queue unavailable')));
+    const call = await commitNewCall(s, (ctx) => createOutgoingCall(outgoing(), ctx));
+    expect(call.timer).toBeDefined();
+    expect((await s.calls.load(call.id))?.record.call.id).toBe(call.id);
   });
 });
