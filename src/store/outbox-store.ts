@@ -1,4 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { LRUCache } from 'lru-cache';
 import { assertFitsAzure } from './azure-limits';
 import { unlessSomeoneElseDid } from './status';
 import { deliveryLogEntity, leaseEntity, leaseFromEntity, type DeliveryLogEntry, type DrainLease } from './delivery-log-row';
@@ -15,6 +16,15 @@ export interface PendingRow {
 export interface ReadLease extends DrainLease {
   readonly etag: string;
 }
+
+/** A lease this drain holds: what it wrote, and the ETag that proves it still holds it. */
+export interface HeldLease {
+  readonly lease: DrainLease;
+  readonly etag: string;
+}
+
+/** Leases kept as this instance released them: a few dozen bytes each. */
+const REMEMBERED_LEASES = 1000;
 
 /** What one query tells about a call's delivery: the lease, and the first rows waiting. */
 export interface OutboxSnapshot {
@@ -44,6 +54,13 @@ const LEASE_AND_OUTBOX = (callId: string) => `${partitionIs(callId)} and ${rowKe
  * instances never post out of order).
  */
 export class OutboxStore {
+  /**
+   * The leases this instance released last, as it wrote them. The next drain of such a call can
+   * take the lease back on that ETag while it queries the outbox, instead of after the query: if
+   * the write succeeds, no drain has taken the lease since, and this one holds it.
+   */
+  readonly #released = new LRUCache<string, ReadLease>({ max: REMEMBERED_LEASES });
+
   constructor(readonly table: TableClient) {}
 
   /** The first `limit` rows waiting, oldest first (row keys sort by sequence). */
@@ -79,14 +96,36 @@ export class OutboxStore {
    * when another drain got there first.
    */
   async takeLease(callId: string, current: ReadLease | undefined, lease: DrainLease): Promise<string | undefined> {
+    this.#released.delete(callId);
     const entity = leaseEntity(callId, lease);
     const response = await unlessSomeoneElseDid(current ? this.table.updateEntity(entity, 'Replace', { etag: current.etag }) : this.table.createEntity(entity));
     return response && (response.etag ?? '');
   }
 
+  /**
+   * Takes back, until `until`, the lease this instance released last, on the ETag it released it
+   * at, without reading it: undefined when no such lease is remembered, or when another drain has
+   * taken it since (the write is refused).
+   */
+  async retakeReleased(callId: string, holder: string, until: number): Promise<HeldLease | undefined> {
+    const released = this.#released.get(callId);
+    if (!released) return undefined;
+    const lease = { holder, until, logNext: released.logNext };
+    const etag = await this.takeLease(callId, released, lease);
+    return etag ? { lease, etag } : undefined;
+  }
+
   /** Extends a held lease; undefined if it was lost meanwhile. */
   async renewLease(callId: string, etag: string, lease: DrainLease): Promise<string | undefined> {
-    return (await unlessSomeoneElseDid(this.table.updateEntity(leaseEntity(callId, lease), 'Replace', { etag })))?.etag;
+    this.#released.delete(callId);
+    const renewed = (await unlessSomeoneElseDid(this.table.updateEntity(leaseEntity(callId, lease), 'Replace', { etag })))?.etag;
+    this.#rememberIfReleased(callId, lease, renewed);
+    return renewed;
+  }
+
+  /** Gives up a held lease that delivered nothing (the drain found nothing to do, or handed the call on). */
+  async releaseLease(callId: string, held: HeldLease): Promise<void> {
+    await this.renewLease(callId, held.etag, { holder: '', until: 0, logNext: held.lease.logNext });
   }
 
   /**
@@ -105,7 +144,15 @@ export class OutboxStore {
     ];
     assertFitsAzure(actions, `A delivery checkpoint of call ${callId}`);
     // Lost when the lease moved on (someone took over) or a row is gone (the sweeper, or a taker-over).
+    this.#released.delete(callId);
     const response = await unlessSomeoneElseDid(this.table.submitTransaction(actions));
-    return response && (response.getResponseForEntity(DRAIN_LEASE_ROW)?.etag ?? '');
+    // The lease's update is the transaction's first action (its sub-responses name no row keys to look it up by).
+    const etag = response && (response.subResponses[0]?.etag?.trim() ?? '');
+    this.#rememberIfReleased(callId, c.lease, etag);
+    return etag;
+  }
+
+  #rememberIfReleased(callId: string, lease: DrainLease, etag: string | undefined): void {
+    if (etag && lease.holder === '') this.#released.set(callId, { ...lease, etag });
   }
 }
