@@ -178,8 +178,11 @@ async function sendClockMessage(s: Services, before: Call | undefined, after: Ca
 function requestDelivery(s: Services, call: Call, notifications: readonly CommsNotification[]): void {
   if (notifications.length === 0) return;
   s.delivery.committed(s, call.id, call.owner.appId, call.callbackUri);
-  s.notifications.send({ callId: call.id }).catch((error: unknown) => {
-    console.warn(`Call ${call.id}: could not ask for delivery (the sweeper will): ${(error as Error).message}`);
+  // Started once the answer is on its way: building and signing the request is work the answer need not wait for.
+  setImmediate(() => {
+    s.notifications.send({ callId: call.id }).catch((error: unknown) => {
+      console.warn(`Call ${call.id}: could not ask for delivery (the sweeper will): ${(error as Error).message}`);
+    });
   });
 }
 
