@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { runCancelBenchmark } from './cancel';
 import { runDeliveryBenchmark } from './delivery';
 import { runFairnessBenchmark } from './fairness';
@@ -19,7 +20,13 @@ async function main(): Promise<void> {
   const chosen = process.argv.slice(2);
   const unknown = chosen.filter((name) => !(name in BENCHMARKS));
   if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; choose from ${Object.keys(BENCHMARKS).join(', ')}`);
-  for (const name of chosen.length > 0 ? chosen : Object.keys(BENCHMARKS)) await BENCHMARKS[name]?.();
+  const names = chosen.length > 0 ? chosen : Object.keys(BENCHMARKS);
+  if (names.length === 1) return BENCHMARKS[names[0] as string]?.();
+  // Each in a process of its own: one benchmark's heap, sockets and JIT state do not weigh on the next one's figures.
+  for (const name of names) {
+    const code = await new Promise<number | null>((resolve) => spawn(process.execPath, [__filename, name], { stdio: 'inherit' }).once('exit', resolve));
+    if (code !== 0) throw new Error(`benchmark ${name} failed (exit code ${code})`);
+  }
 }
 
 main().catch((error: unknown) => {
