@@ -10,7 +10,7 @@ const MAX_EAGER = 16;
 /**
  * Starts delivering a call's outbox in this instance right after the commit, instead of waiting
  * for the queue's next poll (every 100 ms at best, half of that on average). The queue message
- * sent with the commit stays the guarantee: if this instance stops, or the bot's lane says wait,
+ * sent after the commit stays the guarantee: if this instance stops, or the bot's lane says wait,
  * that message delivers; if this delivers first, the message finds an empty outbox. Only for a bot
  * known to answer promptly whose circuit is closed, and a few at a time, so neither a slow bot nor
  * a burst takes the instance's time from API requests. Nothing is delivered while the

@@ -5,7 +5,7 @@ import { endedAs } from '../calls/lifecycle';
 import { newId } from '../graph/ids';
 import { renderNotifications, type CommsNotification } from '../graph/notifications';
 import { recordingPath } from '../graph/paths';
-import type { LoadedCall } from '../store/call-store';
+import type { LoadedCall, SubmitResult } from '../store/call-store';
 import type { Services } from './services';
 import { assertNotificationQuota } from './quotas';
 import { Contention } from './errors';
@@ -142,30 +142,32 @@ async function countInjected(s: Services, change: CallChange<unknown>): Promise<
 }
 
 /**
- * A new timer's media-clock message goes out beside the commit's transaction, not after it: a
+ * A new timer's media-clock messages go out beside the commit's transaction, not before it: a
  * request costs one round trip of time, not two. One that overtakes its commit waits for it (see
  * media-clock.ts); if the commit loses a race instead, the message finds another token and does
  * nothing. A send that fails while its commit lands is only logged: the change has happened, and
  * the sweeper sends the overdue timer's message again (SWEEP_AFTER_MS), as after a crash between
- * the two. A call has two wake-ups: its timer (media, DTMF, state deadlines) and its keep-alive deadline.
+ * the two.
  */
-async function alongsideClockMessage<T>(s: Services, before: Call | undefined, after: Call, commit: Promise<T>): Promise<T> {
-  const [sent, committed] = await Promise.allSettled([sendClockMessage(s, before, after), commit]);
+async function alongsideClockMessage(s: Services, before: Call | undefined, after: Call, commit: Promise<SubmitResult>): Promise<SubmitResult> {
+  const [committed, ...sent] = await Promise.allSettled([commit, ...clockMessages(s, before, after)]);
   if (committed.status === 'rejected') throw committed.reason;
-  if (sent.status === 'rejected') console.warn(`Call ${after.id}: its media-clock message was not sent (the sweeper will): ${(sent.reason as Error).message}`);
+  const failed = sent.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+  if (failed.length > 0 && committed.value === 'committed') console.warn(`Call ${after.id}: a media-clock message was not sent (the sweeper will): ${failed.join('; ')}`);
   return committed.value;
 }
 
-async function sendClockMessage(s: Services, before: Call | undefined, after: Call): Promise<void> {
+/** A call has two wake-ups, each sent when the change sets a new one: its timer (media, DTMF, state deadlines) and its keep-alive deadline. */
+function clockMessages(s: Services, before: Call | undefined, after: Call): Promise<unknown>[] {
   const timers = [
     [after.timer, before?.timer],
     [after.keepAlive, before?.keepAlive],
   ] as const;
-  for (const [timer, previous] of timers) {
-    if (!timer || timer.token === previous?.token) continue;
+  return timers.flatMap(([timer, previous]) => {
+    if (!timer || timer.token === previous?.token) return [];
     const delaySeconds = Math.max(MIN_CLOCK_DELAY_SECONDS, (timer.dueAt - s.now()) / 1000);
-    await s.mediaClock.send({ callId: after.id, token: timer.token, version: after.version, sentAt: s.now() }, delaySeconds);
-  }
+    return [s.mediaClock.send({ callId: after.id, token: timer.token, version: after.version, sentAt: s.now() }, delaySeconds)];
+  });
 }
 
 /**
@@ -178,7 +180,7 @@ async function sendClockMessage(s: Services, before: Call | undefined, after: Ca
 function requestDelivery(s: Services, call: Call, notifications: readonly CommsNotification[]): void {
   if (notifications.length === 0) return;
   s.delivery.committed(s, call.id, call.owner.appId, call.callbackUri);
-  // Started once the answer is on its way: building and signing the request is work the answer need not wait for.
+  // Started on the next turn of the event loop: building and signing it is work the answer need not wait for.
   setImmediate(() => {
     s.notifications.send({ callId: call.id }).catch((error: unknown) => {
       console.warn(`Call ${call.id}: could not ask for delivery (the sweeper will): ${(error as Error).message}`);

@@ -28,7 +28,7 @@ export async function runMediaClock(s: Services, message: unknown, context: Invo
   let earlyUntil: number | undefined;
   let commitPending = false;
   const outcome = await commitChange(s, wake.callId, (call, ctx) => {
-    // Sent just before its commit, which is not visible yet (a slow transaction): wait for it.
+    // Sent beside its commit, which is not visible yet (a slow transaction): wait for it.
     commitPending = wake.version !== undefined && call.version < wake.version;
     if (commitPending) return undefined;
     const result = tick(call, wake.token, ctx);

@@ -6,6 +6,11 @@
 export class KeyedMutex {
   readonly #tails = new Map<string, Promise<unknown>>();
 
+  /** Whether work on `key` is running or waiting: what `run` would wait behind. */
+  isBusy(key: string): boolean {
+    return this.#tails.has(key);
+  }
+
   async run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const current = previous.then(work, work);

@@ -99,7 +99,7 @@ export class OutboxStore {
     this.#released.delete(callId);
     const entity = leaseEntity(callId, lease);
     const response = await unlessSomeoneElseDid(current ? this.table.updateEntity(entity, 'Replace', { etag: current.etag }) : this.table.createEntity(entity));
-    return response && (response.etag ?? '');
+    return response && etagOf(response.etag);
   }
 
   /**
@@ -147,7 +147,7 @@ export class OutboxStore {
     this.#released.delete(callId);
     const response = await unlessSomeoneElseDid(this.table.submitTransaction(actions));
     // The lease's update is the transaction's first action (its sub-responses name no row keys to look it up by).
-    const etag = response && (response.subResponses[0]?.etag?.trim() ?? '');
+    const etag = response && etagOf(response.subResponses[0]?.etag?.trim());
     this.#rememberIfReleased(callId, c.lease, etag);
     return etag;
   }
@@ -155,4 +155,10 @@ export class OutboxStore {
   #rememberIfReleased(callId: string, lease: DrainLease, etag: string | undefined): void {
     if (etag && lease.holder === '') this.#released.set(callId, { ...lease, etag });
   }
+}
+
+/** The ETag of a write that succeeded; without one, the next conditional write would hold no condition. */
+function etagOf(etag: string | undefined): string {
+  if (!etag) throw new Error('Storage answered a lease write without an ETag.');
+  return etag;
 }

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   if (names.length === 1) return BENCHMARKS[names[0] as string]?.();
   // Each in a process of its own: one benchmark's heap, sockets and JIT state do not weigh on the next one's figures.
   for (const name of names) {
-    const code = await new Promise<number | null>((resolve) => spawn(process.execPath, [__filename, name], { stdio: 'inherit' }).once('exit', resolve));
+    const code = await new Promise<number | null>((resolve) => spawn(process.execPath, [...process.execArgv, __filename, name], { stdio: 'inherit' }).once('exit', resolve).once('error', () => resolve(null)));
     if (code !== 0) throw new Error(`benchmark ${name} failed (exit code ${code})`);
   }
 }

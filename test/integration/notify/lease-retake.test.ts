@@ -13,8 +13,9 @@ import { createServices } from '../../../src/app/services';
 import type { Services } from '../../../src/service/services';
 import { storageAccount } from '../../../src/store/connection';
 import { leaseFromEntity } from '../../../src/store/delivery-log-row';
+import { KeyedMutex } from '../../../src/store/keyed-mutex';
 import { OutboxStore } from '../../../src/store/outbox-store';
-import { DRAIN_LEASE_ROW } from '../../../src/store/table-schema';
+import { DRAIN_LEASE_ROW, outboxRowKey } from '../../../src/store/table-schema';
 import { APP, TENANT } from '../../support/graph';
 import { isolatedSettings, provisioned } from '../../support/storage';
 
@@ -107,7 +108,7 @@ describe('an eager drain of a call whose lease this instance released last', () 
 
   it('takes it as read when another instance drained the call since, and goes on from that drain', async () => {
     const s = await services();
-    const other: Services = { ...s, outbox: new OutboxStore(s.outbox.table) };
+    const other: Services = { ...s, instanceId: 'another-instance', outbox: new OutboxStore(s.outbox.table), drainLocks: new KeyedMutex() };
     const call = await newCall(s);
     await drainOutbox(s, call.id);
     await notify(s, call);
@@ -134,6 +135,18 @@ describe('an eager drain of a call whose lease this instance released last', () 
     await drainOutbox(s, call.id, 'fast', { eager: true });
     expect(await s.outbox.pending(call.id)).toEqual([]);
   });
+
+  it('gives the lease up again when the first row is not due yet, and leaves the row to its wake-up', async () => {
+    const s = await services();
+    const call = await newCall(s);
+    await drainOutbox(s, call.id);
+    await notify(s, call);
+    const [waiting] = await s.outbox.pending(call.id);
+    await s.outbox.table.updateEntity({ partitionKey: call.id, rowKey: outboxRowKey(waiting?.row.seq ?? 0), attempts: 1, nextAttemptAt: Date.now() + 60_000 }, 'Merge');
+    await drainOutbox(s, call.id, 'fast', { eager: true });
+    expect(await s.outbox.pending(call.id)).toHaveLength(1);
+    expect(await leaseRow(s, call.id)).toMatchObject({ holder: '', until: 0 });
+  });
 });
 
 describe('a delivery checkpoint', () => {
@@ -143,7 +156,12 @@ describe('a delivery checkpoint', () => {
     const read = await s.outbox.snapshot(call.id);
     const held = { holder: 'me', until: Date.now() + 60_000, logNext: 0 };
     const taken = await s.outbox.takeLease(call.id, read.lease, held);
-    const etag = await s.outbox.checkpoint(call.id, { etag: taken ?? '', lease: held, delivered: [], log: [] });
+    // The lease's write among others: the delivered row deleted, a log entry written.
+    const row = read.rows[0]?.row;
+    if (!row) throw new Error('no outbox row');
+    const entry = { n: 0, at: Date.now(), notificationId: row.ids[0] ?? '', seq: row.seq, index: 0, attempt: 1, callbackUri: bot.url, lane: 'fast' as const, latencyMs: 1, outcome: 'delivered' as const, status: 202 };
+    const etag = await s.outbox.checkpoint(call.id, { etag: taken ?? '', lease: { ...held, logNext: 1 }, delivered: [row], log: [entry] });
     expect(etag).toBe((await leaseRow(s, call.id)).etag);
+    expect(await s.outbox.pending(call.id)).toEqual([]);
   });
 });

@@ -190,12 +190,16 @@ describe('the media-clock message of a change', () => {
       return base.calls.table.submitTransaction(actions);
     };
     // A send that only finishes once the transaction has started: a send awaited before it never would.
+    let sent = 0;
     const s = withClockSends({ ...base, calls: new CallStore(table) }, async (message, delay) => {
       const late = new Promise((_, reject) => setTimeout(() => reject(new Error('the transaction waited for the send')), 2000).unref());
       await Promise.race([started, late]);
-      return base.mediaClock.send(message, delay);
+      await base.mediaClock.send(message, delay);
+      sent++;
     });
     const call = await commitNewCall(s, (ctx) => createOutgoingCall(outgoing(), ctx));
+    // The send went out and finished: a new call's one wake-up, its timer (to be established).
+    expect(sent).toBe(1);
     expect((await s.calls.load(call.id))?.record.call.timer?.token).toBe(call.timer?.token);
   });
 
