@@ -118,7 +118,8 @@ export class OutboxStore {
   /** Extends a held lease; undefined if it was lost meanwhile. */
   async renewLease(callId: string, etag: string, lease: DrainLease): Promise<string | undefined> {
     this.#released.delete(callId);
-    const renewed = (await unlessSomeoneElseDid(this.table.updateEntity(leaseEntity(callId, lease), 'Replace', { etag })))?.etag;
+    const response = await unlessSomeoneElseDid(this.table.updateEntity(leaseEntity(callId, lease), 'Replace', { etag }));
+    const renewed = response && etagOf(response.etag);
     this.#rememberIfReleased(callId, lease, renewed);
     return renewed;
   }
