@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { freePort, isPortFree, waitForPort } from './ports';
+import { isPortFree, restartablePort, waitForPort } from './ports';
 import { projectRoot } from './project-root';
 
 /** Azurite's well-known development account (public, documented, not a secret). */
@@ -48,7 +48,7 @@ export async function choosePorts(): Promise<{ ports: AzuritePorts; moved: boole
 }
 
 export async function freePorts(): Promise<AzuritePorts> {
-  const [blob = 0, queue = 0, table = 0] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [blob = 0, queue = 0, table = 0] = await Promise.all([restartablePort(), restartablePort(), restartablePort()]);
   return { blob, queue, table };
 }
 

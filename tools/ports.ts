@@ -49,9 +49,10 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 /**
- * A free port below the system's ephemeral range, for a listener that must come back on the same
- * port after a restart: a port from the ephemeral range (what `freePort` gets) can meanwhile become
- * the local end of any outgoing connection on the machine, and then the restart cannot bind it.
+ * A free port below the system's ephemeral range, for a listener that binds it later (a child
+ * process, or one that must come back on the same port after a restart): a port from the ephemeral
+ * range (what `freePort` gets) can meanwhile become the local end of any outgoing connection on
+ * the machine, and then the listener cannot bind it (EADDRINUSE).
  */
 export async function restartablePort(): Promise<number> {
   const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768 60999');

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { exitWithParentPreload } from '../azurite';
-import { freePort } from '../ports';
+import { restartablePort } from '../ports';
 import { projectRoot } from '../project-root';
 
 /** The local host (or `npm start`'s script) as a child process, for tests and the benchmark. */
@@ -27,23 +27,23 @@ export interface SpawnOptions {
 /** Starts the compiled local host CLI and resolves once it listens. It dies with this process. */
 export async function startHostProcess(options: SpawnOptions = {}): Promise<HostProcess> {
   const root = projectRoot();
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await restartablePort());
   // A free HTTPS port too, unless the caller chose: 7443 may be taken by `npm start` or a parallel test.
-  const httpsPort = options.args?.includes('--https-port') ? [] : ['--https-port', String(await freePort())];
+  const httpsPort = options.args?.includes('--https-port') ? [] : ['--https-port', String(await restartablePort())];
   const args = ['--app', options.appRoot ?? root, '--port', String(port), ...httpsPort, ...(options.args ?? [])];
   return spawnUntil(path.join(root, 'dist/tools/host/cli.js'), args, options.env ?? {}, /Host listening on (http:\/\/\S+)/, port);
 }
 
 /** Starts `dist/tools/start.js` (what `npm start` runs) and resolves at its ready line. */
 export async function runStartScript(env: Record<string, string | undefined>, args: readonly string[] = []): Promise<HostProcess> {
-  const port = Number(env['PORT'] ?? (await freePort()));
-  const httpsPort = env['HTTPS_PORT'] ?? String(await freePort());
+  const port = Number(env['PORT'] ?? (await restartablePort()));
+  const httpsPort = env['HTTPS_PORT'] ?? String(await restartablePort());
   return spawnUntil(path.join(projectRoot(), 'dist/tools/start.js'), args, { ...env, PORT: String(port), HTTPS_PORT: httpsPort }, /Service ready at (http:\/\/\S+)/, port);
 }
 
 /** Starts the sample bot (`npm run bot`'s script) and resolves once it prints its callbackUri (the `url`). */
 export async function startBotProcess(args: readonly string[], env: Record<string, string | undefined> = {}): Promise<HostProcess> {
-  const port = await freePort();
+  const port = await restartablePort();
   return spawnUntil(path.join(projectRoot(), 'dist/tools/bot/cli.js'), ['--port', String(port), ...args], env, /callbackUri: (\S+)/, port);
 }
 
